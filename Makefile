@@ -1,0 +1,48 @@
+# svcworkbook: every target does its own set-up, idempotently (a second run does not reinstall).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+KERNEL := $(VENV)/share/jupyter/kernels/svcworkbook/kernel.json
+
+.PHONY: demo test lab lint format setup clean benchmarks
+
+setup: $(STAMP) $(KERNEL)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the dependency list changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	touch $(STAMP)
+
+# The project's own kernel, inside the virtual environment (never the machine's kernels).
+$(KERNEL): $(STAMP)
+	$(BIN)/python -m ipykernel install --sys-prefix --name svcworkbook --display-name "Python (svcworkbook)" >/dev/null
+	touch $(KERNEL)
+
+demo: setup
+	$(BIN)/svcworkbook run all --out build
+
+test: setup
+	$(BIN)/ruff check svcworkbook tests benchmarks
+	$(BIN)/ruff format --check svcworkbook tests benchmarks
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+
+lab: setup
+	$(BIN)/jupyter lab notebooks/
+
+lint: setup
+	$(BIN)/ruff check svcworkbook tests benchmarks
+
+format: setup
+	$(BIN)/ruff check --fix svcworkbook tests benchmarks
+	$(BIN)/ruff format svcworkbook tests benchmarks
+
+benchmarks: setup
+	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache

@@ -1,0 +1,170 @@
+"""What a unit notebook does first: check its parameters, and record its headline results.
+
+Every unit notebook starts with ``wb = start_unit(N, ...)`` straight after its ``parameters``
+cell, so a bad parameter stops the run at the first cell with a clear message. Headline results
+are recorded with ``wb.record(...)`` as a machine-readable output (mime type
+``application/vnd.svcworkbook.results+json``) that tests and assessors' reports read back with
+``read_results``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from svcworkbook.errors import ParameterError
+
+RESULTS_MIME = "application/vnd.svcworkbook.results+json"
+EDITIONS = ("tutor", "learner")
+
+#: Parameters every unit notebook accepts, with their defaults.
+COMMON_PARAMETERS: dict[str, Any] = {
+    "data_dir": None,
+    "mapping": None,
+    "seed": None,
+    "scenario": "baseline",
+    "organisation": "Northgate Home Services",
+    "edition": "tutor",
+    "learner": "learner",
+    "home": None,
+}
+
+
+#: Planning fractions that must stay below 1 (required = base / (1 - shrinkage) needs it).
+FRACTIONS_BELOW_ONE = ("shrinkage", "max_occupancy")
+
+
+def check_target(name: str, value: Any) -> float:
+    """A target in range: rates in [0, 1], NPS in [-100, 100], shrinkage in [0, 1), times > 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or math.isnan(value):
+        raise ParameterError(f"parameter {name!r} must be a number, got {value!r}")
+    value = float(value)
+    if name.startswith("nps") or name.endswith("nps_target"):
+        low, high, hint = -100.0, 100.0, "NPS runs from -100 to +100"
+    elif name in FRACTIONS_BELOW_ONE:
+        low, high, hint = 0.0, 0.999999, "give it as a fraction from 0 up to (not including) 1"
+    elif name.endswith("_target"):
+        low, high, hint = 0.0, 1.0, "give rates as fractions, e.g. 0.8 for 80%"
+    else:
+        low, high, hint = 1e-9, math.inf, "times and durations must be greater than 0"
+    if not low <= value <= high:
+        raise ParameterError(f"parameter {name!r} = {value!r} is out of range: {hint}")
+    return value
+
+
+def check_common(params: dict[str, Any]) -> dict[str, Any]:
+    """Validate the shared parameters: edition, seed, scenario, data_dir, learner, organisation."""
+    p = dict(params)
+    if p["edition"] not in EDITIONS:
+        raise ParameterError(f"edition must be one of {EDITIONS}, got {p['edition']!r}")
+    seed = p["seed"]
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+        raise ParameterError(f"seed must be a whole number or None, got {seed!r}")
+    if seed is not None and seed < 0:
+        raise ParameterError(f"seed must be 0 or more, got {seed!r}")
+    from svcworkbook.datasets import SCENARIOS
+
+    if p["scenario"] not in SCENARIOS:
+        raise ParameterError(
+            f"unknown scenario {p['scenario']!r}; choose one of: {', '.join(SCENARIOS)}"
+        )
+    if p["data_dir"] is not None and seed is not None:
+        raise ParameterError(
+            "give either data_dir (your own files) or seed (fresh generated data), not both"
+        )
+    if p["data_dir"] is not None and not Path(p["data_dir"]).is_dir():
+        raise ParameterError(f"data_dir {p['data_dir']!r} is not a folder that exists")
+    for name in ("learner", "organisation"):
+        if not isinstance(p[name], str) or not p[name].strip():
+            raise ParameterError(f"{name} must be a non-empty piece of text, got {p[name]!r}")
+    return p
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn numpy/pandas scalars, NaN and timestamps into plain JSON values (NaN -> None)."""
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, bool | str) or value is None:
+        return value
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return str(value)
+
+
+class RecordedResults:
+    """Display object carrying headline results as JSON plus a readable text/HTML table."""
+
+    def __init__(self, results: dict[str, Any]):
+        self.results = to_jsonable(results)
+
+    def __str__(self) -> str:
+        width = max((len(k) for k in self.results), default=0)
+        return "Headline results recorded:\n" + "\n".join(
+            f"  {k.ljust(width)}  {v}" for k, v in self.results.items()
+        )
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {RESULTS_MIME: self.results, "text/plain": str(self)}
+
+
+@dataclass
+class UnitSession:
+    """A running unit notebook: its unit number, checked parameters and recorded results."""
+
+    unit: int
+    params: dict[str, Any]
+    targets: dict[str, float] = field(default_factory=dict)
+    results: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        params = self.__dict__.get("params", {})
+        targets = self.__dict__.get("targets", {})
+        if name in params:
+            return params[name]
+        if name in targets:
+            return targets[name]
+        raise AttributeError(name)
+
+    def record(self, **values: Any) -> RecordedResults:
+        """Record headline results (shown, and saved in the executed notebook for tests/reports)."""
+        self.results.update(values)
+        return RecordedResults(values)
+
+
+def start_unit(unit: int, targets: dict[str, Any] | None = None, **params: Any) -> UnitSession:
+    """Check a unit notebook's parameters and return its session; raise ParameterError if bad."""
+    unknown = sorted(set(params) - set(COMMON_PARAMETERS))
+    if unknown:
+        raise ParameterError(
+            f"unknown parameter(s) {', '.join(unknown)}; "
+            f"allowed: {', '.join(COMMON_PARAMETERS)} and the unit's targets"
+        )
+    merged = {**COMMON_PARAMETERS, **params}
+    checked_targets = {k: check_target(k, v) for k, v in (targets or {}).items()}
+    return UnitSession(unit=unit, params=check_common(merged), targets=checked_targets)
+
+
+def read_results(notebook_path: str | Path) -> dict[str, Any]:
+    """Every headline result recorded in an executed notebook, merged in cell order."""
+    nb = json.loads(Path(notebook_path).read_text(encoding="utf-8"))
+    results: dict[str, Any] = {}
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if RESULTS_MIME in data:
+                results.update(data[RESULTS_MIME])
+    return results

@@ -1,0 +1,111 @@
+"""Checking a unit notebook's parameters and recording its headline results."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from svcworkbook.errors import ParameterError
+from svcworkbook.session import (
+    RESULTS_MIME,
+    check_target,
+    read_results,
+    start_unit,
+    to_jsonable,
+)
+
+
+def test_defaults_are_accepted():
+    wb = start_unit(2, targets={"service_level_target": 0.8, "answer_within_s": 20})
+    assert wb.edition == "tutor"
+    assert wb.service_level_target == 0.8
+    assert wb.answer_within_s == 20.0
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"edition": "student"}, "edition must be one of ('tutor', 'learner')"),
+        ({"seed": 1.5}, "seed must be a whole number or None, got 1.5"),
+        ({"seed": -1}, "seed must be 0 or more"),
+        ({"scenario": "chaos"}, "unknown scenario 'chaos'; choose one of: baseline"),
+        ({"data_dir": "/no/such/folder"}, "data_dir '/no/such/folder' is not a folder that exists"),
+        ({"learner": "  "}, "learner must be a non-empty piece of text"),
+        ({"colour": "red"}, "unknown parameter(s) colour"),
+    ],
+)
+def test_bad_common_parameters_name_the_problem(params, message):
+    with pytest.raises(ParameterError) as err:
+        start_unit(1, **params)
+    assert message in str(err.value)
+
+
+def test_data_dir_and_seed_together_are_refused(tmp_path):
+    with pytest.raises(ParameterError, match="either data_dir .* or seed"):
+        start_unit(1, data_dir=str(tmp_path), seed=3)
+
+
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("csat_target", 80, "give rates as fractions, e.g. 0.8 for 80%"),
+        ("fcr_target", -0.1, "give rates as fractions"),
+        ("nps_target", 130, "NPS runs from -100 to +100"),
+        ("shrinkage", 1.0, "from 0 up to (not including) 1"),
+        ("answer_within_s", 0, "greater than 0"),
+        ("sla_hours", "24", "must be a number"),
+        ("csat_target", True, "must be a number"),
+        ("csat_target", float("nan"), "must be a number"),
+    ],
+)
+def test_bad_targets_name_the_rule(name, value, message):
+    with pytest.raises(ParameterError) as err:
+        check_target(name, value)
+    assert name in str(err.value) and message in str(err.value)
+
+
+def test_targets_in_range_pass_through():
+    assert check_target("nps_target", -20) == -20.0
+    assert check_target("shrinkage", 0.35) == 0.35
+    assert check_target("csat_target", 1) == 1.0
+
+
+def test_to_jsonable_turns_numpy_nan_and_timestamps_into_json():
+    value = {
+        "rate": np.float64(0.25),
+        "count": np.int64(7),
+        "missing": float("nan"),
+        "when": pd.Timestamp("2026-01-05 09:30"),
+        "flag": True,
+        "items": (np.int32(1), 2.5),
+    }
+    assert to_jsonable(value) == {
+        "rate": 0.25,
+        "count": 7,
+        "missing": None,
+        "when": "2026-01-05T09:30:00",
+        "flag": True,
+        "items": [1, 2.5],
+    }
+    json.dumps(to_jsonable(value))
+
+
+def test_recorded_results_round_trip_through_a_notebook_file(tmp_path):
+    wb = start_unit(1)
+    shown = wb.record(fcr=np.float64(0.725), contacts=np.int64(1200))
+    bundle = shown._repr_mimebundle_()
+    assert bundle[RESULTS_MIME] == {"fcr": 0.725, "contacts": 1200}
+    assert "fcr" in bundle["text/plain"] and "0.725" in bundle["text/plain"]
+    later = wb.record(fcr=0.75)._repr_mimebundle_()
+    nb = {
+        "cells": [
+            {"cell_type": "code", "outputs": [{"output_type": "display_data", "data": bundle}]},
+            {"cell_type": "markdown", "source": "text"},
+            {"cell_type": "code", "outputs": [{"output_type": "display_data", "data": later}]},
+        ]
+    }
+    path = tmp_path / "run.ipynb"
+    path.write_text(json.dumps(nb))
+    assert read_results(path) == {"fcr": 0.75, "contacts": 1200}
+    assert wb.results == {"fcr": 0.75, "contacts": 1200}
