@@ -1,0 +1,60 @@
+"""A warm kernel runs notebook after notebook with nothing carried over between them."""
+
+import nbformat
+import pytest
+
+from svcworkbook.kernel_pool import NotebookFailed, WarmKernel
+
+KERNELSPEC = {"name": "python3", "language": "python", "display_name": "Python 3"}
+
+
+def notebook(*sources, parameters=None):
+    """A notebook of code cells; the first tagged 'parameters' when parameters is given."""
+    cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    if parameters is not None:
+        params = nbformat.v4.new_code_cell(parameters)
+        params.metadata["tags"] = ["parameters"]
+        cells.insert(0, params)
+    return nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": KERNELSPEC})
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    with WarmKernel(warm_up="import pandas") as k:
+        yield k
+
+
+def text_of(cell):
+    return cell.outputs[0]["data"]["text/plain"]
+
+
+def test_parameters_are_injected_and_outputs_kept(kernel, tmp_path):
+    nb = notebook("seed * 2", parameters="seed = 1")
+    out = kernel.execute(nb, tmp_path, {"seed": 21})
+    assert [c.metadata.get("tags") for c in out.cells][:2] == [
+        ["parameters"],
+        ["injected-parameters"],
+    ]
+    assert text_of(out.cells[2]) == "42"
+    assert out.cells[2].execution_count == 3
+
+
+def test_nothing_carries_over_between_notebooks(kernel, tmp_path):
+    kernel.execute(notebook("leftover = 'from the last learner'"), tmp_path)
+    with pytest.raises(NotebookFailed, match="NameError: name 'leftover' is not defined") as err:
+        kernel.execute(notebook("ok = 1", "leftover"), tmp_path)
+    partly = err.value.notebook
+    assert partly.cells[1].outputs[-1]["output_type"] == "error"
+
+
+def test_each_notebook_runs_in_its_own_folder(kernel, tmp_path):
+    (tmp_path / "a").mkdir()
+    out = kernel.execute(notebook("import os\nos.getcwd()"), tmp_path / "a")
+    assert text_of(out.cells[0]) == repr(str((tmp_path / "a").resolve()))
+
+
+def test_the_kernel_is_reused(kernel, tmp_path):
+    before = kernel.notebooks_run
+    pid = text_of(kernel.execute(notebook("import os\nos.getpid()"), tmp_path).cells[0])
+    again = text_of(kernel.execute(notebook("import os\nos.getpid()"), tmp_path).cells[0])
+    assert pid == again and kernel.notebooks_run == before + 2
