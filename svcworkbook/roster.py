@@ -1,0 +1,88 @@
+"""A tutor's class roster: one learner per row, checked before anything is written for them."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from svcworkbook.errors import DataError
+
+#: A learner id becomes a folder name: letters, digits, '-' and '_', starting with a letter or
+#: digit, at most 40 characters (safe on Windows, macOS and Linux, and in a URL).
+SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+ID_COLUMNS = ("learner_id", "id", "learner", "student_id")
+NAME_COLUMNS = ("name", "learner_name", "full_name")
+
+
+def _rows(index: pd.Index) -> str:
+    """Spreadsheet row numbers (the header is row 1) of the first offending rows."""
+    numbers = [str(i + 2) for i in index[:5]]
+    more = f" and {len(index) - 5} more" if len(index) > 5 else ""
+    return ", ".join(numbers) + more
+
+
+def read_roster(path: str | Path) -> pd.DataFrame:
+    """Read a roster CSV into columns learner_id, name; every problem is named in one DataError."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: no such roster file. Fix: give the path of a CSV file.")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except pd.errors.EmptyDataError:
+        raise DataError(
+            f"{path.name}: the file is empty. Fix: a header row 'learner_id,name' then one "
+            "learner per row."
+        ) from None
+    raw.columns = [str(c).strip().lower().replace(" ", "_") for c in raw.columns]
+    id_col = next((c for c in ID_COLUMNS if c in raw.columns), None)
+    name_col = next((c for c in NAME_COLUMNS if c in raw.columns), None)
+    missing = [label for label, col in (("learner_id", id_col), ("name", name_col)) if not col]
+    if missing:
+        raise DataError(
+            f"{path.name}: missing column(s) {', '.join(missing)} (found: "
+            f"{', '.join(raw.columns) or 'none'}). Fix: a header row 'learner_id,name'."
+        )
+    roster = pd.DataFrame(
+        {"learner_id": raw[id_col].str.strip(), "name": raw[name_col].str.strip()}
+    )
+    problems = []
+    if roster.empty:
+        problems.append("there are no learners under the header. Fix: one learner per row.")
+    empty_ids = roster.index[roster["learner_id"] == ""]
+    if len(empty_ids):
+        problems.append(
+            f"column '{id_col}' is empty in rows {_rows(empty_ids)}. Fix: give every learner an id."
+        )
+    unsafe = roster.index[(roster["learner_id"] != "") & ~roster["learner_id"].str.match(SAFE_ID)]
+    if len(unsafe):
+        examples = ", ".join(repr(v) for v in roster.loc[unsafe[:3], "learner_id"])
+        problems.append(
+            f"column '{id_col}' has ids that cannot be folder names in rows {_rows(unsafe)} "
+            f"({examples}). Fix: use letters, digits, '-' and '_' only, at most 40 characters."
+        )
+    dupes = roster.index[
+        roster["learner_id"].str.lower().duplicated(keep=False) & (roster["learner_id"] != "")
+    ]
+    if len(dupes):
+        ids = ", ".join(sorted(set(roster.loc[dupes, "learner_id"])))
+        problems.append(
+            f"column '{id_col}' repeats ids ({ids}) in rows {_rows(dupes)}. Fix: each learner "
+            "needs their own id (ids differing only in capitals count as the same)."
+        )
+    empty_names = roster.index[roster["name"] == ""]
+    if len(empty_names):
+        problems.append(
+            f"column '{name_col}' is empty in rows {_rows(empty_names)}. Fix: give every learner a name."
+        )
+    if problems:
+        raise DataError(f"{path.name}: " + "\n".join(f"- {p}" for p in problems))
+    return roster
+
+
+def learner_seed(learner_id: str, scenario: str = "baseline") -> int:
+    """A learner's own dataset seed: the first 8 hex digits of SHA-256('id:scenario') as a number."""
+    digest = hashlib.sha256(f"{learner_id}:{scenario}".encode()).hexdigest()
+    return int(digest[:8], 16)
