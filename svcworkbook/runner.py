@@ -214,3 +214,38 @@ def run_all(
         own = {k: v for k, v in (parameters or {}).items() if k in declared}
         results.append(run_notebook(path, out_dir, own, hide_code))
     return write_index(results, out_dir), results
+
+
+def parse_parameter(text: str) -> tuple[str, Any]:
+    """Parse 'KEY=VALUE' from the command line; VALUE is read as YAML (numbers, true, null)."""
+    import yaml
+
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not key.isidentifier():
+        raise ParameterError(f"parameters are given as KEY=VALUE, got {text!r}")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        value = raw
+    if not isinstance(value, str | int | float | bool | type(None)):
+        value = raw
+    return key, value
+
+
+def validate_parameters(path: Path, parameters: dict[str, Any]) -> None:
+    """Check names against the notebook and values with the same rules the notebook applies."""
+    from svcworkbook.session import COMMON_PARAMETERS, check_common, check_target
+
+    check_parameters(path, parameters)
+    declared = notebook_parameters(path)
+    if "edition" not in declared:  # 00_start_here: only learner and home
+        return
+    common = {
+        **COMMON_PARAMETERS,
+        **{k: v for k, v in parameters.items() if k in COMMON_PARAMETERS},
+    }
+    check_common(common)
+    for name, value in parameters.items():
+        if name not in COMMON_PARAMETERS:
+            check_target(name, value)

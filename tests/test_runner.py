@@ -116,3 +116,46 @@ def test_committed_notebooks_keep_outputs_only_where_tagged():
             if cell["cell_type"] == "code" and "nbval-check-output" not in cell_tags:
                 assert cell["outputs"] == [], f"{path.name}: stray outputs"
                 assert cell["execution_count"] is None, f"{path.name}: execution count left"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("seed=7", ("seed", 7)),
+        ("csat_target=0.85", ("csat_target", 0.85)),
+        ("organisation=Acme Ltd", ("organisation", "Acme Ltd")),
+        ("data_dir=null", ("data_dir", None)),
+        ("learner=", ("learner", "")),
+        ("organisation={x", ("organisation", "{x")),
+        ("organisation=[1, 2]", ("organisation", "[1, 2]")),
+    ],
+)
+def test_command_line_parameters_are_typed(text, expected):
+    assert runner.parse_parameter(text) == expected
+
+
+@pytest.mark.parametrize("text", ["seed", "=3", "two words=1"])
+def test_malformed_command_line_parameters_are_refused(text):
+    with pytest.raises(ParameterError, match="KEY=VALUE"):
+        runner.parse_parameter(text)
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"csat_target": 80}, "give rates as fractions"),
+        ({"edition": "student"}, "edition must be one of"),
+        ({"sead": 1}, "has no parameter(s) sead"),
+        ({"answer_within_s": -5}, "greater than 0"),
+    ],
+)
+def test_parameter_values_are_checked_before_running(params, message):
+    path = runner.resolve_notebook(3 if "csat_target" in params else 2)
+    with pytest.raises(ParameterError) as err:
+        runner.validate_parameters(path, params)
+    assert message in str(err.value)
+
+
+def test_good_parameters_pass_validation():
+    runner.validate_parameters(runner.resolve_notebook(2), {"seed": 4, "shrinkage": 0.3})
+    runner.validate_parameters(runner.resolve_notebook(0), {"learner": "ada"})
