@@ -570,7 +570,7 @@ def p_chart_limits(successes, n, sigma: float = 3.0) -> pd.DataFrame:
 RULE_BEYOND_LIMITS = "beyond limits"
 RULE_RUN = "run"
 RULE_TREND = "trend"
-_FLAG_COLUMNS = ["period", "position", "value", "rule", "signal", "description"]
+_FLAG_COLUMNS = ["period", "position", "value", "rule", "direction", "signal", "description"]
 
 
 def _stretches(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -580,8 +580,9 @@ def _stretches(mask: np.ndarray) -> list[tuple[int, int]]:
 
 
 def run_rules(values, centre, ucl, lcl, run_length: int = 8, trend_length: int = 6) -> pd.DataFrame:
-    """Points a control chart flags, one row per point and rule (period, position, value, rule,
-    signal, description); `signal` numbers each finding so a run's points share one number.
+    """Points a control chart flags, one row per point and rule: period, position, value, rule,
+    direction (above/below, increasing/decreasing), signal (one number per finding, shared by the
+    points of a run) and a plain description.
 
     Rules: (1) beyond limits: a point above the UCL or below the LCL; (2) run: `run_length` (8) or
     more points in a row strictly on one side of the centre line (a point on the line breaks the
@@ -597,20 +598,21 @@ def run_rules(values, centre, ucl, lcl, run_length: int = 8, trend_length: int =
     centre_line, upper, lower = (
         np.broadcast_to(np.asarray(v, float), (size,)) for v in (centre, ucl, lcl)
     )
-    findings: list[tuple[int, str, list[int], list[str]]] = []
+    findings: list[tuple[int, str, str, list[int], str]] = []
 
     for i in np.flatnonzero((x > upper) | (x < lower)):
-        side = "above the upper" if x[i] > upper[i] else "below the lower"
-        limit = upper[i] if x[i] > upper[i] else lower[i]
-        findings.append((i, RULE_BEYOND_LIMITS, [i], [f"{side} control limit ({limit:.4g})"]))
+        if x[i] > upper[i]:
+            text = f"above the upper control limit ({upper[i]:.4g})"
+            findings.append((i, RULE_BEYOND_LIMITS, "above", [i], text))
+        else:
+            text = f"below the lower control limit ({lower[i]:.4g})"
+            findings.append((i, RULE_BEYOND_LIMITS, "below", [i], text))
 
     for side, mask in (("above", x > centre_line), ("below", x < centre_line)):
         for start, stop in _stretches(mask):
             if stop - start >= run_length:
                 text = f"one of {stop - start} points in a row {side} the centre line"
-                findings.append(
-                    (start, RULE_RUN, list(range(start, stop)), [text] * (stop - start))
-                )
+                findings.append((start, RULE_RUN, side, list(range(start, stop)), text))
 
     steps = np.diff(x)
     for direction, mask in (("increasing", steps > 0), ("decreasing", steps < 0)):
@@ -618,7 +620,7 @@ def run_rules(values, centre, ucl, lcl, run_length: int = 8, trend_length: int =
             points = stop - start + 1  # k steps join k + 1 points
             if points >= trend_length:
                 text = f"one of {points} points in a row steadily {direction}"
-                findings.append((start, RULE_TREND, list(range(start, stop + 1)), [text] * points))
+                findings.append((start, RULE_TREND, direction, list(range(start, stop + 1)), text))
 
     rule_order = {RULE_BEYOND_LIMITS: 0, RULE_RUN: 1, RULE_TREND: 2}
     findings.sort(key=lambda f: (f[0], rule_order[f[1]]))
@@ -628,11 +630,12 @@ def run_rules(values, centre, ucl, lcl, run_length: int = 8, trend_length: int =
             "position": int(i),
             "value": float(x[i]),
             "rule": rule,
+            "direction": direction,
             "signal": signal,
             "description": text,
         }
-        for signal, (_, rule, positions, texts) in enumerate(findings, start=1)
-        for i, text in zip(positions, texts, strict=True)
+        for signal, (_, rule, direction, positions, text) in enumerate(findings, start=1)
+        for i in positions
     ]
     return pd.DataFrame(rows, columns=_FLAG_COLUMNS)
 

@@ -375,6 +375,7 @@ def test_points_beyond_the_limits_are_flagged():
     flags = stats.run_rules([5, 11, 5, -2, 5], centre=5, ucl=10, lcl=0)
     assert flags["position"].tolist() == [1, 3]
     assert flags["rule"].unique().tolist() == ["beyond limits"]
+    assert flags["direction"].tolist() == ["above", "below"]
     assert flags["description"].tolist() == [
         "above the upper control limit (10)",
         "below the lower control limit (0)",
@@ -404,6 +405,7 @@ def test_six_steadily_rising_points_are_a_trend_and_ties_break_it():
     assert stats.run_rules([1, 2, 3, 3, 4, 5], 3, 10, -10).empty
     falling = stats.run_rules([9, 8, 7, 6, 5, 4, 3, 2], 5.5, 10, 0)
     assert falling["description"].iloc[0] == "one of 8 points in a row steadily decreasing"
+    assert set(falling["direction"]) == {"decreasing"}
 
 
 def test_run_rules_use_the_period_labels_and_varying_limits():
