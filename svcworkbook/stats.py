@@ -194,7 +194,7 @@ def compare_proportions(
         ci_high=ci_high,
         confidence=_check_confidence(confidence),
         p_value=p_value,
-        test="two-proportion z-test (pooled, no continuity correction)",
+        test="pooled two-proportion z-test without continuity correction",
         interval="Newcombe hybrid score interval",
         effect_size=cohens_h,
         effect_size_name="Cohen's h",

@@ -64,7 +64,7 @@ def test_two_proportion_z_test_worked_by_hand():
     assert result.p_value == pytest.approx(math.erfc(z / math.sqrt(2)))
     assert result.p_value == pytest.approx(0.03367, abs=1e-5)
     assert result.significant
-    assert "no continuity correction" in result.test
+    assert "without continuity correction" in result.test
 
 
 def test_z_test_equals_uncorrected_chi_squared_not_scipys_default():
