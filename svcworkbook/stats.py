@@ -431,6 +431,8 @@ def before_after(
                 "inside that range."
             )
     label = label or measure
+    if kind == "proportion" and options:
+        raise ValueError(f"options {sorted(options)} do not apply to kind='proportion'")
     if kind == "proportion":
         before = _as_yes_no(data.loc[~is_after, measure], measure)
         after = _as_yes_no(data.loc[is_after, measure], measure)
@@ -923,6 +925,8 @@ def _theme_patterns(keywords: Mapping[str, Sequence[str]]) -> dict[str, list[re.
         raise ValueError("keywords must name at least one theme, e.g. {'waiting time': ['wait*']}")
     patterns = {}
     for theme, words in keywords.items():
+        if theme in ("comment", "themes", NO_THEME):
+            raise ValueError(f"{theme!r} is reserved; give the theme another name")
         if isinstance(words, str) or not words:
             raise ValueError(
                 f"theme {theme!r} needs a list of keywords, e.g. ['wait*', 'queue'], not {words!r}"
@@ -939,16 +943,12 @@ def code_themes(
     patterns = _theme_patterns(keywords)
     texts = comments if isinstance(comments, pd.Series) else pd.Series(list(comments))
     texts = texts.astype("object").where(texts.notna(), "").astype(str)
-    table = pd.DataFrame({"comment": texts})
-    for theme, theme_patterns in patterns.items():
-        table[theme] = texts.map(lambda t, ps=theme_patterns: any(p.search(t) for p in ps))
-    table["themes"] = (
-        table[list(patterns)].apply(
-            lambda row: "; ".join(theme for theme in patterns if row[theme]), axis=1
-        )
-        if len(table)
-        else pd.Series(dtype="object")
+    found = texts.map(
+        lambda text: [theme for theme, ps in patterns.items() if any(p.search(text) for p in ps)]
     )
+    table = pd.DataFrame({"comment": texts, "themes": found.map("; ".join)})
+    for theme in patterns:
+        table[theme] = found.map(lambda themes, name=theme: name in themes).astype(bool)
     return table[["comment", "themes", *patterns]]
 
 

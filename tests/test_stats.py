@@ -278,6 +278,8 @@ def test_before_after_errors_name_the_problem():
         stats.before_after(contacts(), "opened_at", "2025-01-01", "resolved_first_contact")
     with pytest.raises(DataError, match="True/False"):
         stats.before_after(contacts(), "opened_at", "2024-03-01", "csat")
+    with pytest.raises(ValueError, match="do not apply"):
+        stats.before_after(contacts(), "opened_at", "2024-03-01", "resolved_first_contact", seed=1)
     with pytest.raises(ValueError, match="kind"):
         stats.before_after(contacts(), "opened_at", "2024-03-01", "csat", kind="mean")
 
@@ -548,6 +550,13 @@ def test_phrases_match_across_spaces_only_as_whole_phrases():
 def test_bad_keyword_lists_are_explained():
     with pytest.raises(ValueError, match="list of keywords"):
         stats.code_themes(["x"], {"waiting time": "wait*"})
+    with pytest.raises(ValueError, match="reserved"):
+        stats.code_themes(["x"], {"comment": ["x"]})
+
+
+def test_no_comments_give_an_empty_table():
+    coded = stats.code_themes([], {"waiting time": ["wait*"]})
+    assert coded.empty and list(coded.columns) == ["comment", "themes", "waiting time"]
 
 
 def test_triangulation_worked_by_hand():
