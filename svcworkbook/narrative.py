@@ -41,7 +41,7 @@ def format_target(target: float, unit: str = "%", decimals: int | None = None) -
     """A target as people say it: 0.75 -> '75%', 0.805 -> '80.5%', 30 -> '30 seconds'."""
     scaled = target * 100 if unit == "%" else target
     if decimals is None:
-        decimals = 0 if float(scaled).is_integer() else (1 if unit == "%" else 2)
+        decimals = 0 if round(float(scaled), 6).is_integer() else (1 if unit == "%" else 2)
     return format_value(target, unit, decimals)
 
 

@@ -20,6 +20,8 @@ def test_formatting_helpers():
     assert narrative.format_percent(0.724) == "72.4%"
     assert narrative.format_target(0.75) == "75%"
     assert narrative.format_target(0.805) == "80.5%"
+    assert [narrative.format_target(t) for t in (0.07, 0.29, 0.57)] == ["7%", "29%", "57%"]
+    assert narrative.format_target(24, "hours") == "24 hours"
     assert narrative.format_value(1, "s") == "1 second"
     assert narrative.format_difference(0.026, "%") == "2.6 percentage points"
     assert narrative.format_signed(-0.0004, "%") == "0.0"
