@@ -37,6 +37,7 @@ def test_p_values_never_round_across_the_significance_level(p, text):
     assert narrative.format_p(p) == text
 
 
+@settings(deadline=None)
 @given(st.floats(0.001, 1), st.sampled_from([0.01, 0.05, 0.1]))
 def test_shown_p_value_is_on_the_same_side_of_alpha(p, alpha):
     shown = float(narrative.format_p(p, alpha).split("= ")[1])
@@ -77,7 +78,7 @@ def test_missing_value_is_said_plainly():
     assert "could not be calculated" in narrative.target_sentence("FCR", float("nan"), 0.75)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.floats(0, 1), st.floats(0.01, 0.99), st.booleans())
 def test_target_sentence_never_says_met_when_missed(value, target, higher_is_better):
     sentence = narrative.target_sentence("FCR", value, target, higher_is_better)
@@ -269,7 +270,7 @@ def test_servqual_sentence_when_expectations_are_met():
     )
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.floats(-3, 3), min_size=5, max_size=5))
 def test_servqual_sentence_never_says_a_shortfall_exceeds(gaps):
     table = servqual_example().drop(columns=["importance", "weight", "weighted_gap"])
