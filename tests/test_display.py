@@ -23,7 +23,7 @@ def test_bullets_escape_items():
 
 def test_table_formats_percent_numbers_and_missing_values():
     frame = pd.DataFrame(
-        {"team": ["<billing>", "orders"], "fcr": [0.7345, float("nan")], "n": [1200, 0]}
+        {"team": ["<billing>", "orders"], "fcr": [0.7342, float("nan")], "n": [1200, 0]}
     )
     shown = display.show_table(frame, {"fcr": "percent", "n": "int"}, caption="FCR by team")
     html_text = shown._repr_html_()
