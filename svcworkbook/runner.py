@@ -235,7 +235,7 @@ def parse_parameter(text: str) -> tuple[str, Any]:
 
 def validate_parameters(path: Path, parameters: dict[str, Any]) -> None:
     """Check names against the notebook and values with the same rules the notebook applies."""
-    from svcworkbook.session import COMMON_PARAMETERS, check_common, check_target
+    from svcworkbook.session import COMMON_PARAMETERS, check_common, check_target, is_target_name
 
     check_parameters(path, parameters)
     declared = notebook_parameters(path)
@@ -247,5 +247,5 @@ def validate_parameters(path: Path, parameters: dict[str, Any]) -> None:
     }
     check_common(common)
     for name, value in parameters.items():
-        if name not in COMMON_PARAMETERS:
+        if name not in COMMON_PARAMETERS and is_target_name(name):
             check_target(name, value)

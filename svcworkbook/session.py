@@ -38,6 +38,11 @@ COMMON_PARAMETERS: dict[str, Any] = {
 FRACTIONS_BELOW_ONE = ("shrinkage", "max_occupancy")
 
 
+def is_target_name(name: str) -> bool:
+    """Whether a parameter name follows the numeric target rules (checked by check_target)."""
+    return name in FRACTIONS_BELOW_ONE or name.endswith(("_target", "_s", "_hours", "_days"))
+
+
 def check_target(name: str, value: Any) -> float:
     """A target in range: rates in [0, 1], NPS in [-100, 100], shrinkage in [0, 1), times > 0."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or math.isnan(value):
@@ -165,9 +170,10 @@ class UnitSession:
     targets: dict[str, float] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> Any:
-        for group in ("params", "targets", "data"):
+        for group in ("params", "targets", "options", "data"):
             values = self.__dict__.get(group, {})
             if name in values:
                 return values[name]
@@ -188,9 +194,14 @@ def start_unit(
     unit: int,
     targets: dict[str, Any] | None = None,
     datasets: tuple[str, ...] = (),
+    options: dict[str, Any] | None = None,
     **params: Any,
 ) -> UnitSession:
-    """Check a notebook's parameters, load its datasets (DataError if bad), return its session."""
+    """Check a notebook's parameters, load its datasets (DataError if bad), return its session.
+
+    ``targets`` are checked here (see check_target); ``options`` are a unit's own parameters
+    (such as a change date) that the unit's module checks.
+    """
     unknown = sorted(set(params) - set(COMMON_PARAMETERS))
     if unknown:
         raise ParameterError(
@@ -201,7 +212,9 @@ def start_unit(
     checked_targets = {k: check_target(k, v) for k, v in (targets or {}).items()}
     checked = check_common(merged)
     data = load_datasets(checked, tuple(datasets)) if datasets else {}
-    return UnitSession(unit=unit, params=checked, targets=checked_targets, data=data)
+    return UnitSession(
+        unit=unit, params=checked, targets=checked_targets, data=data, options=dict(options or {})
+    )
 
 
 def read_results(notebook_path: str | Path) -> dict[str, Any]:
