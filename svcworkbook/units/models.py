@@ -22,6 +22,18 @@ EVIDENCE_TYPES = (
 )
 
 
+class FieldProblems(ValueError):
+    """Problems found by a cross-field check, each as (field path, message).
+
+    The path is relative to the model that raised it, e.g. ``misconceptions[2].concept``; the
+    loader prefixes the path of that model inside the file so a content author can find the line.
+    """
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{path}: {message}" for path, message in problems))
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -80,18 +92,23 @@ class Question(_Strict):
 
     @model_validator(mode="after")
     def _answer_is_an_option(self) -> Question:
+        problems: list[tuple[str, str]] = []
         if self.answer >= len(self.options):
-            raise ValueError(
-                f"answer {self.answer} is not an option index (0..{len(self.options) - 1})"
+            problems.append(
+                ("answer", f"{self.answer} is not an option index (0..{len(self.options) - 1})")
             )
         if len(set(self.options)) != len(self.options):
-            raise ValueError("options must be distinct")
+            problems.append(("options", "options must be distinct"))
         if self.kind == "true_false" and self.options != ["True", "False"]:
-            raise ValueError("a true_false question has options ['True', 'False']")
+            problems.append(("options", "a true_false question has options ['True', 'False']"))
         if self.kind == "marking_point" and self.marking_point is None:
-            raise ValueError("a marking_point question names the marking point it tests")
+            problems.append(
+                ("marking_point", "a marking_point question names the marking point it tests")
+            )
         if self.concept is None and self.marking_point is None:
-            raise ValueError("a question links to a concept or a marking point")
+            problems.append(("concept", "a question links to a concept or a marking point"))
+        if problems:
+            raise FieldProblems(problems)
         return self
 
 
@@ -101,6 +118,7 @@ class Unit(_Strict):
     number: int = Field(ge=1, le=5)
     slug: str = Field(pattern=r"^[a-z_]+$")
     title: str
+    covers: str
     source_file: str
     synopsis: str
     concepts: list[Concept] = Field(min_length=1)
@@ -111,55 +129,78 @@ class Unit(_Strict):
 
     @model_validator(mode="after")
     def _links_resolve(self) -> Unit:
-        prefix = f"U{self.number}."
-        concept_ids = {c.id for c in self.concepts}
-        mp_ids = {m.id for m in self.marking_points}
-        mc_ids = {m.id for m in self.misconceptions}
-        all_ids = [
-            e.id
-            for group in (
-                self.concepts,
-                self.tips,
-                self.misconceptions,
-                self.marking_points,
-                self.questions,
-            )
-            for e in group
-        ]
-        dupes = sorted({i for i in all_ids if all_ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"duplicate ids: {', '.join(dupes)}")
-        wrong = [i for i in all_ids if not i.startswith(prefix)]
-        if wrong:
-            raise ValueError(f"ids must start with {prefix!r}: {', '.join(wrong)}")
-        problems = []
-        for t in self.tips:
-            if t.concept and t.concept not in concept_ids:
-                problems.append(f"tip {t.id} links to unknown concept {t.concept}")
-        for m in self.misconceptions:
-            if m.concept not in concept_ids:
-                problems.append(f"misconception {m.id} links to unknown concept {m.concept}")
-        for mp in self.marking_points:
-            for c in mp.concepts:
-                if c not in concept_ids:
-                    problems.append(f"marking point {mp.id} links to unknown concept {c}")
-        for q in self.questions:
-            if q.concept and q.concept not in concept_ids:
-                problems.append(f"question {q.id} links to unknown concept {q.concept}")
-            if q.marking_point and q.marking_point not in mp_ids:
-                problems.append(f"question {q.id} links to unknown marking point {q.marking_point}")
-            if q.misconception and q.misconception not in mc_ids:
-                problems.append(
-                    f"question {q.id} links to unknown misconception {q.misconception}"
-                )
+        problems = _id_problems(self) + _link_problems(self)
         if problems:
-            raise ValueError("; ".join(problems))
+            raise FieldProblems(problems)
         return self
 
     def concept(self, concept_id: str) -> Concept:
-        """The concept with this id."""
-        return next(c for c in self.concepts if c.id == concept_id)
+        """The concept with this id (KeyError naming the known ids if there is none)."""
+        return _find(self.concepts, concept_id, f"unit {self.number} concept")
+
+    def misconception(self, misconception_id: str) -> Misconception:
+        """The misconception with this id (KeyError naming the known ids if there is none)."""
+        return _find(self.misconceptions, misconception_id, f"unit {self.number} misconception")
 
     def marking_point(self, mp_id: str) -> MarkingPoint:
-        """The marking point with this id."""
-        return next(m for m in self.marking_points if m.id == mp_id)
+        """The marking point with this id (KeyError naming the known ids if there is none)."""
+        return _find(self.marking_points, mp_id, f"unit {self.number} marking point")
+
+
+def _find(entries, entry_id: str, what: str):
+    """The entry whose id is entry_id, or a KeyError that lists the ids there are."""
+    for entry in entries:
+        if entry.id == entry_id:
+            return entry
+    raise KeyError(f"no {what} {entry_id!r}; known: {', '.join(e.id for e in entries)}")
+
+
+_GROUPS = ("concepts", "tips", "misconceptions", "marking_points", "questions")
+
+
+def _id_problems(unit: Unit) -> list[tuple[str, str]]:
+    """Ids that are repeated or do not start with the unit's prefix (U1. for unit 1)."""
+    prefix = f"U{unit.number}."
+    seen: dict[str, str] = {}
+    problems = []
+    for group in _GROUPS:
+        for i, entry in enumerate(getattr(unit, group)):
+            path = f"{group}[{i}].id"
+            if not entry.id.startswith(prefix):
+                problems.append((path, f"{entry.id} must start with {prefix!r}"))
+            if entry.id in seen:
+                problems.append((path, f"duplicate id {entry.id} (first used at {seen[entry.id]})"))
+            else:
+                seen[entry.id] = path
+    return problems
+
+
+def _link_problems(unit: Unit) -> list[tuple[str, str]]:
+    """Links from tips, misconceptions, marking points and questions to ids that do not exist."""
+    known = {
+        "concept": {c.id for c in unit.concepts},
+        "marking point": {m.id for m in unit.marking_points},
+        "misconception": {m.id for m in unit.misconceptions},
+    }
+    links: list[tuple[str, str, str | None]] = []
+    links += [(f"tips[{i}].concept", "concept", t.concept) for i, t in enumerate(unit.tips)]
+    links += [
+        (f"misconceptions[{i}].concept", "concept", m.concept)
+        for i, m in enumerate(unit.misconceptions)
+    ]
+    links += [
+        (f"marking_points[{i}].concepts[{j}]", "concept", c)
+        for i, mp in enumerate(unit.marking_points)
+        for j, c in enumerate(mp.concepts)
+    ]
+    for i, q in enumerate(unit.questions):
+        links += [
+            (f"questions[{i}].concept", "concept", q.concept),
+            (f"questions[{i}].marking_point", "marking point", q.marking_point),
+            (f"questions[{i}].misconception", "misconception", q.misconception),
+        ]
+    return [
+        (path, f"unknown {kind} {target!r} (known: {', '.join(sorted(known[kind]))})")
+        for path, kind, target in links
+        if target is not None and target not in known[kind]
+    ]
