@@ -24,26 +24,26 @@ UNITS_DIR = Path(__file__).resolve().parent
 UNIT_FILE_NAME = re.compile(r"^(?P<number>\d\d)_(?P<slug>[a-z_]+)\.ya?ml$")
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses repeated keys (PyYAML would silently keep the last)."""
-
-
-def _mapping_without_repeats(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
-    """Build a mapping, raising a YAML error at the line of any key used twice."""
-    seen: set = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"the key {key!r} appears twice in one mapping", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_StrictLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_repeats
-)
+def _repeated_keys(node: yaml.Node | None, path: str = "") -> list[tuple[str, str]]:
+    """Keys used twice in one mapping, as (field path, message); PyYAML would keep the last."""
+    problems: list[tuple[str, str]] = []
+    if isinstance(node, yaml.MappingNode):
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            child = f"{path}.{key}" if path else key
+            line = key_node.start_mark.line + 1
+            if key in first_line:
+                problems.append(
+                    (child, f"the key {key!r} appears twice, at lines {first_line[key]} and {line}")
+                )
+            else:
+                first_line[key] = line
+            problems += _repeated_keys(value_node, child)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            problems += _repeated_keys(item, f"{path}[{i}]")
+    return problems
 
 
 def _field_path(loc: tuple) -> str:
@@ -125,12 +125,19 @@ def _read_yaml(path: Path) -> tuple[object, yaml.Node | None]:
             f"{path.name}: not UTF-8 text ({exc.reason}); save it as UTF-8"
         ) from None
     try:
-        return yaml.load(text, Loader=_StrictLoader), yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        repeated = _repeated_keys(root)
+        if repeated:
+            raise _report(path.name, repeated, None)
+        return yaml.safe_load(text), root
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         context = getattr(exc, "context", None)
+        context_mark = getattr(exc, "context_mark", None)
+        if context and context_mark:
+            context += f" that starts at line {context_mark.line + 1}"
         detail = f"{problem} ({context})" if context else problem
         raise ContentError(f"{path.name}: {where}YAML syntax error: {detail}") from None
 
@@ -195,19 +202,17 @@ def unit_files(directory: Path = UNITS_DIR) -> dict[int, Path]:
 
 def _unit_number(unit: int | str, files: dict[int, Path]) -> int:
     """Turn 1, '1', '01', 'service_environment' or '01_service_environment' into a unit number."""
+    known = ", ".join(f"{n} ({UNIT_FILE_NAME.match(p.name)['slug']})" for n, p in files.items())
     if isinstance(unit, bool) or not isinstance(unit, int | str):
-        raise ValueError(f"unit must be a number 1-5 or a slug, not {unit!r}")
+        raise ValueError(f"unit must be a number or a slug, not {unit!r}; the units are {known}")
     if isinstance(unit, int) or unit.strip().isdigit():
-        number = int(unit)
-        if number in files:
-            return number
+        if int(unit) in files:
+            return int(unit)
     else:
         wanted = unit.strip().lower().removesuffix(".yaml")
         for number, path in files.items():
-            match = UNIT_FILE_NAME.match(path.name)
-            if wanted in (match["slug"], path.stem):
+            if wanted in (UNIT_FILE_NAME.match(path.name)["slug"], path.stem):
                 return number
-    known = ", ".join(f"{n} ({UNIT_FILE_NAME.match(p.name)['slug']})" for n, p in files.items())
     raise ValueError(f"no unit {unit!r}; the units are {known}")
 
 
