@@ -97,15 +97,28 @@ def execute(
     out_path: Path,
     parameters: dict[str, Any] | None = None,
     timeout: int = 600,
+    edition: str | None = None,
 ) -> None:
-    """Execute a notebook with papermill in the project's kernel, writing the executed copy."""
+    """Execute a notebook with papermill in the project's kernel, writing the executed copy.
+
+    With ``edition`` ("learner" or "tutor") that edition of the notebook is executed: the
+    learner edition has no solution cells.
+    """
+    import nbformat
     import papermill
+
+    from svcworkbook.editions import make_edition
 
     parameters = parameters or {}
     check_parameters(path, parameters)
     out_path.parent.mkdir(parents=True, exist_ok=True)
+    source: Any = str(path)
+    if edition is not None:
+        source = make_edition(nbformat.read(str(path), as_version=4), edition)
+        if "edition" in notebook_parameters(path):
+            parameters = {"edition": edition, **parameters}
     papermill.execute_notebook(
-        str(path),
+        source,
         str(out_path),
         parameters=parameters,
         kernel_name=project_kernel(),
@@ -147,13 +160,14 @@ def run_notebook(
     out_dir: Path,
     parameters: dict[str, Any] | None = None,
     hide_code: bool = True,
+    edition: str | None = None,
 ) -> Executed:
     """Execute one notebook into out_dir and export its HTML; a failure is reported, not raised."""
     import papermill
 
     executed_path = out_dir / path.name
     try:
-        execute(path, executed_path, parameters)
+        execute(path, executed_path, parameters, edition=edition)
     except papermill.PapermillExecutionError:
         error = first_error(executed_path) or "the notebook stopped with an error"
         html_path = export_html(executed_path, out_dir / f"{path.stem}.html", hide_code)
@@ -205,6 +219,7 @@ def run_all(
     parameters: dict[str, Any] | None = None,
     notebooks_dir: Path = NOTEBOOKS_DIR,
     hide_code: bool = True,
+    edition: str | None = None,
 ) -> tuple[Path, list[Executed]]:
     """Execute every notebook into out_dir (ipynb + HTML each) and write out_dir/index.html."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -212,7 +227,7 @@ def run_all(
     for path in unit_notebooks(notebooks_dir):
         declared = notebook_parameters(path)
         own = {k: v for k, v in (parameters or {}).items() if k in declared}
-        results.append(run_notebook(path, out_dir, own, hide_code))
+        results.append(run_notebook(path, out_dir, own, hide_code, edition=edition))
     return write_index(results, out_dir), results
 
 

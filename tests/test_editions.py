@@ -83,3 +83,20 @@ def test_no_solution_text_survives_in_any_unit_learner_edition(tmp_path):
                 if not line.startswith("#") and len(line) > 12:
                     assert json.dumps(line)[1:-1] not in text, f"{source.name}: {line}"
         assert '"solution"' not in text
+
+
+def test_the_same_edition_is_the_same_file_byte_for_byte(tmp_path):
+    source = runner.resolve_notebook(2)
+    first = editions.write_edition(source, tmp_path, "learner", {"data_dir": "data"})
+    text = first.read_text(encoding="utf-8")
+    # writing it again is a no-op, not a refusal: a rerun of a class pack must not trip over it
+    assert (
+        editions.write_notebook(
+            editions.make_edition(
+                nbformat.read(str(source), as_version=4), "learner", {"data_dir": "data"}
+            ),
+            first,
+        )
+        is None
+    )
+    assert first.read_text(encoding="utf-8") == text
