@@ -313,7 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="execute a unit notebook into an HTML report")
     notebook_options(r)
-    r.add_argument("--edition", choices=("tutor", "learner"), default="tutor")
+    r.add_argument("--edition", choices=("tutor", "learner"), help="default: as the notebook says")
     r.add_argument("--out", default="build")
     r.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
     r.set_defaults(func=cmd_run)

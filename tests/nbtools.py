@@ -1,0 +1,103 @@
+"""Shared helpers for the notebook tests: run a unit with papermill, write data folders as users'
+own exports would arrive (other column names, UK dates), tiny and broken datasets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import papermill
+import pytest
+import yaml
+
+from svcworkbook import runner
+from svcworkbook.session import read_results
+
+#: How another system might name our columns (its export's header -> the workbook's column).
+OUTSIDE_NAMES = {
+    "contacts": {
+        "Contact Ref": "contact_id",
+        "Customer No": "customer_id",
+        "Date Opened": "opened_at",
+        "Media Type": "channel",
+        "Agent": "agent_id",
+        "Wait (secs)": "queue_wait_s",
+        "Talk+Wrap (secs)": "handle_time_s",
+        "Date Closed": "resolved_at",
+    },
+    "surveys": {"Survey Ref": "survey_id", "Contact Ref": "contact_id", "Sat Score": "csat"},
+    "complaints": {"Case Ref": "complaint_id", "Date Received": "received_at"},
+    "staff": {"Agent": "agent_id", "Agent Name": "agent_name"},
+    "customers": {"Customer No": "customer_id", "Name": "customer_name"},
+    "mystery_shops": {"Visit Ref": "visit_id", "Visit Date": "visited_at"},
+    "intervals": {"Interval": "interval_start", "Calls Offered": "offered"},
+    "servqual": {"Respondent": "respondent_id"},
+}
+
+
+def run_unit(unit: int, tmp_path: Path, **parameters: Any) -> tuple[Path, dict[str, Any]]:
+    """Execute a unit notebook with papermill into tmp_path; (executed path, recorded results)."""
+    out = tmp_path / f"unit{unit:02d}.ipynb"
+    runner.execute(runner.resolve_notebook(unit), out, parameters)
+    return out, read_results(out)
+
+
+def run_unit_failing(unit: int, tmp_path: Path, **parameters: Any):
+    """Execute a unit notebook that must stop with an error; the papermill error."""
+    out = tmp_path / f"unit{unit:02d}-failed.ipynb"
+    with pytest.raises(papermill.PapermillExecutionError) as err:
+        runner.execute(runner.resolve_notebook(unit), out, parameters)
+    return err.value
+
+
+def write_plain(folder: Path, data: dict[str, pd.DataFrame]) -> Path:
+    """Write each dataset as <name>.csv with the workbook's own column names; the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in data.items():
+        frame.to_csv(folder / f"{name}.csv", index=False, date_format="%Y-%m-%d %H:%M:%S")
+    return folder
+
+
+def write_outside_export(folder: Path, data: dict[str, pd.DataFrame]) -> Path:
+    """Write the datasets as another system would: its own headers, UK day-first dates; the mapping.
+
+    Returns the path of a YAML mapping (per dataset: the export's header -> our column).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    mapping: dict[str, dict[str, str]] = {}
+    for name, frame in data.items():
+        renames = OUTSIDE_NAMES.get(name, {})
+        ours_to_theirs = {ours: theirs for theirs, ours in renames.items() if ours in frame}
+        export = frame.rename(columns=ours_to_theirs)
+        export.to_csv(folder / f"{name}.csv", index=False, date_format="%d/%m/%Y %H:%M:%S")
+        mapping[name] = {theirs: ours for ours, theirs in ours_to_theirs.items()}
+    path = folder / "mapping.yaml"
+    path.write_text(yaml.safe_dump(mapping, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def tiny_data(seed: int = 7) -> dict[str, pd.DataFrame]:
+    """All eight datasets for one week and one team."""
+    from svcworkbook import datasets
+
+    return datasets.generate_all(seed=seed, days=7, teams=("billing",))
+
+
+def with_bad_value(
+    data: dict[str, pd.DataFrame], dataset: str, column: str, row: int, value: Any
+) -> dict[str, pd.DataFrame]:
+    """A copy of the data with one cell changed (row counts from 0, as in the frame)."""
+    changed = {name: frame.copy() for name, frame in data.items()}
+    frame = changed[dataset]
+    frame[column] = frame[column].astype(object)
+    frame.iloc[row, frame.columns.get_loc(column)] = value
+    return changed
+
+
+def params_for(data_dir: Path, mapping: Path | None = None) -> dict[str, Any]:
+    """Notebook parameters that point a unit at a data folder (and its mapping)."""
+    params: dict[str, Any] = {"data_dir": str(data_dir)}
+    if mapping is not None:
+        params["mapping"] = str(mapping)
+    return params
