@@ -1,0 +1,391 @@
+"""Evaluating a service improvement (unit 5): baseline, before/after, variance, sustainment.
+
+The questions an evaluator asks, in order: what was the baseline before the change? what changed
+afterwards, and is the change bigger than chance? how far from the target is each measure now
+(variance)? has the process really shifted (a control chart whose limits come from the baseline
+alone)? is the gain holding, or slipping now that nobody is watching? and which service gap
+should be closed next (SERVQUAL)?
+
+The measures evaluated are the unit's objectives: first contact resolution (answered contacts
+resolved at the first contact) and CSAT (share of survey responses scoring 4 or 5), with average
+handle time watched as a side effect (resolving more at the first contact often takes longer).
+Contacts are placed by ``opened_at``, surveys by ``sent_at``, as in :func:`svcworkbook.kpi.kpi_table`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from svcworkbook import kpi, narrative, stats
+from svcworkbook.errors import DataError, ParameterError
+
+#: The measures an improvement is judged on: KPI name -> (label, dataset, date column, kind).
+MEASURES = {
+    "first_contact_resolution": ("First contact resolution", "contacts", "opened_at", "proportion"),
+    "csat": ("CSAT (share scoring 4-5)", "surveys", "sent_at", "proportion"),
+    "average_handle_time": ("Average handle time", "contacts", "opened_at", "duration"),
+}
+#: Which way is better for each measure.
+HIGHER_IS_BETTER = {"first_contact_resolution": True, "csat": True, "average_handle_time": False}
+
+
+def check_change_date(change_date, contacts: pd.DataFrame) -> pd.Timestamp:
+    """The change date as a day; ParameterError unless at least 7 days of data lie on each side."""
+    if change_date is None:
+        raise ParameterError(
+            "change_date is not set: give the date the change started, for example "
+            'change_date = "2026-02-16"'
+        )
+    try:
+        change = pd.Timestamp(change_date).normalize()
+    except (ValueError, TypeError):
+        raise ParameterError(
+            f"change_date {change_date!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-02-16"
+        ) from None
+    first, last = contacts["opened_at"].min().normalize(), contacts["opened_at"].max().normalize()
+    if change - first < pd.Timedelta(days=7) or last - change < pd.Timedelta(days=6):
+        raise ParameterError(
+            f"change_date {change:%d %b %Y} leaves less than a week of data on one side: the "
+            f"contacts run from {first:%d %b %Y} to {last:%d %b %Y}. Choose a date at least "
+            "7 days after the start and 7 days before the end."
+        )
+    return change
+
+
+def _rows_for(measure: str, contacts: pd.DataFrame, surveys: pd.DataFrame) -> pd.DataFrame:
+    """The rows a measure is computed on: answered contacts, or surveys with a CSAT score."""
+    _, dataset, date_column, _ = MEASURES[measure]
+    if dataset == "contacts":
+        answered = contacts.loc[~contacts["abandoned"].astype(bool)]
+        if measure == "first_contact_resolution":
+            return answered.assign(value=answered["resolved_first_contact"].astype(bool))
+        return answered.assign(value=answered["handle_time_s"].astype(float))
+    scored = surveys.loc[surveys["csat"].notna()]
+    return scored.assign(value=scored["csat"].astype(float) >= 4)
+
+
+def measure_value(measure: str, contacts: pd.DataFrame, surveys: pd.DataFrame) -> float:
+    """A measure on whole datasets, through the KPI registry (the same definition everywhere)."""
+    frames = {"contacts": contacts, "surveys": surveys}
+    return kpi.KPIS[measure].compute(**{d: frames[d] for d in kpi.KPIS[measure].datasets})
+
+
+def split_at(frame: pd.DataFrame, date_column: str, change: pd.Timestamp):
+    """(before, after): rows dated before the change day, and on or after it."""
+    after = frame[date_column] >= change
+    return frame.loc[~after], frame.loc[after]
+
+
+def baseline_table(
+    contacts: pd.DataFrame,
+    surveys: pd.DataFrame,
+    change_date,
+    targets: Mapping[str, float],
+) -> pd.DataFrame:
+    """Each objective's baseline (the period before the change) against its target.
+
+    variance = baseline - target (for handle time, lower is better, so a positive variance is
+    worse); met follows the KPI's direction.
+    """
+    change = check_change_date(change_date, contacts)
+    before_contacts, _ = split_at(contacts, "opened_at", change)
+    before_surveys, _ = split_at(surveys, "sent_at", change)
+    rows = []
+    for measure, target in targets.items():
+        label = MEASURES[measure][0]
+        value = measure_value(measure, before_contacts, before_surveys)
+        met = kpi.KPIS[measure].met(value, target)
+        rows.append(
+            {
+                "measure": measure,
+                "label": label,
+                "baseline": value,
+                "target": float(target),
+                "variance": value - float(target),
+                "met": met,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def compare_before_after(
+    contacts: pd.DataFrame,
+    surveys: pd.DataFrame,
+    change_date,
+    measures=("first_contact_resolution", "csat", "average_handle_time"),
+) -> dict[str, stats.Comparison]:
+    """Before/after comparison of each measure (interval, significance test, effect size)."""
+    change = check_change_date(change_date, contacts)
+    results = {}
+    for measure in measures:
+        label, _, date_column, kind = MEASURES[measure]
+        rows = _rows_for(measure, contacts, surveys)
+        if rows.empty:
+            raise DataError(f"no rows to compare for {label}: the data has none that count")
+        options = {"seed": 2026} if kind == "duration" else {}
+        results[measure] = stats.before_after(
+            rows, date_column, change, "value", kind=kind, label=label.lower(), **options
+        )
+    return results
+
+
+def comparison_table(comparisons: Mapping[str, stats.Comparison]) -> pd.DataFrame:
+    """One row per measure: before, after, difference, its 95% interval, p-value, significant."""
+    rows = []
+    for measure, c in comparisons.items():
+        rows.append(
+            {
+                "measure": measure,
+                "label": MEASURES[measure][0],
+                "statistic": c.statistic,
+                "before": c.before,
+                "after": c.after,
+                "difference": c.difference,
+                "ci_low": c.ci_low,
+                "ci_high": c.ci_high,
+                "p_value": c.p_value,
+                "significant": c.significant,
+                "improved": (c.difference > 0) == HIGHER_IS_BETTER[measure] and c.significant,
+                "n_before": c.n_before,
+                "n_after": c.n_after,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def comparison_sentences(comparisons: Mapping[str, stats.Comparison]) -> list[str]:
+    """The comparisons in words (narrative.comparison_sentence), one per measure."""
+    sentences = []
+    for measure, c in comparisons.items():
+        unit = "%" if c.kind == "proportion" else "s"
+        sentences.append(
+            narrative.comparison_sentence(c, higher_is_better=HIGHER_IS_BETTER[measure], unit=unit)
+        )
+    return sentences
+
+
+def daily_measure(
+    measure: str, contacts: pd.DataFrame, surveys: pd.DataFrame, min_count: int = 1
+) -> pd.Series:
+    """A measure per day (indexed by day), from kpi_table; days with fewer than min_count rows
+    behind the value are left out (too few to plot as a point)."""
+    dataset = MEASURES[measure][1]
+    frames = {"contacts": contacts, "surveys": surveys}
+    table = kpi.kpi_table(**{dataset: frames[dataset]}, period="day", by=(), kpis=[measure])
+    table = table.loc[(table["n"] >= min_count) & table["value"].notna()]
+    return pd.Series(
+        table["value"].to_numpy(), index=pd.DatetimeIndex(table["period"]), name=measure
+    )
+
+
+def shift_chart(daily: pd.Series, change_date) -> pd.DataFrame:
+    """An XmR chart whose centre line and limits come from the baseline days only.
+
+    Limits from the baseline are the yardstick the change is judged against: if the process
+    really shifted, points after the change fall in a run on one side of the old centre line or
+    outside the old limits (stats.chart_signals finds them).
+    """
+    change = pd.Timestamp(change_date)
+    before = daily.loc[daily.index < change]
+    if len(before) < 5:
+        raise DataError(
+            f"only {len(before)} day(s) before the change on {change:%d %b %Y}: a baseline needs "
+            "at least 5 points. Choose a later change date or give more data."
+        )
+    limits = stats.xmr_limits(before)
+    return pd.DataFrame(
+        {
+            "period": daily.index,
+            "value": daily.to_numpy(),
+            "moving_range": daily.diff().abs().to_numpy(),
+            "centre": limits.centre,
+            "ucl": limits.ucl,
+            "lcl": limits.lcl,
+        }
+    )
+
+
+def signals_after(chart: pd.DataFrame, change_date) -> pd.DataFrame:
+    """The run-rule signals of a shift chart that lie on or after the change date."""
+    flags = stats.chart_signals(chart)
+    if flags.empty:
+        return flags
+    return flags.loc[pd.to_datetime(flags["period"]) >= pd.Timestamp(change_date)]
+
+
+@dataclass(frozen=True)
+class Sustainment:
+    """Whether a gain is holding: the measure's early and late level after the change."""
+
+    measure: str
+    baseline: float
+    early: float  # first `weeks` weeks after the change
+    late: float  # last `weeks` weeks of the data
+    retained: (
+        float  # share of the early gain still there late: (late - baseline) / (early - baseline)
+    )
+    slipping: bool
+
+    def sentence(self, organisation: str) -> str:
+        """The sustainment check in words."""
+        label = MEASURES[self.measure][0]
+        shown = {
+            k: narrative.format_percent(getattr(self, k)) for k in ("baseline", "early", "late")
+        }
+        opening = (
+            f"At {organisation}, {label.lower()} was {shown['baseline']} before the change, "
+            f"{shown['early']} in the first weeks after it and {shown['late']} in the latest weeks"
+        )
+        if math.isnan(self.retained):
+            return opening + ": there was no early gain to sustain."
+        kept = narrative.format_percent(max(self.retained, 0.0), 0)
+        if self.slipping:
+            return (
+                f"{opening}: only {kept} of the early gain remains, so the improvement is "
+                "slipping. Keep measuring and reviewing after a change: without monitoring, "
+                "coaching and updated procedures, processes drift back to their old level."
+            )
+        return (
+            f"{opening}: {kept} of the early gain remains, so the improvement is holding. Keep "
+            "monitoring it: a gain is only sustained while it is checked."
+        )
+
+
+def sustainment(
+    measure: str,
+    contacts: pd.DataFrame,
+    surveys: pd.DataFrame,
+    change_date,
+    weeks: int = 3,
+    keep_share: float = 0.5,
+) -> Sustainment:
+    """Compare the first and the last `weeks` weeks after the change with the baseline.
+
+    retained = (late - baseline) / (early - baseline); slipping when less than keep_share of the
+    early gain remains. Needs at least 2 x weeks weeks of data after the change.
+    """
+    change = check_change_date(change_date, contacts)
+    rows = _rows_for(measure, contacts, surveys)
+    date_column = MEASURES[measure][2]
+    before, after = split_at(rows, date_column, change)
+    end = rows[date_column].max().normalize() + pd.Timedelta(days=1)  # the day after the last
+    span = pd.Timedelta(weeks=weeks)
+    if end - change < 2 * span:
+        raise DataError(
+            f"sustainment needs {2 * weeks} weeks of data after the change on {change:%d %b %Y}; "
+            f"the data ends on {end - pd.Timedelta(days=1):%d %b %Y}. Use fewer weeks or more data."
+        )
+    early = after.loc[after[date_column] < change + span, "value"].mean()
+    late = after.loc[after[date_column] >= end - span, "value"].mean()
+    base = before["value"].mean()
+    gain = early - base
+    retained = (late - base) / gain if gain > 0 else float("nan")
+    slipping = bool(gain > 0 and retained < keep_share)
+    return Sustainment(measure, float(base), float(early), float(late), float(retained), slipping)
+
+
+def weekly_after(
+    measure: str, contacts: pd.DataFrame, surveys: pd.DataFrame, change_date
+) -> pd.DataFrame:
+    """The measure week by week (tidy: period, kpi, value, n), marked before/after the change."""
+    dataset = MEASURES[measure][1]
+    frames = {"contacts": contacts, "surveys": surveys}
+    table = kpi.kpi_table(**{dataset: frames[dataset]}, period="week", by=(), kpis=[measure])
+    table["phase"] = np.where(table["period"] >= pd.Timestamp(change_date), "after", "before")
+    return table[["period", "kpi", "value", "n", "phase"]]
+
+
+def improvement_priorities(servqual: pd.DataFrame) -> pd.DataFrame:
+    """SERVQUAL dimensions ranked for improvement: largest importance-weighted shortfall first."""
+    from svcworkbook.servqual import weighted_servqual
+
+    table = weighted_servqual(servqual).sort_values("weighted_gap", kind="stable")
+    table = table.reset_index(drop=True)
+    table["priority"] = np.arange(1, len(table) + 1)
+    return table
+
+
+def evaluation_report(
+    baseline: pd.DataFrame,
+    comparisons: Mapping[str, stats.Comparison],
+    organisation: str,
+) -> pd.DataFrame:
+    """Each objective: target, baseline, after, variance after (after - target), met, significant,
+    and a verdict in words (met and significant; improved but short of target; no real change)."""
+    rows = []
+    for _, objective in baseline.iterrows():
+        measure = objective["measure"]
+        c = comparisons[measure]
+        met = kpi.KPIS[measure].met(c.after, objective["target"])
+        better = (c.difference > 0) == HIGHER_IS_BETTER[measure]
+        if c.significant and better and met:
+            verdict = "objective achieved: a real improvement that reaches the target"
+        elif c.significant and better:
+            verdict = "a real improvement, but still short of the target: keep going"
+        elif c.significant:
+            verdict = "a real deterioration: review the change and its side effects"
+        elif met:
+            verdict = "on target, but no measurable change: the change cannot take the credit"
+        else:
+            verdict = "no measurable change and short of the target: rethink the change"
+        rows.append(
+            {
+                "organisation": organisation,
+                "measure": measure,
+                "label": objective["label"],
+                "target": objective["target"],
+                "baseline": c.before,
+                "after": c.after,
+                "variance_after": c.after - objective["target"],
+                "met_after": met,
+                "significant": c.significant,
+                "verdict": verdict,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def evidence_table(report: pd.DataFrame) -> pd.DataFrame:
+    """What a learner can put in a portfolio from this evaluation, the unit 5 marking points it
+    maps to, and the misconception (U5.M1-M4) it guards against."""
+    achieved = int(report["verdict"].str.startswith("objective achieved").sum())
+    rows = [
+        (
+            "Objectives with targets and the baseline measured before the change",
+            "U5.MP1, U5.MP3",
+            "U5.M1: comparing with how things seemed before, instead of a measured baseline",
+        ),
+        (
+            "Before/after comparison with confidence intervals, significance tests and the variance "
+            "against each target",
+            "U5.MP3",
+            "U5.M1: a difference that chance alone could explain is not evidence of improvement",
+        ),
+        (
+            "Control chart with limits from the baseline, showing whether the process shifted",
+            "U5.MP3",
+            "U5.M3: more changes are not more improvement; measure what each one did",
+        ),
+        (
+            "Sustainment check weeks after the change (is the gain holding or slipping?)",
+            "U5.MP3, U5.MP4",
+            "U5.M4: monitoring cannot stop once the figures improve",
+        ),
+        (
+            f"Evaluation report: {achieved} of {len(report)} objectives achieved, each outcome "
+            "linked to its original objective, with lessons learned",
+            "U5.MP4",
+            "U5.M4: a gain is only sustained while it is checked",
+        ),
+        (
+            "Briefing notes or minutes showing the results shared with the team and stakeholders",
+            "U5.MP2",
+            "U5.M2: front-line staff take part in the improvement, not just hear of it",
+        ),
+    ]
+    return pd.DataFrame(rows, columns=["evidence", "marking_points", "guards_against"])
