@@ -389,3 +389,199 @@ def evidence_table(report: pd.DataFrame) -> pd.DataFrame:
         ),
     ]
     return pd.DataFrame(rows, columns=["evidence", "marking_points", "guards_against"])
+
+
+# --- the notebook's helpers: change date, sentences, charts, the slipping example, exercises ---
+
+
+def resolve_change_date(change_date, params: Mapping, contacts: pd.DataFrame) -> pd.Timestamp:
+    """The change date to evaluate: the parameter if set; for generated data, the scenario's
+    change date (the improvement scenario's when the scenario has none); checked against the data.
+
+    Your own data (data_dir) has no scenario, so there the date must be given.
+    """
+    if change_date is None and params.get("data_dir") is None:
+        from svcworkbook import datasets
+
+        start, end = contacts["opened_at"].min(), contacts["opened_at"].max()
+        days = (end.normalize() - start.normalize()).days + 1
+        change_date = datasets.change_date(params.get("scenario", "baseline"), start, days)
+        if change_date is None:
+            change_date = datasets.change_date("improvement", start, days)
+    if change_date is None:
+        raise ParameterError(
+            "change_date is not set: with your own data (data_dir), give the date the change "
+            'started, for example -p change_date=2026-02-16 or change_date = "2026-02-16"'
+        )
+    return check_change_date(change_date, contacts)
+
+
+def variance_sentences(report: pd.DataFrame, organisation: str) -> list[str]:
+    """Each objective after the change against its target, in words (narrative.target_sentence)."""
+    sentences = []
+    for _, row in report.iterrows():
+        label = f"{row['label']} at {organisation} after the change"
+        higher = HIGHER_IS_BETTER[row["measure"]]
+        sentences.append(
+            narrative.target_sentence(label, row["after"], row["target"], higher_is_better=higher)
+        )
+    return sentences
+
+
+def before_after_plot(
+    measure: str, contacts: pd.DataFrame, surveys: pd.DataFrame, change_date, ax=None
+):
+    """The measure day by day with the before and after levels (plots.before_after_chart)."""
+    from svcworkbook import plots
+
+    daily = daily_measure(measure, contacts, surveys)
+    frame = pd.DataFrame({"day": daily.index, measure: daily.to_numpy()})
+    return plots.before_after_chart(
+        frame, "day", measure, pd.Timestamp(change_date), ax=ax, unit="%",
+        title=f"{MEASURES[measure][0]} by day, before and after the change",
+    )  # fmt: skip
+
+
+def slipping_example(params: Mapping, change_date) -> dict[str, pd.DataFrame] | None:
+    """The same organisation in the 'slipping' scenario (same seed): a gain that fades once
+    monitoring stops. None for your own data (data_dir), which has no scenarios."""
+    if params.get("data_dir") is not None:
+        return None
+    from svcworkbook import datasets
+    from svcworkbook.session import SAMPLE_SEED
+
+    seed = params.get("seed")
+    data = datasets.generate_all(seed=SAMPLE_SEED if seed is None else seed, scenario="slipping")
+    return {"contacts": data["contacts"], "surveys": data["surveys"]}
+
+
+def sustainment_chart(weekly: Mapping[str, pd.DataFrame], change_date, target: float, ax=None):
+    """Weekly values of each named series (weekly_after tables) with the target and the change."""
+    from svcworkbook import plots
+
+    frame = pd.concat(
+        [table.assign(series=name) for name, table in weekly.items()], ignore_index=True
+    )
+    measure = frame["kpi"].iloc[0]
+    frame = frame.rename(columns={"value": measure, "period": "week"})
+    ax = plots.kpi_trend(
+        frame, "week", measure, target=target, hue="series", ax=ax, unit="%",
+        title=f"{MEASURES[measure][0]} by week: holding or slipping?",
+    )  # fmt: skip
+    ax.axvline(pd.Timestamp(change_date), color="0.3", linestyle=":", label="Change")
+    return ax
+
+
+def check_baseline(my_answer, contacts: pd.DataFrame, change_date, edition: str = "learner"):
+    """Exercise: first contact resolution before the change (answered contacts only)."""
+    from svcworkbook.exercises import check
+
+    change = check_change_date(change_date, contacts)
+    before, _ = split_at(contacts, "opened_at", change)
+    expected = kpi.first_contact_resolution(before)
+    with_abandoned = before["resolved_first_contact"].astype(bool).mean()
+    whole_period = kpi.first_contact_resolution(contacts)
+    return check(
+        my_answer, expected, kind="rate", name="baseline first contact resolution",
+        slips={
+            "you divided by all contacts, including abandoned calls that no one answered":
+                float(with_abandoned),
+            "you used the whole period; the baseline is only the days before the change":
+                float(whole_period),
+        },
+        hint="Keep the contacts opened before the change date, then use "
+        "kpi.first_contact_resolution on them.",
+        edition=edition,
+    )  # fmt: skip
+
+
+def check_change(my_answer, contacts: pd.DataFrame, change_date, edition: str = "learner"):
+    """Exercise: the change in FCR, after - before, in percentage points (as a fraction)."""
+    from svcworkbook.exercises import check
+
+    change = check_change_date(change_date, contacts)
+    before, after = split_at(contacts, "opened_at", change)
+    fcr_before = kpi.first_contact_resolution(before)
+    fcr_after = kpi.first_contact_resolution(after)
+    return check(
+        my_answer, fcr_after - fcr_before, kind="rate", name="change in first contact resolution",
+        slips={
+            "you gave the relative change (after / before - 1), not the difference in "
+            "percentage points": float(fcr_after / fcr_before - 1),
+            "you subtracted the wrong way round (before - after)": float(fcr_before - fcr_after),
+        },
+        hint="Work out FCR before and after the change date, then subtract: after - before.",
+        edition=edition,
+    )  # fmt: skip
+
+
+def check_priority(my_answer, servqual: pd.DataFrame, edition: str = "learner"):
+    """Exercise: the SERVQUAL dimension to improve first (largest weighted shortfall)."""
+    from svcworkbook.exercises import check
+
+    table = improvement_priorities(servqual)
+    unweighted_worst = table.loc[table["gap"].idxmin(), "dimension"]
+    slips = {}
+    if unweighted_worst != table["dimension"].iloc[0]:
+        slips["you chose the largest gap without weighting it by how much customers care"] = (
+            unweighted_worst
+        )
+    return check(
+        my_answer, table["dimension"].iloc[0], kind="choice", name="improvement priority",
+        slips=slips, hint="Look for the most negative importance-weighted gap.", edition=edition,
+    )  # fmt: skip
+
+
+def headline_results(
+    change: pd.Timestamp,
+    comparisons: Mapping[str, stats.Comparison],
+    report: pd.DataFrame,
+    held: Sustainment,
+    priorities: pd.DataFrame,
+) -> dict[str, object]:
+    """The unit's headline figures, for wb.record (tests and assessors' reports)."""
+    fcr, csat_ = comparisons["first_contact_resolution"], comparisons["csat"]
+    return {
+        "change_date": f"{change:%Y-%m-%d}",
+        "fcr_before": fcr.before,
+        "fcr_after": fcr.after,
+        "fcr_difference": fcr.difference,
+        "fcr_p_value": fcr.p_value,
+        "fcr_significant": fcr.significant,
+        "csat_before": csat_.before,
+        "csat_after": csat_.after,
+        "csat_significant": csat_.significant,
+        "fcr_gain_retained": held.retained,
+        "fcr_slipping": held.slipping,
+        "objectives_achieved": int(report["verdict"].str.startswith("objective achieved").sum()),
+        "servqual_priority": str(priorities["dimension"].iloc[0]),
+    }
+
+
+def sustainment_sentences(
+    held: Sustainment, slipping: Mapping[str, pd.DataFrame] | None, change_date, organisation: str
+) -> list[str]:
+    """The sustainment check in words, with the slipping scenario beside it when there is one."""
+    sentences = [held.sentence(organisation)]
+    if slipping is None:
+        sentences.append("Your own data has no scenarios, so only it is shown.")
+        return sentences
+    fading = sustainment(held.measure, slipping["contacts"], slipping["surveys"], change_date)
+    sentences.append("In the slipping scenario: " + fading.sentence(organisation))
+    return sentences
+
+
+def weekly_series(
+    measure: str,
+    contacts: pd.DataFrame,
+    surveys: pd.DataFrame,
+    slipping: Mapping[str, pd.DataFrame] | None,
+    change_date,
+) -> dict[str, pd.DataFrame]:
+    """Weekly tables of the measure for this data and, when there is one, the slipping scenario."""
+    weekly = {"this data": weekly_after(measure, contacts, surveys, change_date)}
+    if slipping is not None:
+        weekly["slipping scenario"] = weekly_after(
+            measure, slipping["contacts"], slipping["surveys"], change_date
+        )
+    return weekly
