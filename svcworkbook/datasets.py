@@ -1516,12 +1516,19 @@ def change_date(scenario: str, start=None, days: int | None = None) -> pd.Timest
     return None if day is None else plan.start + pd.Timedelta(days=day)
 
 
+def _sample_dir() -> Path:
+    """The repository's data/ folder (io.sample_data_dir() when the io module provides it)."""
+    try:
+        from svcworkbook.io import sample_data_dir
+    except ImportError:
+        return Path(__file__).resolve().parent.parent / "data"
+    return Path(sample_data_dir())
+
+
 def write_samples(out_dir=None) -> list[Path]:
     """Write data/<dataset>.csv for seed 2026, baseline (ISO timestamps); return the paths."""
     if out_dir is None:
-        from svcworkbook import io
-
-        out_dir = io.sample_data_dir()
+        out_dir = _sample_dir()
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
