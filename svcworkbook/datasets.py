@@ -711,7 +711,7 @@ class Operation:
         plan, rng = self.plan, _rng(self.plan, "customers")
         n = plan.customers
         satisfaction = rng.normal(0.0, 1.0, n)
-        loyalty = 0.3 * satisfaction + math.sqrt(1 - 0.3**2) * rng.normal(0.0, 1.0, n)
+        loyalty = 0.35 * satisfaction + math.sqrt(1 - 0.35**2) * rng.normal(0.0, 1.0, n)
         end = plan.end
         history_days = 6 * 365
         first_offset = rng.uniform(30, history_days, n)  # days before the end
@@ -779,9 +779,9 @@ class Operation:
         dow = DAY_OF_WEEK_DEMAND / DAY_OF_WEEK_DEMAND.mean()
         hour = (np.arange(SLOTS_PER_DAY) + 0.5) * INTERVAL_S / 3600
         daytime = (
-            np.exp(-(((hour - 10.25) / 1.6) ** 2))
-            + 0.85 * np.exp(-(((hour - 14.5) / 1.8) ** 2))
-            + 0.35 * np.exp(-(((hour - 18.5) / 1.3) ** 2))
+            np.exp(-(((hour - 10.5) / 2.0) ** 2))
+            + 0.8 * np.exp(-(((hour - 14.5) / 2.2) ** 2))
+            + 0.3 * np.exp(-(((hour - 18.5) / 1.5) ** 2))
         )
         queued = np.where(self._open, daytime[None, :], 0.0)  # [day, slot]
         queued = queued / queued.sum(axis=1, keepdims=True)
@@ -812,7 +812,8 @@ class Operation:
     @cached_property
     def _agents(self) -> np.ndarray:
         """Agents rostered per [day, slot, queued channel, team]: the 80/20 requirement of the
-        forecast, x agents_factor, with rounding and roster noise; at least the minimum cover while open."""
+        forecast with roster noise and at least the minimum cover, then x agents_factor (rounded
+        at random so the factor holds on average); never fewer than one agent while open."""
         plan, rng = self.plan, _rng(self.plan, "queues")
         forecast = self._forecast[:, :, :2, :]
         aht = np.array(
@@ -826,16 +827,16 @@ class Operation:
             ),
             dtype=float,
         )
-        wanted = required * plan.knobs["agents_factor"]
-        rostered = np.floor(wanted) + (rng.random(wanted.shape) < (wanted - np.floor(wanted)))
-        noise = rng.choice([-1, 0, 1], size=wanted.shape, p=[0.1, 0.8, 0.1])
-        lunch = (np.arange(SLOTS_PER_DAY) >= 24) & (np.arange(SLOTS_PER_DAY) < 28)
-        rostered = (
-            rostered + noise - (lunch[None, :, None, None] & (rng.random(wanted.shape) < 0.25))
-        )
         open_ = self._open[:, :, None, None]
         cover = np.array([MINIMUM_COVER[c] for c in QUEUED_CHANNELS])[None, None, :, None]
-        return np.where(open_, np.maximum(rostered, cover), 0).astype(np.int64)
+        noise = rng.choice([-1, 0, 1], size=required.shape, p=[0.1, 0.8, 0.1])
+        lunch = (np.arange(SLOTS_PER_DAY) >= 24) & (np.arange(SLOTS_PER_DAY) < 28)
+        planned = np.maximum(required + noise, cover) - (
+            lunch[None, :, None, None] & (rng.random(required.shape) < 0.25)
+        )
+        wanted = planned * plan.knobs["agents_factor"]
+        rostered = np.floor(wanted) + (rng.random(wanted.shape) < (wanted - np.floor(wanted)))
+        return np.where(open_, np.maximum(rostered, 1), 0).astype(np.int64)
 
     # --- contacts ------------------------------------------------------------------------------
 
@@ -932,7 +933,7 @@ class Operation:
             + 0.35 * after_training
             + plan.knobs["csat_lift"] * lift
             - 0.25 * (specialist & outsider)
-            + 0.35 * self._customers["satisfaction"][customer]
+            + 0.5 * self._customers["satisfaction"][customer]
             + rng.normal(0.0, 0.9, n)
         )
         return {
@@ -1160,7 +1161,7 @@ class Operation:
         positive = csat >= 4
         weights = np.stack(
             [
-                0.5 + 3.0 * long_wait * ~positive + 1.5 * short_wait * positive,  # waiting time
+                0.3 + 6.0 * long_wait * ~positive + 1.5 * short_wait * positive,  # waiting time
                 np.full(n, 1.5),  # staff attitude
                 0.5 + 2.5 * ~resolved * ~positive + 1.5 * resolved * positive,  # resolution
                 0.2 + 2.0 * billing,  # billing and price
@@ -1309,7 +1310,8 @@ class Operation:
         """Mystery-shopper visits scored 0-4 against five standards; overall % and standard met."""
         plan = self.plan
         rng = _rng(plan, "mystery_shops")
-        n = plan.mystery_shops or int(rng.integers(60, 121))
+        per_12_weeks = int(rng.integers(60, 121))
+        n = plan.mystery_shops or max(5, round(per_12_weeks * plan.days / DEFAULT_DAYS))
         visited = np.sort(_random_times(rng, plan.start, plan.days, n, hours=(9, 18)))
         day = np.floor(visited / SECONDS_PER_DAY)
         team = rng.integers(0, len(plan.teams), n)
