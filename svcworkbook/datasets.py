@@ -29,6 +29,7 @@ How the data behaves (what a tutor would recognise):
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -514,7 +515,7 @@ def _plan(seed, scenario, start, days, contacts_per_day, teams) -> Plan:
     n_days = _check_whole("days", days, DEFAULT_DAYS, 1, 3660)
     if contacts_per_day is None:
         volume = float(DEFAULT_CONTACTS_PER_DAY)
-    elif isinstance(contacts_per_day, bool) or not isinstance(contacts_per_day, int | float):
+    elif isinstance(contacts_per_day, bool) or not isinstance(contacts_per_day, numbers.Real):
         raise ValueError(f"contacts_per_day must be a number, not {contacts_per_day!r}")
     elif not 1 <= contacts_per_day <= 1_000_000:
         raise ValueError(
@@ -714,7 +715,8 @@ class Operation:
         loyalty = 0.35 * satisfaction + math.sqrt(1 - 0.35**2) * rng.normal(0.0, 1.0, n)
         end = plan.end
         history_days = 6 * 365
-        first_offset = rng.uniform(30, history_days, n)  # days before the end
+        # days before the end; everyone was a customer before the period began
+        first_offset = rng.uniform(plan.days + 7, max(history_days, plan.days + 30), n)
         purchases = 1 + rng.poisson(np.exp(0.7 + 0.55 * loyalty))
         active = rng.random(n) < 1 / (1 + np.exp(-(0.4 + 1.1 * loyalty)))
         recent = rng.uniform(0, np.minimum(first_offset, 365), n)
@@ -1307,7 +1309,8 @@ class Operation:
 
     @cached_property
     def mystery_shops(self) -> pd.DataFrame:
-        """Mystery-shopper visits scored 0-4 against five standards; overall % and standard met."""
+        """Mystery-shopper visits (60-120 per 12 weeks) scored 0-4 against five standards; overall
+        % = sum / 20 x 100; standard met at 80% or more."""
         plan = self.plan
         rng = _rng(plan, "mystery_shops")
         per_12_weeks = int(rng.integers(60, 121))
