@@ -35,7 +35,7 @@ HIGHER_IS_BETTER = {"first_contact_resolution": True, "csat": True, "average_han
 
 
 def check_change_date(change_date, contacts: pd.DataFrame) -> pd.Timestamp:
-    """The change date as a day; ParameterError unless at least 7 days of data lie on each side."""
+    """The change date as a day; ParameterError unless 7 days of data lie before it and 14 after."""
     if change_date is None:
         raise ParameterError(
             "change_date is not set: give the date the change started, for example "
@@ -48,11 +48,11 @@ def check_change_date(change_date, contacts: pd.DataFrame) -> pd.Timestamp:
             f"change_date {change_date!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-02-16"
         ) from None
     first, last = contacts["opened_at"].min().normalize(), contacts["opened_at"].max().normalize()
-    if change - first < pd.Timedelta(days=7) or last - change < pd.Timedelta(days=6):
+    if change - first < pd.Timedelta(days=7) or last - change < pd.Timedelta(days=13):
         raise ParameterError(
-            f"change_date {change:%d %b %Y} leaves less than a week of data on one side: the "
-            f"contacts run from {first:%d %b %Y} to {last:%d %b %Y}. Choose a date at least "
-            "7 days after the start and 7 days before the end."
+            f"change_date {change:%d %b %Y} leaves too little data on one side: the contacts "
+            f"run from {first:%d %b %Y} to {last:%d %b %Y}. An evaluation needs at least a week "
+            "before the change and two weeks after it (to check the gain is holding)."
         )
     return change
 
@@ -238,7 +238,7 @@ class Sustainment:
             k: narrative.format_percent(getattr(self, k)) for k in ("baseline", "early", "late")
         }
         opening = (
-            f"At {organisation}, {label.lower()} was {shown['baseline']} before the change, "
+            f"{label} at {organisation} was {shown['baseline']} before the change, "
             f"{shown['early']} in the first weeks after it and {shown['late']} in the latest weeks"
         )
         if math.isnan(self.retained):
@@ -261,19 +261,22 @@ def sustainment(
     contacts: pd.DataFrame,
     surveys: pd.DataFrame,
     change_date,
-    weeks: int = 3,
+    weeks: int | None = None,
     keep_share: float = 0.5,
 ) -> Sustainment:
     """Compare the first and the last `weeks` weeks after the change with the baseline.
 
     retained = (late - baseline) / (early - baseline); slipping when less than keep_share of the
-    early gain remains. Needs at least 2 x weeks weeks of data after the change.
+    early gain remains. Needs at least 2 x weeks weeks of data after the change; weeks=None
+    takes 3, or fewer when the data after the change is shorter (at least 1).
     """
     change = check_change_date(change_date, contacts)
     rows = _rows_for(measure, contacts, surveys)
     date_column = MEASURES[measure][2]
     before, after = split_at(rows, date_column, change)
     end = rows[date_column].max().normalize() + pd.Timedelta(days=1)  # the day after the last
+    if weeks is None:
+        weeks = max(1, min(3, (end - change).days // 14))
     span = pd.Timedelta(weeks=weeks)
     if end - change < 2 * span:
         raise DataError(
@@ -567,7 +570,7 @@ def sustainment_sentences(
         sentences.append("Your own data has no scenarios, so only it is shown.")
         return sentences
     fading = sustainment(held.measure, slipping["contacts"], slipping["surveys"], change_date)
-    sentences.append("In the slipping scenario: " + fading.sentence(organisation))
+    sentences.append("Slipping scenario: " + fading.sentence(organisation))
     return sentences
 
 
