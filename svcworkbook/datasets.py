@@ -111,9 +111,9 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         Scenario(
             "peak_season",
-            "A seasonal peak: about 40% more contacts than forecast while rosters grow only 15%, "
+            "A seasonal peak: about 40% more contacts than forecast while rosters grow only 10%, "
             "so queues, abandonment and complaints rise.",
-            {"demand_factor": 1.4, "agents_factor": 1.15},
+            {"demand_factor": 1.4, "agents_factor": 1.1},
         ),
         Scenario(
             "understaffed",
@@ -178,6 +178,9 @@ HANDLE_TIME = {"phone": (330.0, 0.55), "chat": (540.0, 0.50), "email": (360.0, 0
                "social": (240.0, 0.60)}  # fmt: skip
 #: Chats are handled two at a time, so a chat occupies half an agent.
 CHAT_CONCURRENCY = 2.0
+#: Chance the same customer contacts again after a contact that was abandoned, unresolved, or
+#: resolved (something else came up).
+REPEAT_CHANCE = {"abandoned": 0.6, "unresolved": 0.45, "resolved": 0.03}
 #: Fewest agents on a queue while it is open (nobody leaves a phone queue to one person).
 MINIMUM_COVER = {"phone": 2, "chat": 1}
 #: Mean patience (seconds) before a queued customer gives up.
@@ -738,7 +741,7 @@ class Operation:
             "purchases": purchases.astype(np.int64),
             "referrals": referrals.astype(np.int64),
             "satisfaction": satisfaction,
-            "contact_weight": rng.gamma(0.6, 1.0, n),
+            "contact_weight": rng.gamma(2.0, 1.0, n),
         }
 
     @cached_property
@@ -844,119 +847,189 @@ class Operation:
 
     @cached_property
     def _contacts(self) -> dict[str, np.ndarray]:
-        """Every contact with its hidden satisfaction, sorted by opened time."""
-        plan, rng = self.plan, _rng(self.plan, "contacts")
-        counts = self._arrivals
-        shape = counts.shape
-        cell = np.repeat(np.arange(counts.size), counts.ravel())
-        day, slot, channel, team = np.unravel_index(cell, shape)
-        n = len(cell)
-        opened = (
-            day * SECONDS_PER_DAY + slot * INTERVAL_S + rng.integers(0, INTERVAL_S, n)
-        ).astype(float)
-        order = np.argsort(opened, kind="stable")
-        day, slot, channel, team, opened = (a[order] for a in (day, slot, channel, team, opened))
-        cell = cell[order]
-
-        # reason for contact, by team
-        category_names = sorted(
-            {c for t in plan.teams for c in TEAM_CATEGORIES.get(t, TEAM_CATEGORIES["general"])}
+        """Every contact (arrays by name) with its hidden satisfaction, sorted by opened time."""
+        rng = _rng(self.plan, "contacts")
+        c = self._arrival_times(rng)
+        c["category"] = self._reasons(rng, c["team"])
+        c["handle"] = self._handle_times(rng, c["channel"], c["team"])
+        c["wait"], c["abandoned"] = self._queue_waits(
+            rng, c["day"], c["slot"], c["channel"], c["team"], c["opened"]
         )
-        table = np.zeros((len(plan.teams), len(category_names)))
-        for i, t in enumerate(plan.teams):
-            for name, share in TEAM_CATEGORIES.get(t, TEAM_CATEGORIES["general"]).items():
-                table[i, category_names.index(name)] = share
+        c["agent"] = self._assign_agents(rng, c["team"])
+        c.update(self._outcomes(rng, c))
+        c["customer"] = self._assign_customers(rng, c)
+        c["satisfaction"] = self._satisfaction(rng, c)
+        c["contact_id"] = _ids("C", len(c["opened"]), 7)
+        c["handle"] = np.where(c["abandoned"], np.nan, c["handle"])
+        c["agent"] = np.where(c["abandoned"], -1, c["agent"])
+        return c
+
+    def _arrival_times(self, rng) -> dict[str, np.ndarray]:
+        """One contact per arrival, at a random second of its half hour, sorted by time."""
+        counts = self._arrivals
+        cell = np.repeat(np.arange(counts.size), counts.ravel())
+        day, slot, channel, team = np.unravel_index(cell, counts.shape)
+        offset = rng.integers(0, INTERVAL_S, len(cell))
+        opened = (day * SECONDS_PER_DAY + slot * INTERVAL_S + offset).astype(float)
+        order = np.argsort(opened, kind="stable")
+        return {
+            "day": day[order],
+            "slot": slot[order],
+            "channel": channel[order],
+            "team": team[order],
+            "opened": opened[order],
+        }
+
+    def _reasons(self, rng, team: np.ndarray) -> np.ndarray:
+        """Reason for contact drawn from each team's mix (TEAM_CATEGORIES)."""
+        mixes = [TEAM_CATEGORIES.get(t, TEAM_CATEGORIES["general"]) for t in self.plan.teams]
+        names = sorted({name for mix in mixes for name in mix})
+        table = np.array([[mix.get(name, 0.0) for name in names] for mix in mixes])
         cumulative = np.cumsum(table / table.sum(axis=1, keepdims=True), axis=1)[:, :-1]
-        category = _choose(rng, cumulative, team)
-        categories = np.array(category_names, dtype=object)[category]
-        specialist = np.isin(categories, list(SPECIALIST_CATEGORIES))
+        return np.array(names, dtype=object)[_choose(rng, cumulative, team)]
 
-        # customer: some customers contact far more often than others
-        weights = self._customers["contact_weight"]
-        customer = rng.choice(len(weights), size=n, p=weights / weights.sum())
-
-        # handle time: lognormal, longer for technical
+    def _handle_times(self, rng, channel: np.ndarray, team: np.ndarray) -> np.ndarray:
+        """Lognormal handle time: median x team factor x exp(sigma Z), whole seconds, >= 20 s."""
         median = np.array([HANDLE_TIME[c][0] for c in CHANNELS])[channel]
         sigma = np.array([HANDLE_TIME[c][1] for c in CHANNELS])[channel]
-        team_factor = np.array([TEAM_HANDLE_FACTOR.get(t, 1.0) for t in plan.teams])[team]
-        handle = np.maximum(
-            20.0, np.round(median * team_factor * np.exp(sigma * rng.standard_normal(n)))
-        )
+        factor = np.array([TEAM_HANDLE_FACTOR.get(t, 1.0) for t in self.plan.teams])[team]
+        noise = np.exp(sigma * rng.standard_normal(len(channel)))
+        return np.maximum(20.0, np.round(median * factor * noise))
 
-        wait, abandoned = self._queue_waits(rng, day, slot, channel, team, opened)
+    def _assign_agents(self, rng, team: np.ndarray) -> np.ndarray:
+        """The agent who takes each contact: one of the team's agents, or anyone when pooled."""
+        staff, plan = self._staff, self.plan
+        u = rng.random(len(team))
+        if STRUCTURES[plan.knobs["structure"]]["pooled"]:
+            return np.floor(u * plan.staff).astype(np.int64)
+        sizes = np.bincount(staff["team_index"], minlength=len(plan.teams))
+        first = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        return first[team] + np.floor(u * sizes[team]).astype(np.int64)
 
-        # agent: own team's agents, or anyone on a central pooled queue
-        structure = STRUCTURES[plan.knobs["structure"]]
+    def _agent_effects(self, c: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Per contact: agent skill, trained before the contact, and a non-specialist agent
+        taking a specialist contact (pooled queues only)."""
         staff = self._staff
-        team_sizes = np.bincount(staff["team_index"], minlength=len(plan.teams))
-        team_first = np.concatenate([[0], np.cumsum(team_sizes)[:-1]])
-        u = rng.random(n)
-        if structure["pooled"]:
-            agent = np.floor(u * plan.staff).astype(np.int64)
-        else:
-            agent = team_first[team] + np.floor(u * team_sizes[team]).astype(np.int64)
-        outsider = staff["team_index"][agent] != team
+        agent = c["agent"]
         trained_day = staff["trained_day"][agent]
-        after_training = ~np.isnan(trained_day) & (day >= np.nan_to_num(trained_day, nan=1e9))
-        lift = _lift(plan, day.astype(float))
-
-        # first-contact resolution
-        p_fcr = (
-            np.array([CATEGORY_FCR[c] for c in category_names])[category]
-            + np.array([CHANNEL_FCR[c] for c in CHANNELS])[channel]
-            + 0.035 * staff["skill"][agent]
-            + 0.08 * after_training
-            + plan.knobs["fcr_lift"] * lift
-            + structure["specialist_bonus"] * specialist
-            - structure["outsider_penalty"] * (specialist & outsider)
-        )
-        escalated = ~abandoned & (rng.random(n) < np.where(categories == "complaint", 0.18, 0.04))
-        resolved_first = ~abandoned & ~escalated & (rng.random(n) < np.clip(p_fcr, 0.02, 0.98))
-
-        answered = np.where(abandoned, np.nan, opened + wait)
-        follow_up = rng.lognormal(np.log(np.where(escalated, 4.0, 1.5) * 86400), 0.8, n)
-        resolved = np.where(resolved_first, answered + handle, answered + handle + follow_up)
-        never = rng.random(n) < 0.04
-        resolved = np.where(
-            abandoned | (never & ~resolved_first) | (resolved >= plan.days * SECONDS_PER_DAY),
-            np.nan,
-            np.round(resolved),
-        )
-
-        # hidden satisfaction of the contact (the survey score if the customer answers)
-        queued = channel < 2
-        wait_penalty = np.where(queued, 0.6 * np.log1p(wait / 30.0), 0.5 * np.log1p(wait / 3600.0))
-        satisfaction = (
-            0.9
-            + 1.3 * resolved_first
-            - 0.5 * escalated
-            - wait_penalty
-            + 0.15 * staff["skill"][agent]
-            + 0.35 * after_training
-            + plan.knobs["csat_lift"] * lift
-            - 0.25 * (specialist & outsider)
-            + 0.5 * self._customers["satisfaction"][customer]
-            + rng.normal(0.0, 0.9, n)
-        )
+        specialist = np.isin(c["category"], list(SPECIALIST_CATEGORIES))
         return {
-            "contact_id": _ids("C", n, 7),
-            "customer": customer,
-            "opened": opened,
-            "channel": channel,
-            "team": team,
-            "agent": np.where(abandoned, -1, agent),
-            "wait": wait,
-            "abandoned": abandoned,
-            "answered": answered,
-            "handle": np.where(abandoned, np.nan, handle),
-            "resolved_first": resolved_first,
-            "escalated": escalated,
-            "category": categories,
-            "resolved": resolved,
-            "satisfaction": satisfaction,
-            "day": day,
-            "slot": slot,
+            "skill": staff["skill"][agent],
+            "after_training": ~np.isnan(trained_day)
+            & (c["day"] >= np.nan_to_num(trained_day, nan=np.inf)),
+            "specialist": specialist,
+            "outsider": specialist & (staff["team_index"][agent] != c["team"]),
         }
+
+    def _outcomes(self, rng, c: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Escalated, resolved at first contact, answered and resolved times.
+
+        P(resolved first time) = the reason's rate + channel effect + 0.035 x agent skill
+        + 0.08 after the agent's training + the scenario's lift + structure effects; escalated
+        contacts are never resolved first time. Unresolved ones close after a lognormal
+        follow-up (median 1.5 days, 4 if escalated); 4% never close.
+        """
+        plan, n = self.plan, len(c["opened"])
+        structure = STRUCTURES[plan.knobs["structure"]]
+        effects = self._agent_effects(c)
+        lift = _lift(plan, c["day"].astype(float))
+        p_fcr = (
+            pd.Series(c["category"]).map(CATEGORY_FCR).to_numpy(dtype=float)
+            + np.array([CHANNEL_FCR[name] for name in CHANNELS])[c["channel"]]
+            + 0.035 * effects["skill"]
+            + 0.08 * effects["after_training"]
+            + plan.knobs["fcr_lift"] * lift
+            + structure["specialist_bonus"] * effects["specialist"]
+            - structure["outsider_penalty"] * effects["outsider"]
+        )
+        abandoned = c["abandoned"]
+        complaint = c["category"] == "complaint"
+        escalated = ~abandoned & (rng.random(n) < np.where(complaint, 0.18, 0.04))
+        resolved_first = ~abandoned & ~escalated & (rng.random(n) < np.clip(p_fcr, 0.02, 0.98))
+        answered = np.where(abandoned, np.nan, c["opened"] + c["wait"])
+        follow_up = rng.lognormal(np.log(np.where(escalated, 4.0, 1.5) * 86400), 0.8, n)
+        done = answered + c["handle"] + np.where(resolved_first, 0.0, follow_up)
+        never = ~resolved_first & (rng.random(n) < 0.04)
+        late = done >= plan.days * SECONDS_PER_DAY
+        return {
+            "escalated": escalated,
+            "resolved_first": resolved_first,
+            "answered": answered,
+            "resolved": np.where(abandoned | never | late, np.nan, np.round(done)),
+            **effects,
+            "lift": lift,
+        }
+
+    def _assign_customers(self, rng, c: dict[str, np.ndarray]) -> np.ndarray:
+        """Who made each contact. Repeat contacts follow unresolved and abandoned ones: with
+        probability REPEAT_CHANCE the same customer contacts the same team again (abandoned
+        callers within hours, unresolved ones after about a day); every other contact starts a
+        new matter for a customer (see _first_contact_customers)."""
+        n = len(c["opened"])
+        unresolved = ~c["abandoned"] & ~c["resolved_first"]
+        chance = np.where(
+            c["abandoned"],
+            REPEAT_CHANCE["abandoned"],
+            np.where(unresolved, REPEAT_CHANCE["unresolved"], REPEAT_CHANCE["resolved"]),
+        )
+        comes_back = rng.random(n) < chance
+        delay = np.where(
+            c["abandoned"],
+            rng.exponential(2 * 3600.0, n),
+            rng.lognormal(np.log(86400.0), 1.0, n),
+        )
+        due = c["opened"] + c["wait"] + delay
+        earlier = np.full(n, -1)
+        for team in range(len(self.plan.teams)):
+            members = np.flatnonzero(c["team"] == team)
+            first = members[comes_back[members]]
+            position = np.searchsorted(c["opened"][members], due[first], side="right")
+            # spread over the next few contacts, so callers due overnight do not all take the
+            # first contact of the morning
+            position = position + rng.integers(0, 25, len(position))
+            inside = position < len(members)
+            first, later = first[inside], members[position[inside]]
+            later, keep = np.unique(later, return_index=True)  # one earlier contact each
+            earlier[later] = first[keep]
+        root = np.where(earlier >= 0, earlier, np.arange(n))
+        while True:  # follow each chain of repeats back to its first contact
+            step = root[root]
+            if np.array_equal(step, root):
+                break
+            root = step
+        return self._first_contact_customers(rng, root == np.arange(n))[root]
+
+    def _first_contact_customers(self, rng, first: np.ndarray) -> np.ndarray:
+        """Customers for contacts that are not repeats: the customer list in a random order, then
+        again in a new random order, and so on, so the same customer rarely starts two separate
+        matters within days (customers get in touch a few times a year, not every week)."""
+        count = self.plan.customers
+        rank = np.cumsum(first) - 1
+        cycles = int(rank[-1] // count) + 1 if len(rank) else 0
+        orders = rng.permuted(np.tile(np.arange(count), (cycles, 1)), axis=1)
+        out = np.full(len(first), -1)
+        out[first] = orders[rank[first] // count, rank[first] % count]
+        return out
+
+    def _satisfaction(self, rng, c: dict[str, np.ndarray]) -> np.ndarray:
+        """Hidden satisfaction with a contact (its survey scores come from it): higher when
+        resolved first time, lower when escalated or kept waiting (log of the wait), plus agent,
+        training, scenario and customer effects and noise."""
+        queued = c["channel"] < 2
+        wait = c["wait"]
+        wait_penalty = np.where(queued, 0.6 * np.log1p(wait / 30.0), 0.5 * np.log1p(wait / 3600.0))
+        return (
+            0.9
+            + 1.3 * c["resolved_first"]
+            - 0.5 * c["escalated"]
+            - wait_penalty
+            + 0.15 * c["skill"]
+            + 0.35 * c["after_training"]
+            + self.plan.knobs["csat_lift"] * c["lift"]
+            - 0.25 * c["outsider"]
+            + 0.5 * self._customers["satisfaction"][c["customer"]]
+            + rng.normal(0.0, 0.9, len(wait))
+        )
 
     def _queue_waits(self, rng, day, slot, channel, team, opened) -> tuple[np.ndarray, np.ndarray]:
         """Queue wait (s) and abandoned flag per contact.

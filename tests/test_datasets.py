@@ -276,6 +276,17 @@ def test_pooled_queue_waits_less_but_resolves_specialist_contacts_less(scenario_
     assert specialist_fcr(central) < specialist_fcr(local) - 0.08
 
 
+def test_repeat_contacts_follow_unresolved_and_abandoned_ones(baseline):
+    contacts = baseline["contacts"].sort_values(["customer_id", "opened_at"])
+    following = contacts.groupby("customer_id")["opened_at"].shift(-1)
+    again = (following - contacts["opened_at"]) <= pd.Timedelta(days=7)
+    unresolved = ~contacts["abandoned"] & ~contacts["resolved_first_contact"]
+    resolved = contacts["resolved_first_contact"]
+    assert again[contacts["abandoned"]].mean() > again[resolved].mean() + 0.3
+    assert again[unresolved].mean() > again[resolved].mean() + 0.2
+    assert 0.1 < again.mean() < 0.4
+
+
 def test_handle_times_have_a_long_right_tail(baseline):
     handle = _answered_phone(baseline["contacts"])["handle_time_s"]
     assert handle.mean() > handle.median() * 1.1
