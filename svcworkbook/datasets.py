@@ -14,9 +14,13 @@ How the data behaves (what a tutor would recognise):
   (a mid-morning and an early-afternoon peak); phone and chat open 08:00-20:00 Monday to Friday,
   09:00-17:00 Saturday and 10:00-16:00 Sunday; email and social arrive at any hour.
 * Handle times are lognormal (a long right tail), longer for technical contacts.
-* Agents are rostered per half hour to meet 80% answered in 20 seconds on the *forecast*; queue
-  waits come from the Erlang C model of the calls that actually arrive and the agents actually
-  scheduled (:mod:`svcworkbook.staffing`), so waits rise when demand outruns staffing.
+* The phone and chat lines are one shared queue with skills-based routing (one queue per team
+  when decentralised). Agents are rostered per half hour to meet 80% answered in 20 seconds on
+  the *forecast*; queue waits come from the Erlang C model of the calls that actually arrive
+  and the agents actually rostered (:mod:`svcworkbook.staffing`), so waits rise when demand
+  outruns staffing.
+* Abandoned callers often ring back and unresolved customers get in touch again (repeat
+  contacts from the same customer).
 * Callers hang up when their wait exceeds their patience, so abandonment rises with the wait.
 * Satisfaction (CSAT, NPS, CES) falls with the wait and when the problem is not resolved; comments
   are written about what happened and use the words of :data:`svcworkbook.stats.THEME_KEYWORDS`.
@@ -83,7 +87,7 @@ BASELINE_KNOBS: dict[str, Any] = {
     "csat_lift": 0.0,  # extra satisfaction after the change, in points of the 1-5 scale (approx.)
     "fade_after_days": None,  # days after the change when monitoring stops and the gain fades
     "fade_over_days": None,  # days the gain takes to fade back to nothing
-    "structure": "teams",  # teams | centralised | decentralised
+    "structure": "skills_based",  # skills_based | centralised | decentralised
 }
 
 
@@ -106,7 +110,7 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario(
             "baseline",
             "A normal 12 weeks: demand as forecast, rosters planned to 80% of calls answered in "
-            "20 seconds, each team answering its own queue.",
+            "20 seconds, one shared queue routing most contacts to the right team's agents.",
             {},
         ),
         Scenario(
@@ -141,25 +145,34 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         Scenario(
             "centralised",
-            "One central pooled queue: every agent answers every team's contacts, so waits are "
-            "shorter, but specialist contacts are resolved first time less often.",
+            "One central queue answered by whichever agent is free: waits stay short, but "
+            "contacts that need a specialist are resolved first time less often.",
             {"structure": "centralised"},
         ),
         Scenario(
             "decentralised",
-            "Each team answers only its own queue with local specialists, so waits are longer "
-            "than a pooled queue but specialist contacts are resolved first time more often.",
+            "Each team answers only its own queue with local specialists: more agents and "
+            "longer waits than a shared queue, but specialist contacts are resolved first time "
+            "more often.",
             {"structure": "decentralised"},
         ),
     )
 }
 
-#: What each structure does to queues and first-contact resolution.
+#: What each structure does: `pooled` = one queue for the whole line (else one per team);
+#: `own_team` = chance an agent of the contact's own team answers (None = any agent at random);
+#: FCR bonus for specialist reasons handled locally, and penalty when a non-specialist takes one.
 STRUCTURES = {
-    "teams": {"pooled": False, "specialist_bonus": 0.0, "outsider_penalty": 0.0},
-    "centralised": {"pooled": True, "specialist_bonus": 0.0, "outsider_penalty": 0.15},
-    "decentralised": {"pooled": False, "specialist_bonus": 0.06, "outsider_penalty": 0.0},
-}
+    "skills_based": {
+        "pooled": True, "own_team": 0.9, "specialist_bonus": 0.0, "outsider_penalty": 0.15,
+    },
+    "centralised": {
+        "pooled": True, "own_team": None, "specialist_bonus": 0.0, "outsider_penalty": 0.15,
+    },
+    "decentralised": {
+        "pooled": False, "own_team": 1.0, "specialist_bonus": 0.06, "outsider_penalty": 0.0,
+    },
+}  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,7 +197,7 @@ REPEAT_CHANCE = {"abandoned": 0.6, "unresolved": 0.45, "resolved": 0.03}
 #: Fewest agents on a queue while it is open (nobody leaves a phone queue to one person).
 MINIMUM_COVER = {"phone": 2, "chat": 1}
 #: Mean patience (seconds) before a queued customer gives up.
-PATIENCE_S = {"phone": 300.0, "chat": 420.0}
+PATIENCE_S = {"phone": 450.0, "chat": 600.0}
 #: Median time to first response for email and social (seconds) when staffed as planned.
 FIRST_RESPONSE_S = {"email": 3 * 3600.0, "social": 3600.0}
 
@@ -422,7 +435,10 @@ TRAINING_COURSES = np.array(
         "accessibility awareness",
     ]
 )
-STREAMS = {name: number for number, name in enumerate((*DATASETS, "demand", "queues"), start=1)}
+STREAMS = {
+    name: number
+    for number, name in enumerate((*DATASETS, "demand", "queues", "team_rosters"), start=1)
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -815,33 +831,57 @@ class Operation:
         return median * math.exp(sigma**2 / 2) * TEAM_HANDLE_FACTOR.get(team, 1.0)
 
     @cached_property
+    def _queue_aht(self) -> np.ndarray:
+        """Expected agent time per contact [queued channel, team]: mean handle time, halved for
+        chat because an agent handles two chats at once."""
+        return np.array(
+            [[self._mean_handle(c, t) / (CHAT_CONCURRENCY if c == "chat" else 1.0)
+              for t in self.plan.teams] for c in QUEUED_CHANNELS]
+        )  # fmt: skip
+
+    @cached_property
     def _agents(self) -> np.ndarray:
-        """Agents rostered per [day, slot, queued channel, team]: the 80/20 requirement of the
-        forecast with roster noise and at least the minimum cover, then x agents_factor (rounded
-        at random so the factor holds on average); never fewer than one agent while open."""
+        """Agents rostered per [day, slot, queued channel] for the whole line: the Erlang C
+        requirement for 80% in 20 s on the forecast, with roster noise (absence, lunch) and at
+        least the minimum cover, then x agents_factor (rounded at random so the factor holds on
+        average); never fewer than one agent while open."""
         plan, rng = self.plan, _rng(self.plan, "queues")
         forecast = self._forecast[:, :, :2, :]
-        aht = np.array(
-            [[self._mean_handle(c, t) / (CHAT_CONCURRENCY if c == "chat" else 1.0)
-              for t in plan.teams] for c in QUEUED_CHANNELS]
-        )  # fmt: skip
-        aht_full = np.broadcast_to(aht[None, None], forecast.shape)
+        calls = forecast.sum(axis=3)
+        work = (forecast * self._queue_aht).sum(axis=3)
+        aht = np.where(calls > 0, work / np.maximum(calls, 1e-12), self._queue_aht.mean(axis=1))
         required = np.asarray(
-            staffing.agents_required(
-                forecast, INTERVAL_S, aht_full, PLAN_ANSWER_WITHIN_S, PLAN_TARGET
-            ),
+            staffing.agents_required(calls, INTERVAL_S, aht, PLAN_ANSWER_WITHIN_S, PLAN_TARGET),
             dtype=float,
         )
-        open_ = self._open[:, :, None, None]
-        cover = np.array([MINIMUM_COVER[c] for c in QUEUED_CHANNELS])[None, None, :, None]
+        cover = np.array([MINIMUM_COVER[c] for c in QUEUED_CHANNELS])[None, None, :]
         noise = rng.choice([-1, 0, 1], size=required.shape, p=[0.1, 0.8, 0.1])
         lunch = (np.arange(SLOTS_PER_DAY) >= 24) & (np.arange(SLOTS_PER_DAY) < 28)
-        planned = np.maximum(required + noise, cover) - (
-            lunch[None, :, None, None] & (rng.random(required.shape) < 0.25)
-        )
+        away = lunch[None, :, None] & (rng.random(required.shape) < 0.25)
+        planned = np.maximum(required + noise - away, cover)
         wanted = planned * plan.knobs["agents_factor"]
         rostered = np.floor(wanted) + (rng.random(wanted.shape) < (wanted - np.floor(wanted)))
-        return np.where(open_, np.maximum(rostered, 1), 0).astype(np.int64)
+        return np.where(self._open[:, :, None], np.maximum(rostered, 1), 0).astype(np.int64)
+
+    @cached_property
+    def _team_agents(self) -> np.ndarray:
+        """Decentralised rosters [day, slot, queued channel, team]: the line's agents shared by
+        each team's forecast workload (rounded at random), but at least each team's own minimum
+        cover while open, so a split line needs more agents in quiet periods."""
+        rng = _rng(self.plan, "team_rosters")
+        forecast = self._forecast[:, :, :2, :]
+        work = forecast * self._queue_aht
+        share = work / np.maximum(work.sum(axis=3, keepdims=True), 1e-12)
+        raw = self._agents[..., None] * share
+        split = np.floor(raw) + (rng.random(raw.shape) < (raw - np.floor(raw)))
+        cover = np.array([MINIMUM_COVER[c] for c in QUEUED_CHANNELS])[None, None, :, None]
+        return np.where(self._open[:, :, None, None], np.maximum(split, cover), 0).astype(np.int64)
+
+    def _phone_agents(self) -> np.ndarray:
+        """Agents on the phone line per [day, slot], whatever the structure."""
+        if STRUCTURES[self.plan.knobs["structure"]]["pooled"]:
+            return self._agents[:, :, 0]
+        return self._team_agents[:, :, 0, :].sum(axis=2)
 
     # --- contacts ------------------------------------------------------------------------------
 
@@ -897,14 +937,23 @@ class Operation:
         return np.maximum(20.0, np.round(median * factor * noise))
 
     def _assign_agents(self, rng, team: np.ndarray) -> np.ndarray:
-        """The agent who takes each contact: one of the team's agents, or anyone when pooled."""
+        """The agent who takes each contact: one of the team's own agents with the structure's
+        `own_team` chance (skills-based routing), otherwise an agent of another team; anyone at
+        random on a central queue."""
         staff, plan = self._staff, self.plan
+        own_team = STRUCTURES[plan.knobs["structure"]]["own_team"]
         u = rng.random(len(team))
-        if STRUCTURES[plan.knobs["structure"]]["pooled"]:
+        if own_team is None:
             return np.floor(u * plan.staff).astype(np.int64)
         sizes = np.bincount(staff["team_index"], minlength=len(plan.teams))
         first = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        return first[team] + np.floor(u * sizes[team]).astype(np.int64)
+        own = first[team] + np.floor(u * sizes[team]).astype(np.int64)
+        others = plan.staff - sizes[team]
+        if own_team >= 1 or not others.any():
+            return own
+        pick = np.floor(rng.random(len(team)) * others).astype(np.int64)
+        other = np.where(pick >= first[team], pick + sizes[team], pick)
+        return np.where(rng.random(len(team)) < own_team, own, other)
 
     def _agent_effects(self, c: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Per contact: agent skill, trained before the contact, and a non-specialist agent
@@ -1034,8 +1083,8 @@ class Operation:
     def _queue_waits(self, rng, day, slot, channel, team, opened) -> tuple[np.ndarray, np.ndarray]:
         """Queue wait (s) and abandoned flag per contact.
 
-        Phone and chat: Erlang C per half hour and queue (per team, or one pooled queue when
-        centralised) from the calls that arrived and the agents rostered: a caller waits with
+        Phone and chat: Erlang C per half hour and queue (one pooled queue, or one per team when
+        decentralised) from the calls that arrived and the agents rostered: a caller waits with
         probability C, then an exponential time with mean W = AHT / (N - A); when traffic exceeds
         95% of the agents the wait grows with the overload. Callers who give up shorten the queue
         for the others, so the wait used is 1 / (1/W + 1/patience) (a rough Erlang A correction).
@@ -1046,21 +1095,19 @@ class Operation:
         plan = self.plan
         n = len(day)
         counts = self._arrivals[:, :, :2, :].astype(float)
-        agents = self._agents.astype(float)
-        aht = np.array(
-            [[self._mean_handle(c, t) / (CHAT_CONCURRENCY if c == "chat" else 1.0)
-              for t in plan.teams] for c in QUEUED_CHANNELS]
-        )[None, None]  # fmt: skip
-        aht = np.broadcast_to(aht, counts.shape)
-        if STRUCTURES[plan.knobs["structure"]]["pooled"]:
+        aht = np.broadcast_to(self._queue_aht[None, None], counts.shape)
+        pooled = STRUCTURES[plan.knobs["structure"]]["pooled"]
+        if pooled:
             work = (counts * aht).sum(axis=3, keepdims=True)
             calls = counts.sum(axis=3, keepdims=True)
             aht = np.where(calls > 0, work / np.maximum(calls, 1), aht.mean(axis=3, keepdims=True))
-            agents = agents.sum(axis=3, keepdims=True)
+            agents = self._agents[..., None].astype(float)
             counts = calls
+        else:
+            agents = self._team_agents.astype(float)
         p_wait, mean_wait = _erlang_waits(counts, agents, aht)
         queued = channel < 2
-        q_team = team if not STRUCTURES[plan.knobs["structure"]]["pooled"] else np.zeros_like(team)
+        q_team = np.zeros_like(team) if pooled else team
         idx = (day[queued], slot[queued], channel[queued], q_team[queued])
         waits_first = rng.random(queued.sum()) < p_wait[idx]
         mean_patience = np.where(channel[queued] == 0, PATIENCE_S["phone"], PATIENCE_S["chat"])
@@ -1131,7 +1178,7 @@ class Operation:
             flat[handled_mask], weights=c["handle"][phone][handled_mask], minlength=size
         )
         aht = np.where(handled > 0, np.round(handle_sum / np.maximum(handled, 1), 1), np.nan)
-        agents = self._agents[:, :, 0, :].sum(axis=2).ravel()
+        agents = self._phone_agents().ravel()
         open_ = self._open.ravel()
         slots = np.flatnonzero(open_)
         return pd.DataFrame(
