@@ -194,6 +194,8 @@ CHAT_CONCURRENCY = 2.0
 #: Chance the same customer contacts again after a contact that was abandoned, unresolved, or
 #: resolved (something else came up).
 REPEAT_CHANCE = {"abandoned": 0.6, "unresolved": 0.45, "resolved": 0.03}
+#: Share of survey invitations answered, by method.
+SURVEY_RESPONSE_RATE = {"ivr": 0.36, "sms": 0.33, "email": 0.24, "web": 0.27}
 #: Fewest agents on a queue while it is open (nobody leaves a phone queue to one person).
 MINIMUM_COVER = {"phone": 2, "chat": 1}
 #: Mean patience (seconds) before a queued customer gives up.
@@ -423,6 +425,16 @@ ROOT_CAUSE_CATEGORY = {
     "faulty product": "product", "website problem": "website", "policy unclear": "policy",
     "rude staff": "staff conduct", "wrong information": "service",
 }  # fmt: skip
+#: Outcomes of a complaint and the chance of each remedy for it (order of REMEDIES).
+REMEDIES = ("refund", "repair", "replacement", "apology", "goodwill payment", "none")
+REMEDY_SHARES = {
+    "upheld": [0.45, 0.10, 0.15, 0.20, 0.10, 0.0],
+    "partially upheld": [0.30, 0.0, 0.0, 0.40, 0.30, 0.0],
+    "not upheld": [0.0, 0.0, 0.0, 0.30, 0.0, 0.70],
+}
+#: Years a complaint record is kept (the records policy; 6 years matches the Limitation Act 1980
+#: period for contract claims).
+RETENTION_YEARS = 6
 ADJUSTMENTS = np.array(
     ["large print", "call back", "BSL interpreter", "extra time", "easy read", "email only"]
 )
@@ -762,7 +774,8 @@ class Operation:
 
     @cached_property
     def customers(self) -> pd.DataFrame:
-        """One row per customer: purchases, repeat business, referrals, retained in the last year."""
+        """One row per customer: purchases, repeat business, referrals, retained in the last
+        year."""
         c, plan = self._customers, self.plan
         retained = c["last_purchase_at"] >= (plan.end - pd.Timedelta(days=365)).to_datetime64()
         return pd.DataFrame(
@@ -1088,9 +1101,8 @@ class Operation:
         probability C, then an exponential time with mean W = AHT / (N - A); when traffic exceeds
         95% of the agents the wait grows with the overload. Callers who give up shorten the queue
         for the others, so the wait used is 1 / (1/W + 1/patience) (a rough Erlang A correction).
-        Patience is exponential; a caller whose wait exceeds it hangs up (abandons) then. Email and social: first
-        response time is lognormal, longer when staffing is short for the demand, and held
-        until opening time overnight.
+        Patience is exponential; a caller whose wait exceeds it hangs up (abandons) then.
+        Email and social: see _first_response_times.
         """
         plan = self.plan
         n = len(day)
@@ -1123,19 +1135,22 @@ class Operation:
         wait[queued] = np.round(np.where(gives_up, patience, potential))
         abandoned[queued] = gives_up
 
-        # email and social: time to first response
-        other = ~queued
-        load = plan.knobs["demand_factor"] / plan.knobs["agents_factor"]
-        median = np.where(
-            channel[other] == 2, FIRST_RESPONSE_S["email"], FIRST_RESPONSE_S["social"]
-        )
+        wait[~queued] = self._first_response_times(rng, channel[~queued], opened[~queued])
+        return wait, abandoned
+
+    def _first_response_times(self, rng, channel: np.ndarray, opened: np.ndarray) -> np.ndarray:
+        """Email and social time to first response (s): lognormal around the channel's median x
+        (demand_factor / agents_factor) cubed (a backlog builds fast when short-staffed), plus
+        the time until 08:00 for messages that arrive overnight."""
+        knobs = self.plan.knobs
+        load = knobs["demand_factor"] / knobs["agents_factor"]
+        median = np.where(channel == 2, FIRST_RESPONSE_S["email"], FIRST_RESPONSE_S["social"])
         response = rng.lognormal(np.log(median * load**3), 0.8)
-        clock = opened[other] % SECONDS_PER_DAY
+        clock = opened % SECONDS_PER_DAY
         overnight = np.where(
             clock < 8 * 3600, 8 * 3600 - clock, np.where(clock >= 20 * 3600, 32 * 3600 - clock, 0)
         )
-        wait[other] = np.round(overnight + response)
-        return wait, abandoned
+        return np.round(overnight + response)
 
     @cached_property
     def contacts(self) -> pd.DataFrame:
@@ -1201,60 +1216,23 @@ class Operation:
         comment about what happened."""
         c, plan = self._contacts, self.plan
         rng = _rng(plan, "surveys")
-        eligible = np.flatnonzero(~c["abandoned"])
-        invited = eligible[rng.random(len(eligible)) < 0.35]
+        invited, method, sent, responded, responded_at = self._invitations(rng)
         n = len(invited)
-        channel = c["channel"][invited]
-        # method: phone -> IVR or SMS, chat -> web, email -> email, social -> web or email
-        u = rng.random(n)
-        method = np.select(
-            [channel == 0, channel == 1, channel == 2],
-            [np.where(u < 0.55, "ivr", "sms"), np.where(u < 0.8, "web", "email"), "email"],
-            np.where(u < 0.6, "web", "email"),
-        ).astype(object)
-        response_rate = pd.Series({"ivr": 0.36, "sms": 0.33, "email": 0.24, "web": 0.27})
-        responded = rng.random(n) < response_rate[method].to_numpy()
-        end = c["resolved"][invited]
-        base = np.where(np.isnan(end), c["answered"][invited] + c["handle"][invited], end)
-        sent = np.round(base + rng.uniform(600, 6 * 3600, n))
-        answered_after = np.round(rng.lognormal(np.log(3 * 3600), 1.0, n))
-        responded_at = np.where(responded, sent + answered_after, np.nan)
-        too_late = responded_at >= plan.days * SECONDS_PER_DAY
-        responded = responded & ~too_late
-        keep = sent < plan.days * SECONDS_PER_DAY
-        invited, channel, method, responded, sent = (
-            a[keep] for a in (invited, channel, method, responded, sent)
-        )
-        responded_at = np.where(responded, responded_at[keep], np.nan)
-        n = len(invited)
-
-        # touchpoint: mostly the contact's channel; deliveries and returns sometimes the doorstep/store
-        categories = c["category"][invited]
-        touch = np.array(CHANNELS, dtype=object)[channel]
-        v = rng.random(n)
-        touch = np.where((categories == "delivery") & (v < 0.4), "delivery", touch)
-        touch = np.where((categories == "returns") & (v < 0.3), "store", touch)
-        touch = np.where((categories == "account change") & (v < 0.3), "website", touch)
-
-        latent = c["satisfaction"][invited]
-        csat = 1 + (latent > -1.3).astype(int) + (latent > -0.45) + (latent > 0.35) + (latent > 1.1)
-        nps = np.clip(np.round(2.2 * csat - 1.2 + rng.normal(0, 1.3, n)), 0, 10)
-        unresolved = ~c["resolved_first"][invited]
-        ces = np.clip(np.round(7.6 - 1.25 * csat + 0.9 * unresolved + rng.normal(0, 0.8, n)), 1, 7)
+        touch = self._touchpoints(rng, invited)
+        csat, nps, ces = self._scores(rng, invited)
         comment = self._comments(rng, invited, csat, responded)
 
         def score(values):
             """Scores as nullable whole numbers, blank when there was no response."""
             return pd.array(np.where(responded, values, np.nan), dtype="Int64")
 
-        customer_ids = self._customers["customer_id"][c["customer"][invited]]
         return pd.DataFrame(
             {
                 "survey_id": _ids("S", n, 6),
                 "contact_id": c["contact_id"][invited],
-                "customer_id": customer_ids,
+                "customer_id": self._customers["customer_id"][c["customer"][invited]],
                 "method": method,
-                "touchpoint": touch.astype(object),
+                "touchpoint": touch,
                 "sent_at": _seconds(plan.start, sent),
                 "responded": responded,
                 "responded_at": _seconds(plan.start, responded_at),
@@ -1264,6 +1242,63 @@ class Operation:
                 "comment": comment,
             }
         )
+
+    def _invitations(self, rng) -> tuple[np.ndarray, ...]:
+        """Which answered contacts get a survey (35%), by which method (phone: IVR or SMS; chat:
+        web; email: email; social: web or email), when it is sent (10 minutes to 6 hours after
+        the contact closed), and whether and when it is answered (by method, ~30%); invitations
+        or answers after the data's end are left out or left unanswered."""
+        c, end = self._contacts, self.plan.days * SECONDS_PER_DAY
+        eligible = np.flatnonzero(~c["abandoned"])
+        invited = eligible[rng.random(len(eligible)) < 0.35]
+        n = len(invited)
+        channel = c["channel"][invited]
+        u = rng.random(n)
+        method = np.select(
+            [channel == 0, channel == 1, channel == 2],
+            [np.where(u < 0.55, "ivr", "sms"), np.where(u < 0.8, "web", "email"), "email"],
+            np.where(u < 0.6, "web", "email"),
+        ).astype(object)
+        response_rate = pd.Series(SURVEY_RESPONSE_RATE)
+        responded = rng.random(n) < response_rate[method].to_numpy()
+        closed = c["resolved"][invited]
+        base = np.where(np.isnan(closed), c["answered"][invited] + c["handle"][invited], closed)
+        sent = np.round(base + rng.uniform(600, 6 * 3600, n))
+        answered_after = np.round(rng.lognormal(np.log(3 * 3600), 1.0, n))
+        responded_at = np.where(responded, sent + answered_after, np.nan)
+        responded = responded & ~(responded_at >= end)
+        keep = sent < end
+        responded = responded[keep]
+        return (
+            invited[keep],
+            method[keep],
+            sent[keep],
+            responded,
+            np.where(responded, responded_at[keep], np.nan),
+        )
+
+    def _touchpoints(self, rng, invited: np.ndarray) -> np.ndarray:
+        """What the survey asks about: the contact's channel, or sometimes the delivery (40% of
+        delivery contacts), the store (30% of returns) or the website (30% of account changes)."""
+        c = self._contacts
+        categories = c["category"][invited]
+        touch = np.array(CHANNELS, dtype=object)[c["channel"][invited]]
+        v = rng.random(len(invited))
+        touch = np.where((categories == "delivery") & (v < 0.4), "delivery", touch)
+        touch = np.where((categories == "returns") & (v < 0.3), "store", touch)
+        touch = np.where((categories == "account change") & (v < 0.3), "website", touch)
+        return touch.astype(object)
+
+    def _scores(self, rng, invited: np.ndarray) -> tuple[np.ndarray, ...]:
+        """CSAT 1-5 by cutting the contact's hidden satisfaction at fixed points; NPS 0-10 =
+        2.2 CSAT - 1.2 + noise; CES 1-7 = 7.6 - 1.25 CSAT + 0.9 if unresolved + noise."""
+        c, n = self._contacts, len(invited)
+        latent = c["satisfaction"][invited]
+        csat = 1 + (latent > -1.3).astype(int) + (latent > -0.45) + (latent > 0.35) + (latent > 1.1)
+        nps = np.clip(np.round(2.2 * csat - 1.2 + rng.normal(0, 1.3, n)), 0, 10)
+        unresolved = ~c["resolved_first"][invited]
+        ces = np.clip(np.round(7.6 - 1.25 * csat + 0.9 * unresolved + rng.normal(0, 0.8, n)), 1, 7)
+        return csat, nps, ces
 
     def _comments(self, rng, invited, csat, responded) -> np.ndarray:
         """Free-text comments (about half of responses) whose theme follows what happened and
@@ -1332,72 +1367,30 @@ class Operation:
     @cached_property
     def complaints(self) -> pd.DataFrame:
         """One row per complaint: a few root causes dominate; refunds, adjustments, retention."""
-        plan = self.plan
+        plan, cust = self.plan, self._customers
         rng = _rng(plan, "complaints")
-        knobs = plan.knobs
-        pressure = knobs["demand_factor"] * (1 + 1.5 * max(0.0, 1 - knobs["agents_factor"]))
-        volume = plan.complaints_per_day * plan.contacts_per_day / DEFAULT_CONTACTS_PER_DAY
-        n_now = rng.poisson(volume * plan.days * pressure)
-        n_old = max(1, round(0.02 * n_now))
-        n = n_now + n_old
-        received = np.concatenate(
-            [
-                _random_times(rng, plan.start, plan.days, n_now, hours=(8, 20)),
-                # a few old records kept beyond their retention period (before the 6 years)
-                -rng.uniform(6 * 365.25 + 20, 7 * 365.25, n_old).round() * SECONDS_PER_DAY
-                + rng.integers(9 * 3600, 17 * 3600, n_old),
-            ]
-        )
-        order = np.argsort(received, kind="stable")
-        received = received[order]
+        received = self._complaint_times(rng)
+        n = len(received)
         causes = np.array(list(ROOT_CAUSES), dtype=object)
-        cause_p = np.array(list(ROOT_CAUSES.values()))
-        cause = rng.choice(len(causes), size=n, p=cause_p / cause_p.sum())
-        root = causes[cause]
-        category = np.array([ROOT_CAUSE_CATEGORY[r] for r in causes], dtype=object)[cause]
+        shares = np.array(list(ROOT_CAUSES.values()))
+        cause = rng.choice(len(causes), size=n, p=shares / shares.sum())
         severity = np.array(["low", "medium", "high"], dtype=object)[
             rng.choice(3, size=n, p=[0.5, 0.35, 0.15])
         ]
-        high, medium = severity == "high", severity == "medium"
-        escalated = rng.random(n) < np.where(high, 0.5, np.where(medium, 0.22, 0.08))
-        days_to_resolve = rng.lognormal(np.log(np.where(high, 12, 5)), 0.7) + 7 * escalated
-        resolved = np.round(received + days_to_resolve * SECONDS_PER_DAY)
-        open_ = resolved >= plan.days * SECONDS_PER_DAY
-        resolved = np.where(open_, np.nan, resolved)
-        outcome_names = np.array(["upheld", "partially upheld", "not upheld"], dtype=object)
-        outcome_index = rng.choice(3, size=n, p=[0.45, 0.25, 0.30])
-        outcome = outcome_names[outcome_index]
-        remedies = np.array(
-            ["refund", "repair", "replacement", "apology", "goodwill payment", "none"], dtype=object
-        )
-        remedy_p = {
-            "upheld": [0.45, 0.10, 0.15, 0.20, 0.10, 0.0],
-            "partially upheld": [0.30, 0.0, 0.0, 0.40, 0.30, 0.0],
-            "not upheld": [0.0, 0.0, 0.0, 0.30, 0.0, 0.70],
-        }
-        cumulative = np.cumsum(np.array([remedy_p[o] for o in outcome_names]), axis=1)[:, :-1]
-        remedy = remedies[_choose(rng, cumulative, outcome_index)]
-        outcome = np.where(open_, "open", outcome).astype(object)
-        remedy = np.where(open_, "none", remedy).astype(object)
-        refund = remedy == "refund"
-        # Consumer Rights Act 2015 s.20(15): refund within 14 days of agreeing; ~12% are late
-        late = rng.random(n) < 0.12
-        pay_days = np.where(late, rng.uniform(15, 40, n), rng.uniform(0.5, 13.5, n))
-        agreed = np.where(refund, resolved, np.nan)
-        paid = np.round(agreed + pay_days * SECONDS_PER_DAY)
-        paid = np.where(paid >= plan.days * SECONDS_PER_DAY, np.nan, paid)
-        # Equality Act 2010: reasonable adjustments asked for, a few never recorded
+        escalated, resolved, outcome, remedy = self._complaint_outcomes(rng, received, severity)
+        agreed, paid = self._refunds(rng, resolved, remedy)
+        # Equality Act 2010: reasonable adjustments asked for, about 1 in 5 never recorded
         asked = rng.random(n) < 0.09
         adjustment = np.where(asked, ADJUSTMENTS[rng.integers(0, len(ADJUSTMENTS), n)], None)
         recorded = asked & (rng.random(n) < 0.8)
-        weights = self._customers["contact_weight"] + 0.2
+        weights = cust["contact_weight"] + 0.2
         who = rng.choice(plan.customers, size=n, p=weights / weights.sum())
-        cust = self._customers
         channels = np.array(
             ["phone", "email", "letter", "chat", "social", "in person"], dtype=object
         )
         channel = channels[rng.choice(6, size=n, p=[0.38, 0.30, 0.07, 0.12, 0.08, 0.05])]
         received_ts = _seconds(plan.start, received)
+        retain_until = pd.DatetimeIndex(received_ts) + pd.DateOffset(years=RETENTION_YEARS)
         return pd.DataFrame(
             {
                 "complaint_id": _ids("CP", n, 5),
@@ -1408,8 +1401,8 @@ class Operation:
                 "customer_postcode": cust["postcode"][who],
                 "received_at": received_ts,
                 "channel": channel,
-                "category": category,
-                "root_cause": root,
+                "category": np.array([ROOT_CAUSE_CATEGORY[r] for r in causes], dtype=object)[cause],
+                "root_cause": causes[cause],
                 "severity": severity,
                 "escalated": escalated,
                 "resolved_at": _seconds(plan.start, resolved),
@@ -1419,11 +1412,58 @@ class Operation:
                 "refund_paid_at": _seconds(plan.start, paid),
                 "adjustment_requested": adjustment.astype(object),
                 "adjustment_recorded": recorded,
-                "retain_until": (pd.DatetimeIndex(received_ts) + pd.DateOffset(years=6)).to_numpy(
-                    dtype="datetime64[ns]"
-                ),
+                "retain_until": retain_until.to_numpy(dtype="datetime64[ns]"),
             }
         )
+
+    def _complaint_times(self, rng) -> np.ndarray:
+        """When complaints arrive (s from start, sorted): a Poisson number per day, more when
+        demand outruns staffing (demand_factor x (1 + 1.5 x staff shortfall)) and fewer once an
+        improvement lifts resolution (1 - 2 x fcr_lift while the gain lasts); plus a few (2%) old
+        records from 6-7 years before the period, kept beyond their retention date."""
+        plan, knobs = self.plan, self.plan.knobs
+        pressure = knobs["demand_factor"] * (1 + 1.5 * max(0.0, 1 - knobs["agents_factor"]))
+        volume = plan.complaints_per_day * plan.contacts_per_day / DEFAULT_CONTACTS_PER_DAY
+        days = np.arange(plan.days)
+        per_day = volume * pressure * (1 - 2 * knobs["fcr_lift"] * _lift(plan, days))
+        day = np.repeat(days, rng.poisson(per_day))
+        now = day * SECONDS_PER_DAY + rng.integers(8 * 3600, 20 * 3600, len(day))
+        n_old = max(1, round(0.02 * len(day)))
+        old_days = rng.uniform(
+            (RETENTION_YEARS * 365.25) + 20, (RETENTION_YEARS + 1) * 365.25, n_old
+        )
+        old = -np.round(old_days) * SECONDS_PER_DAY + rng.integers(9 * 3600, 17 * 3600, n_old)
+        return np.sort(np.concatenate([now, old]).astype(float))
+
+    def _complaint_outcomes(self, rng, received, severity) -> tuple[np.ndarray, ...]:
+        """Escalated (8/22/50% by severity), resolved after a lognormal time (median 5 days, 12
+        if high, +7 if escalated; blank if still open at the end), outcome and remedy."""
+        n = len(received)
+        high, medium = severity == "high", severity == "medium"
+        escalated = rng.random(n) < np.where(high, 0.5, np.where(medium, 0.22, 0.08))
+        days_to_resolve = rng.lognormal(np.log(np.where(high, 12, 5)), 0.7) + 7 * escalated
+        resolved = np.round(received + days_to_resolve * SECONDS_PER_DAY)
+        still_open = resolved >= self.plan.days * SECONDS_PER_DAY
+        resolved = np.where(still_open, np.nan, resolved)
+        outcomes = np.array(list(REMEDY_SHARES), dtype=object)
+        decided = rng.choice(len(outcomes), size=n, p=[0.45, 0.25, 0.30])
+        remedies = np.array(REMEDIES, dtype=object)
+        cumulative = np.cumsum(np.array(list(REMEDY_SHARES.values())), axis=1)[:, :-1]
+        remedy = remedies[_choose(rng, cumulative, decided)]
+        outcome = np.where(still_open, "open", outcomes[decided]).astype(object)
+        remedy = np.where(still_open, "none", remedy).astype(object)
+        return escalated, resolved, outcome, remedy
+
+    def _refunds(self, rng, resolved, remedy) -> tuple[np.ndarray, np.ndarray]:
+        """Refund agreed when the complaint is resolved with a refund, paid 0.5-13.5 days later,
+        or 15-40 days later for about 1 in 8 (late under the Consumer Rights Act 2015 s.20(15));
+        blank if not paid by the end."""
+        n = len(resolved)
+        late = rng.random(n) < 0.12
+        pay_days = np.where(late, rng.uniform(15, 40, n), rng.uniform(0.5, 13.5, n))
+        agreed = np.where(remedy == "refund", resolved, np.nan)
+        paid = np.round(agreed + pay_days * SECONDS_PER_DAY)
+        return agreed, np.where(paid >= self.plan.days * SECONDS_PER_DAY, np.nan, paid)
 
     # --- mystery shops -------------------------------------------------------------------------
 

@@ -522,6 +522,19 @@ def test_write_samples_matches_the_committed_files(tmp_path):
     assert (DATA_DIR / "contacts.csv").stat().st_size < 6_000_000
 
 
+def test_readme_describes_every_column_and_the_sample_sizes(baseline):
+    readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+    for name, frame in baseline.items():
+        section = readme.split(f"## {name}\n", 1)[1].split("\n## ", 1)[0]
+        for column in frame.columns:
+            assert f"`{column}`" in section, f"data/README.md: {name}.{column} not described"
+        assert f"| `{name}.csv` | {len(frame):,} |" in readme, f"row count of {name}.csv"
+    for scenario in datasets.SCENARIOS:
+        assert f"| `{scenario}` |" in readme
+    for knob in datasets.BASELINE_KNOBS:
+        assert f"| `{knob}` |" in readme
+
+
 # --- invariants for any seed -----------------------------------------------------------------
 
 
