@@ -134,13 +134,13 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario(
             "slipping",
             "The same change four weeks in lifts first-contact resolution and CSAT, but once "
-            "monitoring stops four weeks later the gain fades back over three weeks.",
+            "monitoring stops three weeks later the gain fades back over two weeks.",
             {
                 "change_date_offset_days": 28,
                 "fcr_lift": 0.10,
                 "csat_lift": 0.5,
-                "fade_after_days": 28,
-                "fade_over_days": 21,
+                "fade_after_days": 21,
+                "fade_over_days": 14,
             },
         ),
         Scenario(
