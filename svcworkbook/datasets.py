@@ -580,6 +580,8 @@ def _rng(plan: Plan, stream: str) -> np.random.Generator:
 
 def _ids(prefix: str, count: int, width: int) -> np.ndarray:
     """Ids such as C0000001: prefix + a 1-based number zero-padded to at least `width` digits."""
+    if count == 0:
+        return np.array([], dtype=object)
     digits = max(width, len(str(count)))
     numbers = np.char.zfill(np.arange(1, count + 1).astype(str), digits)
     return np.char.add(prefix, numbers).astype(object)

@@ -503,6 +503,13 @@ def test_rows_scales_a_dataset(dataset, rows, tolerance):
     assert abs(len(frame) - rows) <= tolerance * rows + 1
 
 
+def test_a_day_with_no_contacts_still_gives_every_dataset():
+    data = datasets.generate_all(seed=3, days=1, contacts_per_day=1, start="2026-01-04")
+    assert list(data) == list(datasets.DATASETS)
+    for name, frame in data.items():
+        assert list(frame.columns) == list(CONTRACT[name])
+
+
 def test_small_operation_with_one_team():
     data = datasets.generate_all(seed=7, days=7, teams=("billing",), contacts_per_day=120)
     assert set(data["contacts"]["team"]) == {"billing"}
