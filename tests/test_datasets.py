@@ -504,7 +504,9 @@ def test_rows_scales_a_dataset(dataset, rows, tolerance):
 
 
 def test_a_day_with_no_contacts_still_gives_every_dataset():
-    data = datasets.generate_all(seed=3, days=1, contacts_per_day=1, start="2026-01-04")
+    data = datasets.generate_all(seed=0, days=1, contacts_per_day=1, start="2026-01-04")
+    assert len(data["contacts"]) == 0 and len(data["surveys"]) == 0
+    assert (data["intervals"]["offered"] == 0).all() and data["intervals"]["aht_s"].isna().all()
     assert list(data) == list(datasets.DATASETS)
     for name, frame in data.items():
         assert list(frame.columns) == list(CONTRACT[name])
