@@ -28,6 +28,10 @@ How the data behaves (what a tutor would recognise):
 * Agents trained part-way through the period resolve more first time and satisfy more afterwards.
 * Personal data (names, emails, phone numbers, postcodes) is fake: phone numbers are in Ofcom's
   ranges reserved for drama (07700 900xxx, 01632 960xxx), emails use example.com/example.co.uk.
+
+Scenarios (:data:`SCENARIOS`) change a few knobs (:data:`BASELINE_KNOBS`): demand, staffing, a
+change that lifts resolution and satisfaction (and may fade), and the queue structure. The
+data dictionary and what each scenario changes are in data/README.md.
 """
 
 from __future__ import annotations
