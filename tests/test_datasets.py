@@ -379,6 +379,9 @@ def test_training_improves_agents_afterwards(baseline):
         contacts.loc[after, "resolved_first_contact"].mean()
         > contacts.loc[~after, "resolved_first_contact"].mean() + 0.03
     )
+    surveys = baseline["surveys"].query("responded").merge(contacts, on="contact_id")
+    later = surveys["opened_at"] >= surveys["trained_at"]
+    assert surveys.loc[later, "csat"].mean() > surveys.loc[~later, "csat"].mean() + 0.1
     start, end = pd.Timestamp("2026-01-05"), pd.Timestamp("2026-03-30")
     assert trained["trained_at"].between(start, end).all()
     assert staff["competency_score"].between(0, 100).all()
