@@ -121,6 +121,7 @@ def learner_data_dir(out: Path, learner_id: str) -> Path:
 def write_learner_data(folder: str, seed: int, scenario: str) -> dict[str, str]:
     """Generate a learner's dataset into folder as CSV; file name -> SHA-256 of each file."""
     from svcworkbook import datasets
+    from svcworkbook.io import write_about
 
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
@@ -131,6 +132,7 @@ def write_learner_data(folder: str, seed: int, scenario: str) -> dict[str, str]:
         frame.to_csv(tmp, index=False, date_format="%Y-%m-%d %H:%M:%S")
         tmp.replace(path)
         digests[path.name] = file_digest(path)
+    write_about(target, seed, scenario)
     return digests
 
 

@@ -31,7 +31,7 @@ def _print(*lines: str) -> None:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     """Write a generated dataset (or all eight) as CSV."""
-    from svcworkbook import datasets
+    from svcworkbook import datasets, io
 
     out = Path(args.out)
     kwargs: dict[str, Any] = {}
@@ -49,6 +49,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
             path = out / f"{name}.csv"
             _write_csv(frame, path)
             written.append(f"  {path} ({len(frame):,} rows)")
+        io.write_about(out, args.seed, args.scenario, args.start, args.days)
         _print(f"Wrote {len(frames)} datasets (seed {args.seed}, {args.scenario}):", *written)
         return EXIT_OK
     frame = datasets.generate(

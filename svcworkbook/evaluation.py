@@ -398,19 +398,27 @@ def evidence_table(report: pd.DataFrame) -> pd.DataFrame:
 
 
 def resolve_change_date(change_date, params: Mapping, contacts: pd.DataFrame) -> pd.Timestamp:
-    """The change date to evaluate: the parameter if set; for generated data, the scenario's
-    change date (the improvement scenario's when the scenario has none); checked against the data.
+    """The change date to evaluate: the parameter if set; for generated data (or a folder the
+    generator wrote, see io.read_about), the scenario's change date, or the improvement
+    scenario's when the scenario has none; checked against the data.
 
-    Your own data (data_dir) has no scenario, so there the date must be given.
+    Your own export has no scenario, so there the date must be given.
     """
-    if change_date is None and params.get("data_dir") is None:
+    if change_date is None:
         from svcworkbook import datasets
+        from svcworkbook.io import read_about
 
-        start, end = contacts["opened_at"].min(), contacts["opened_at"].max()
-        days = (end.normalize() - start.normalize()).days + 1
-        change_date = datasets.change_date(params.get("scenario", "baseline"), start, days)
-        if change_date is None:
-            change_date = datasets.change_date("improvement", start, days)
+        data_dir = params.get("data_dir")
+        about = read_about(data_dir) if data_dir is not None else {}
+        if data_dir is None or about:
+            change_date = about.get("change_date")
+            if change_date is None:
+                start, end = contacts["opened_at"].min(), contacts["opened_at"].max()
+                days = (end.normalize() - start.normalize()).days + 1
+                scenario = about.get("scenario", params.get("scenario", "baseline"))
+                change_date = datasets.change_date(scenario, start, days)
+                if change_date is None:
+                    change_date = datasets.change_date("improvement", start, days)
     if change_date is None:
         raise ParameterError(
             "change_date is not set: with your own data (data_dir), give the date the change "

@@ -590,3 +590,38 @@ def summary(dataset: str, frame: pd.DataFrame, mapped: Mapping[str, str] | None 
     if frame.attrs.get("excluded"):
         parts.append(frame.attrs["excluded"])
     return "; ".join(parts)
+
+
+ABOUT_FILE = "about.yaml"
+
+
+def write_about(
+    folder: str | Path, seed: int, scenario: str, start=None, days: int | None = None
+) -> Path:
+    """Note beside generated data how it was made (seed, scenario, change date), so notebooks
+    run on the folder later know the scenario's change date."""
+    import yaml
+
+    from svcworkbook import datasets
+
+    change = datasets.change_date(scenario, start, days)
+    about = {
+        "generated_by": "svcworkbook",
+        "seed": int(seed),
+        "scenario": scenario,
+        "change_date": None if change is None else f"{change:%Y-%m-%d}",
+    }
+    path = Path(folder) / ABOUT_FILE
+    path.write_text(yaml.safe_dump(about, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def read_about(folder: str | Path) -> dict[str, Any]:
+    """How a data folder was generated (see write_about); empty for a user's own export."""
+    import yaml
+
+    path = Path(folder) / ABOUT_FILE
+    if not path.is_file():
+        return {}
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return loaded if isinstance(loaded, dict) else {}

@@ -202,3 +202,22 @@ def test_row_order_changes_nothing(shares, random):
     )
     assert a["first_contact_resolution"].before == b["first_contact_resolution"].before
     assert 0 <= a["first_contact_resolution"].after <= 1
+
+
+def test_the_change_date_comes_from_the_generator_note_or_must_be_given(tmp_path):
+    from svcworkbook import datasets, io
+
+    contacts = datasets.generate("contacts", seed=4, scenario="slipping")
+    io.write_about(tmp_path, 4, "slipping")
+    found = evaluation.resolve_change_date(None, {"data_dir": str(tmp_path)}, contacts)
+    assert found == datasets.change_date("slipping")
+    # generated data without a note: the scenario's own date, or the improvement's for baseline
+    assert evaluation.resolve_change_date(None, {"scenario": "baseline"}, contacts) == (
+        datasets.change_date("improvement")
+    )
+    # an export of your own (no note) needs the date
+    with pytest.raises(ParameterError, match="change_date is not set"):
+        evaluation.resolve_change_date(None, {"data_dir": str(tmp_path / "none")}, contacts)
+    assert evaluation.resolve_change_date(
+        "2026-02-09", {"data_dir": str(tmp_path)}, contacts
+    ) == pd.Timestamp("2026-02-09")
