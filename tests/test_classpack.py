@@ -8,10 +8,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from svcworkbook import classpack, io
+from svcworkbook import classpack, evaluation, io
 from svcworkbook.errors import DataError, ParameterError
 from svcworkbook.roster import learner_seed
 from svcworkbook.session import read_results
+
+NAMES = ("contacts", "surveys", "servqual")
 
 
 def write_roster(path: Path, rows: list[tuple[str, str]]) -> Path:
@@ -59,7 +61,7 @@ def test_a_damaged_manifest_is_set_aside_not_trusted(tmp_path):
 def test_a_bad_roster_is_refused_before_any_work(tmp_path):
     roster = write_roster(tmp_path / "r.csv", [("a1", "Ann"), ("a1", "Bob"), ("x/y", "")])
     with pytest.raises(DataError) as err:
-        classpack.build_classpack(roster, tmp_path / "pack", units=[2], progress=False)
+        classpack.build_classpack(roster, tmp_path / "pack", units=[5], progress=False)
     message = str(err.value)
     assert "repeats ids (a1) in rows 2, 3" in message
     assert "cannot be folder names in rows 4" in message
@@ -70,7 +72,7 @@ def test_a_bad_roster_is_refused_before_any_work(tmp_path):
 def test_a_class_pack_is_built_resumed_and_never_overwrites_edits(tmp_path):
     roster = write_roster(tmp_path / "class.csv", [("L01", "Amira Khan"), ("L02", "Ben Jones")])
     out = tmp_path / "pack"
-    report = classpack.build_classpack(roster, out, units=[2], jobs=2, progress=False)
+    report = classpack.build_classpack(roster, out, units=[5], jobs=2, progress=False)
     assert report.failed == {}
     assert (report.generated, report.executed, report.editions_written) == (2, 2, 2)
 
@@ -82,41 +84,53 @@ def test_a_class_pack_is_built_resumed_and_never_overwrites_edits(tmp_path):
         expected = datasets.generate_all(seed=learner_seed(learner))["contacts"]
         assert len(data["contacts"]) == len(expected)
         # ... the learner edition points at it and has no worked answers ...
-        edition = nbformat.read(out / "learners" / learner / "02_reliable_delivery.ipynb", 4)
+        edition = nbformat.read(out / "learners" / learner / "05_improving_service.ipynb", 4)
         sources = "\n".join(c.source for c in edition.cells)
         assert 'data_dir = "data"' in sources
         assert not any("solution" in c.metadata.get("tags", []) for c in edition.cells)
         # ... and the answer key ran on the same data
-        key = out / "tutor" / learner / "02_reliable_delivery.ipynb"
+        key = out / "tutor" / learner / "05_improving_service.ipynb"
         assert key.exists() and (key.with_suffix(".html")).exists()
         assert f'"../../learners/{learner}/data"' in nbformat.read(key, 4).cells[2].source
+        # ... and its recorded results are the library's on that learner's data
+        recorded = read_results(key)
+        mine = io.load_folder(out / "learners" / learner / "data", datasets=NAMES)
+        change = evaluation.resolve_change_date(
+            None, {"data_dir": str(out / "learners" / learner / "data")}, mine["contacts"]
+        )
+        fcr = evaluation.compare_before_after(
+            mine["contacts"], mine["surveys"], change, measures=("first_contact_resolution",)
+        )["first_contact_resolution"]
+        assert recorded["fcr_before"] == pytest.approx(fcr.before, rel=1e-12)
+        assert recorded["fcr_after"] == pytest.approx(fcr.after, rel=1e-12)
+        assert recorded["change_date"] == f"{change:%Y-%m-%d}"
     first, second = (
-        read_results(out / "tutor" / f"L0{i}" / "02_reliable_delivery.ipynb") for i in (1, 2)
+        read_results(out / "tutor" / f"L0{i}" / "05_improving_service.ipynb") for i in (1, 2)
     )
-    assert first != second  # different data, different results
+    assert first["fcr_before"] != second["fcr_before"]  # different data, different results
 
     index = (out / "index.html").read_text()
-    assert "Amira Khan" in index and "tutor/L02/02_reliable_delivery.html" in index
+    assert "Amira Khan" in index and "tutor/L02/05_improving_service.html" in index
 
     # a rerun does nothing that is already done and current
-    again = classpack.build_classpack(roster, out, units=[2], jobs=2, progress=False)
+    again = classpack.build_classpack(roster, out, units=[5], jobs=2, progress=False)
     assert (again.generated, again.executed, again.skipped) == (0, 0, 4)
 
     # a learner's edited notebook is kept; --force replaces it and keeps a backup
-    edited = out / "learners" / "L01" / "02_reliable_delivery.ipynb"
+    edited = out / "learners" / "L01" / "05_improving_service.ipynb"
     nb = nbformat.read(edited, 4)
     nb.cells.append(nbformat.v4.new_markdown_cell("My own notes"))
     nbformat.write(nb, edited)
-    kept = classpack.build_classpack(roster, out, units=[2], jobs=1, progress=False)
-    assert kept.kept == ["L01/02_reliable_delivery.ipynb"]
+    kept = classpack.build_classpack(roster, out, units=[5], jobs=1, progress=False)
+    assert kept.kept == ["L01/05_improving_service.ipynb"]
     assert "My own notes" in edited.read_text()
-    forced = classpack.build_classpack(roster, out, units=[2], jobs=1, progress=False, force=True)
+    forced = classpack.build_classpack(roster, out, units=[5], jobs=1, progress=False, force=True)
     assert len(forced.backups) == 1
     assert "My own notes" in Path(forced.backups[0]).read_text()
     assert "My own notes" not in edited.read_text()
 
     manifest = json.loads((out / "manifest.json").read_text())["entries"]
-    assert set(manifest) == {"data/L01", "data/L02", "key/L01/02", "key/L02/02"}
+    assert set(manifest) == {"data/L01", "data/L02", "key/L01/05", "key/L02/05"}
 
 
 @pytest.mark.notebook
@@ -129,13 +143,13 @@ def test_answer_keys_can_run_on_a_dask_cluster(tmp_path):
         report = classpack.build_classpack(
             roster,
             tmp_path / "pack",
-            units=[2],
+            units=[5],
             scheduler=cluster.scheduler_address,
             progress=False,
         )
     assert report.failed == {}
     assert (report.generated, report.executed) == (1, 1)
-    key = tmp_path / "pack" / "tutor" / "D1" / "02_reliable_delivery.ipynb"
+    key = tmp_path / "pack" / "tutor" / "D1" / "05_improving_service.ipynb"
     assert not any(
         o.get("output_type") == "error"
         for c in nbformat.read(key, 4).cells
