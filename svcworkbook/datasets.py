@@ -591,6 +591,13 @@ def _ids(prefix: str, count: int, width: int) -> np.ndarray:
     return np.char.add(prefix, numbers).astype(object)
 
 
+def _text_or_blank(keep: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """A text column: the values where `keep`, else blank (NaN, as pandas reads a blank cell)."""
+    out = np.full(len(keep), np.nan, dtype=object)
+    out[keep] = np.asarray(values, dtype=object)[keep]
+    return out
+
+
 def _choose(rng: np.random.Generator, cumulative: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Categorical draws: for each row r, an index into cumulative[rows[r]] (a CDF per group)."""
     u = rng.random(len(rows))
@@ -705,8 +712,8 @@ class Operation:
         trained = rng.random(n) < 0.4
         low, high = max(1, round(plan.days * 0.15)), max(2, round(plan.days * 0.85))
         trained_day = np.where(trained, rng.integers(low, max(low + 1, high), n), np.nan)
-        course = np.where(
-            trained, TRAINING_COURSES[rng.integers(0, len(TRAINING_COURSES), n)], None
+        course = _text_or_blank(
+            trained, TRAINING_COURSES[rng.integers(0, len(TRAINING_COURSES), n)]
         )
         coaching = rng.poisson(1.5 + 1.5 * new_starter + 1.0 * trained)
         competency = np.clip(68 + 8 * skill + 7 * trained + rng.normal(0, 4, n), 0, 100)
@@ -1163,7 +1170,7 @@ class Operation:
         """One row per contact: channel, team, agent, queue wait, handle time, outcome, reason."""
         c, plan = self._contacts, self.plan
         agent = c["agent"]
-        agent_ids = np.where(agent >= 0, self._staff["agent_id"][np.maximum(agent, 0)], None)
+        agent_ids = _text_or_blank(agent >= 0, self._staff["agent_id"][np.maximum(agent, 0)])
         return pd.DataFrame(
             {
                 "contact_id": c["contact_id"],
@@ -1366,7 +1373,7 @@ class Operation:
                 for f, w in zip(form, who, strict=True)
             ]
             comment[personal] = comment[personal] + np.array(extra, dtype=object)
-        return np.where(writes, comment, None).astype(object)
+        return _text_or_blank(writes, comment)
 
     # --- complaints ----------------------------------------------------------------------------
 
@@ -1387,7 +1394,7 @@ class Operation:
         agreed, paid = self._refunds(rng, resolved, remedy)
         # Equality Act 2010: reasonable adjustments asked for, about 1 in 5 never recorded
         asked = rng.random(n) < 0.09
-        adjustment = np.where(asked, ADJUSTMENTS[rng.integers(0, len(ADJUSTMENTS), n)], None)
+        adjustment = _text_or_blank(asked, ADJUSTMENTS[rng.integers(0, len(ADJUSTMENTS), n)])
         recorded = asked & (rng.random(n) < 0.8)
         weights = cust["contact_weight"] + 0.2
         who = rng.choice(plan.customers, size=n, p=weights / weights.sum())

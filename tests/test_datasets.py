@@ -534,6 +534,20 @@ def test_write_samples_matches_the_committed_files(tmp_path):
     assert (DATA_DIR / "contacts.csv").stat().st_size < 6_000_000
 
 
+def test_sample_files_read_back_to_the_generated_frames(baseline):
+    # reading a sample CSV by the contract's column kinds gives back exactly the generated frame
+    for name, frame in baseline.items():
+        kinds = CONTRACT[name]
+        text = [c for c, kind in kinds.items() if kind == "str"]
+        scores = {c: "Int64" for c, kind in kinds.items() if kind == "score"}
+        dates = [c for c, kind in kinds.items() if kind == "datetime"]
+        read = pd.read_csv(
+            DATA_DIR / f"{name}.csv", dtype={**dict.fromkeys(text, object), **scores},
+            parse_dates=dates, keep_default_na=False, na_values=[""],
+        )  # fmt: skip
+        pd.testing.assert_frame_equal(read, frame)
+
+
 def test_readme_describes_every_column_and_the_sample_sizes(baseline):
     readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
     for name, frame in baseline.items():
