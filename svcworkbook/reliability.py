@@ -601,3 +601,19 @@ def headline_results(
         "csat_days_missed": contrast.csat_days_missed,
         "service_level_csat_correlation": contrast.correlation,
     }
+
+
+def sla_trend_chart(trend: pd.DataFrame, sla_hours: float, ax=None):
+    """Weekly SLA compliance from weekly_recording_trend against its target (plots.kpi_trend)."""
+    from svcworkbook import plots
+
+    weekly = trend.loc[trend["kpi"] == "sla_compliance"].rename(
+        columns={"value": "sla_compliance", "period": "week"}
+    )
+    if weekly.empty:
+        raise DataError("no weekly SLA compliance to chart: the trend table has no such rows")
+    return plots.kpi_trend(
+        weekly, "week", "sla_compliance", target=float(weekly["target"].iloc[0]), ax=ax,
+        ylabel=f"Resolved within {sla_hours:g} hours (%)", xlabel="Week starting",
+        title="SLA compliance week by week",
+    )  # fmt: skip

@@ -335,8 +335,8 @@ def plan_sentences(
     target: float,
     answer_within_s: float,
 ) -> list[str]:
-    """The plan in words: the objective, the week's rota hours, the busiest time, whether the usual
-    cover is enough, and what each peak in the what-if would need."""
+    """The plan in words: the objective, the week's calls and rota hours, the busiest day, and
+    whether the usual cover is enough."""
     days = daily_plan(plan)
     busiest = days.loc[days["forecast_calls"].idxmax()]
     base = what_if.loc[what_if["demand_change"] == 0].iloc[0]
@@ -349,29 +349,115 @@ def plan_sentences(
         objective,
         f"{organisation} expects {base['forecast_calls']:,.0f} calls that week, the most on "
         f"{busiest['day']} ({busiest['forecast_calls']:,.0f}); meeting the objective takes "
-        f"{base['roster_hours']:,.1f} rostered agent hours, with up to {int(base['peak_to_roster'])} "
-        "people on the rota at once.",
+        f"{base['roster_hours']:,.1f} rostered agent hours, with up to "
+        f"{int(base['peak_to_roster'])} people on the rota at once.",
     ]
     short = int(base["intervals_short"])
     level = base["usual_cover_service_level"]
     if short:
         sentences.append(
             f"The usual cover is short in {short} of {len(plan)} intervals; as it stands it "
-            f"would answer about {narrative.format_percent(level)} of calls in time."
+            f"would answer about {narrative.format_percent(level)} of calls in time (Erlang C)."
         )
     else:
         sentences.append(
             "The usual cover meets the need in every interval (about "
-            f"{narrative.format_percent(level)} of calls answered in time)."
-        )
-    for _, row in what_if.loc[what_if["demand_change"] > 0].iterrows():
-        sentences.append(
-            f"Contingency: with {narrative.format_percent(row['demand_change'], 0)} more calls, "
-            f"{row['extra_roster_hours']:,.1f} extra rota hours are needed (peak "
-            f"{int(row['peak_to_roster'])} rostered); without them the usual cover would answer about "
-            f"{narrative.format_percent(row['usual_cover_service_level'])} in time."
+            f"{narrative.format_percent(level)} of calls answered in time, Erlang C)."
         )
     return sentences
+
+
+def contingency_sentences(what_if: pd.DataFrame, target: float) -> list[str]:
+    """What each peak in the what-if would need, what happens without it, and the trigger."""
+    sentences = []
+    peaks = what_if.loc[what_if["demand_change"] > 0]
+    for _, row in peaks.iterrows():
+        level = row["usual_cover_service_level"]
+        verdict = "still meeting" if level >= target else "missing"
+        sentences.append(
+            f"With {narrative.format_percent(row['demand_change'], 0)} more calls, "
+            f"{row['extra_roster_hours']:,.1f} extra rota hours are needed (up to "
+            f"{int(row['peak_to_roster'])} rostered at once); without them the usual cover would "
+            f"answer about {narrative.format_percent(level)} in time, {verdict} the "
+            f"{narrative.format_target(target)} target."
+        )
+    failing = peaks.loc[peaks["usual_cover_service_level"] < target]
+    if not failing.empty:
+        first = failing.iloc[0]
+        sentences.append(
+            f"Contingency trigger: if calls run {narrative.format_percent(first['demand_change'], 0)}"
+            " or more above the forecast by mid-morning, put the contingency into action (overtime,"
+            " moving email advisers to the phones, postponing training) rather than waiting for"
+            " the day's figures."
+        )
+    return sentences
+
+
+def service_level_by_agents(
+    plan: pd.DataFrame, answer_within_s: float = 20, extra: int = 4
+) -> pd.DataFrame:
+    """Erlang C service level at the busiest interval for agents from the fewest that can carry
+    the traffic to `extra` more than needed (for plots.service_level_curve)."""
+    peak = busiest_interval(plan)
+    traffic = float(peak["traffic_erlangs"])
+    lowest = int(math.floor(round(traffic, 9))) + 1
+    agents = np.arange(lowest, max(int(peak["agents_on_phones"]) + extra, lowest + 1) + 1)
+    levels = staffing.service_level(
+        agents, float(peak["forecast_calls"]), float(peak["interval_s"]), float(peak["aht_s"]),
+        answer_within_s,
+    )  # fmt: skip
+    return pd.DataFrame({"agents": agents, "service_level": np.atleast_1d(levels)})
+
+
+def plan_chart(plan: pd.DataFrame, day: str | None = None, ax=None):
+    """Agents by half hour on one day (the busiest by default): needed on the phones, to roster
+    after shrinkage, and the usual cover (plots.kpi_trend)."""
+    from svcworkbook import plots
+
+    if day is None:
+        days = daily_plan(plan)
+        day = str(days.loc[days["forecast_calls"].idxmax(), "day"])
+    rows = plan.loc[plan["day"] == day]
+    if rows.empty:
+        raise ValueError(f"day must be one of {sorted(set(plan['day']))}, not {day!r}")
+    names = {
+        "agents_on_phones": "needed on the phones",
+        "staff_to_roster": "to roster (with shrinkage)",
+        "usual_cover": "usual cover",
+    }
+    long = rows.melt(
+        id_vars="interval_start", value_vars=list(names), var_name="series", value_name="agents"
+    ).assign(series=lambda f: f["series"].map(names))
+    return plots.kpi_trend(
+        long, "interval_start", "agents", hue="series", ax=ax, unit="", xlabel="Time of day",
+        ylabel="Agents", title=f"The plan for {day}: agents by half hour",
+    )  # fmt: skip
+
+
+def what_if_chart(what_if: pd.DataFrame, target: float, ax=None):
+    """Bars: the service level the usual cover would give at each demand rise, with the target."""
+    import matplotlib.pyplot as plt
+
+    from svcworkbook.style import COLOURS, LINESTYLES, percent_axis
+
+    if ax is None:
+        _, ax = plt.subplots()
+    labels = [
+        "forecast" if c == 0 else f"+{narrative.format_percent(c, 0)}"
+        for c in what_if["demand_change"]
+    ]
+    levels = what_if["usual_cover_service_level"].to_numpy()
+    colours = [COLOURS["surplus"] if v >= target else COLOURS["shortfall"] for v in levels]
+    ax.bar(labels, levels, color=colours)
+    ax.axhline(target, color=COLOURS["target"], linestyle=LINESTYLES["target"],
+               label=f"Target ({narrative.format_target(target)})")  # fmt: skip
+    percent_axis(ax)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("Demand")
+    ax.set_ylabel("Service level with the usual cover (%)")
+    ax.set_title("Contingency: what a peak does to the usual cover")
+    ax.legend(loc="best")
+    return ax
 
 
 def check_staff_to_roster(

@@ -305,3 +305,16 @@ def test_exercise_checks_give_feedback():
     assert "replace none" in str(reliability.check_sla_compliance(None, contacts, 24)).lower()
     days = reliability.check_days_met(1, two_days(), 20, 0.8, edition="learner")
     assert days.status == "right"
+
+
+def test_sla_trend_chart_plots_the_weekly_compliance():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    contacts = datasets.generate_all(seed=5, days=21)["contacts"]
+    trend = reliability.weekly_recording_trend(contacts, 24, 0.9)
+    ax = reliability.sla_trend_chart(trend, 24)
+    weekly = trend.loc[trend["kpi"] == "sla_compliance", "value"].to_numpy()
+    plotted = [line.get_ydata() for line in ax.get_lines() if len(line.get_ydata()) == len(weekly)]
+    assert any(np.allclose(np.asarray(y, float), weekly) for y in plotted)
+    assert "24 hours" in ax.get_ylabel()

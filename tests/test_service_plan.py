@@ -191,7 +191,40 @@ def test_plan_sentences_follow_the_numbers():
     assert "answer 80% of calls within 20 seconds" in text
     assert "Acme expects 140 calls" in text
     assert "short in 2 of 2 intervals" in text
-    assert f"{table['extra_roster_hours'].iloc[1]:,.1f} extra rota hours" in text
+    contingency = " ".join(service_plan.contingency_sentences(table, 0.8))
+    assert f"{table['extra_roster_hours'].iloc[1]:,.1f} extra rota hours" in contingency
+    assert "missing the 80% target" in contingency
+    assert "trigger: if calls run 20% or more above the forecast" in contingency
+
+
+def test_service_level_by_agents_rises_to_the_target_at_the_planned_agents():
+    log = intervals_log([{"09:00": (100, 100, 180.0, 12)}], days=1)
+    plan = service_plan.staffing_for(service_plan.forecast_demand(log))
+    curve = service_plan.service_level_by_agents(plan, 20, extra=3)
+    assert curve["agents"].tolist() == list(range(11, 18))  # 10 Erlangs: from 11 to 14 + 3
+    assert curve["service_level"].is_monotonic_increasing
+    needed = curve.loc[curve["service_level"] >= 0.8, "agents"].min()
+    assert needed == plan["agents_on_phones"].iloc[0] == 14
+    assert curve["service_level"].iloc[2] == pytest.approx(
+        textbook_service_level(13, 10.0, 180, 20)
+    )
+
+
+def test_charts_draw_the_plan_and_the_what_if():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    log = intervals_log([{"09:00": (100, 100, 180.0, 12), "09:30": (40, 40, 240.0, 6)}], days=2)
+    forecast = service_plan.forecast_demand(log)
+    plan = service_plan.staffing_for(forecast, shrinkage=0.3)
+    ax = service_plan.plan_chart(plan)
+    assert len(ax.get_lines()) >= 3 and "Monday" in ax.get_title()
+    with pytest.raises(ValueError, match="day must be one of"):
+        service_plan.plan_chart(plan, day="Sunday")
+    table = service_plan.peak_what_if(forecast, peaks=(0.2,), shrinkage=0.3)
+    bars = service_plan.what_if_chart(table, 0.8)
+    heights = [p.get_height() for p in bars.patches]
+    assert heights == pytest.approx(table["usual_cover_service_level"].tolist())
 
 
 def test_bad_input_is_refused_with_a_clear_message():
