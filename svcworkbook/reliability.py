@@ -608,12 +608,12 @@ def sla_trend_chart(trend: pd.DataFrame, sla_hours: float, ax=None):
     from svcworkbook import plots
 
     weekly = trend.loc[trend["kpi"] == "sla_compliance"].rename(
-        columns={"value": "sla_compliance", "period": "week"}
+        columns={"value": "SLA compliance", "period": "week"}
     )
     if weekly.empty:
         raise DataError("no weekly SLA compliance to chart: the trend table has no such rows")
     return plots.kpi_trend(
-        weekly, "week", "sla_compliance", target=float(weekly["target"].iloc[0]), ax=ax,
+        weekly, "week", "SLA compliance", target=float(weekly["target"].iloc[0]), ax=ax,
         ylabel=f"Resolved within {sla_hours:g} hours (%)", xlabel="Week starting",
         title="SLA compliance week by week",
     )  # fmt: skip
