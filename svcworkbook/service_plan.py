@@ -142,12 +142,12 @@ class ForecastCheck:
         """The accuracy check in words."""
         if math.isnan(self.wape):
             return (
-                f"{organisation}'s history is too short to test the forecast: it needs at least "
+                f"The history at {organisation} is too short to test the forecast: it needs at least "
                 "one week to forecast from and the following week to compare with."
             )
         direction = "over" if self.bias > 0 else "under"
         return (
-            f"Tested on the last week of {organisation}'s history, the method forecast "
+            f"Tested on the last week of the history at {organisation}, the method forecast "
             f"{self.forecast_calls:,.0f} calls against {self.actual_calls:,.0f} that arrived "
             f"({narrative.format_percent(abs(self.bias))} {direction}), and was out by "
             f"{narrative.format_percent(self.wape)} of the calls interval by interval (WAPE). "
