@@ -129,7 +129,7 @@ def compare_before_after(
             raise DataError(f"no rows to compare for {label}: the data has none that count")
         options = {"seed": 2026} if kind == "duration" else {}
         results[measure] = stats.before_after(
-            rows, date_column, change, "value", kind=kind, label=label.lower(), **options
+            rows, date_column, change, "value", kind=kind, label=label, **options
         )
     return results
 
@@ -156,6 +156,57 @@ def comparison_table(comparisons: Mapping[str, stats.Comparison]) -> pd.DataFram
             }
         )
     return pd.DataFrame(rows)
+
+
+def comparison_display(comparisons: Mapping[str, stats.Comparison]) -> pd.DataFrame:
+    """The comparisons as a table to read: values in % or seconds, the interval, p, significant."""
+    rows = []
+    for measure, c in comparisons.items():
+        unit = "%" if c.kind == "proportion" else "s"
+        rows.append(
+            {
+                "measure": MEASURES[measure][0],
+                "statistic": c.statistic,
+                "before": narrative.format_value(c.before, unit),
+                "after": narrative.format_value(c.after, unit),
+                "difference": narrative.format_signed(c.difference, unit),
+                "95% interval": f"{narrative.format_signed(c.ci_low, unit)} to "
+                f"{narrative.format_signed(c.ci_high, unit)}",
+                "p-value": narrative.format_p(c.p_value, c.alpha),
+                "significant": "yes" if c.significant else "no",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def shift_sentence(chart: pd.DataFrame, flags: pd.DataFrame, change_date, unit: str = "%") -> str:
+    """What a shift chart shows after the change, in words: days beyond the baseline's limits
+    and the longest run on one side of the old centre line (8 or more in a row is a signal)."""
+    change = pd.Timestamp(change_date)
+    after = chart.loc[pd.to_datetime(chart["period"]) >= change]
+    above = int((after["value"] > after["ucl"]).sum())
+    below = int((after["value"] < after["lcl"]).sum())
+    side = np.sign(after["value"].to_numpy() - after["centre"].to_numpy())
+    longest, current, previous = 0, 0, 0
+    for value in side:
+        current = current + 1 if value != 0 and value == previous else (1 if value else 0)
+        previous = value
+        longest = max(longest, current)
+    centre = narrative.format_value(float(chart["centre"].iloc[0]), unit)
+    days = len(after)
+    if flags.empty:
+        return (
+            f"After the change, none of the {days} days is outside the limits set by the "
+            f"baseline (centre {centre}) and there is no long run on one side: the process has "
+            "not shifted detectably, so the change cannot be said to have worked yet."
+        )
+    return (
+        f"After the change, {above} of {days} days are above the baseline's upper control limit"
+        + (f" and {below} below its lower limit" if below else "")
+        + f", and the longest run on one side of the old centre line ({centre}) is {longest} days "
+        "in a row (8 or more is a signal): the process has shifted, not just had a few good "
+        "days. From here, recalculate the limits from the change date to monitor the new level."
+    )
 
 
 def comparison_sentences(comparisons: Mapping[str, stats.Comparison]) -> list[str]:

@@ -221,3 +221,29 @@ def test_the_change_date_comes_from_the_generator_note_or_must_be_given(tmp_path
     assert evaluation.resolve_change_date(
         "2026-02-09", {"data_dir": str(tmp_path)}, contacts
     ) == pd.Timestamp("2026-02-09")
+
+
+def test_the_shift_is_described_by_days_beyond_limits_and_the_longest_run():
+    wobble = [0.55, 0.65] * 7 + [0.8] * 10 + [0.95] * 4
+    daily = evaluation.daily_measure(
+        "first_contact_resolution", make_contacts(wobble), make_surveys(CSAT)
+    )
+    chart = evaluation.shift_chart(daily, CHANGE)
+    sentence = evaluation.shift_sentence(chart, evaluation.signals_after(chart, CHANGE), CHANGE)
+    # UCL 0.866: the four days at 95% are above it; all 14 days sit above the centre (60%)
+    assert "4 of 14 days are above the baseline's upper control limit" in sentence
+    assert "longest run on one side of the old centre line (60.0%) is 14 days" in sentence
+    early = CHANGE - pd.Timedelta(days=7)  # a "change" inside the wobbling baseline
+    flat = evaluation.shift_chart(daily.iloc[:14], early)
+    calm = evaluation.shift_sentence(flat, evaluation.signals_after(flat, early), early)
+    assert "none of the 7 days is outside the limits" in calm
+    assert "has not shifted detectably" in calm
+
+
+def test_the_comparison_table_reads_in_percent_and_seconds():
+    results = evaluation.compare_before_after(make_contacts(FCR), make_surveys(CSAT), CHANGE)
+    table = evaluation.comparison_display(results).set_index("measure")
+    assert table.loc["First contact resolution", "before"] == "60.0%"
+    assert table.loc["First contact resolution", "after"] == "80.0%"
+    assert table.loc["Average handle time", "difference"].startswith("+10")
+    assert table.loc["First contact resolution", "significant"] == "yes"
