@@ -2,17 +2,21 @@
 
 ``load(dataset, path, mapping=None)`` reads a file the way a real export arrives: column names in
 any case and spacing, another system's names renamed by a mapping, UK day-first dates, thousands
-separators, a UTF-8 byte-order mark, Excel workbooks with several sheets. It checks every rule of
-:mod:`svcworkbook.schemas` and collects every problem into one :class:`DataError` that names the
-file, each column, the first offending rows as a spreadsheet numbers them (the header is row 1),
-and how to fix it. Nothing is dropped silently: completely blank lines are the only rows left out,
-and their count is reported in ``frame.attrs["excluded"]`` and by :func:`summary`.
+separators, ``h:mm:ss`` durations, a UTF-8 byte-order mark, Excel workbooks with several sheets. It
+checks every rule of :mod:`svcworkbook.schemas` and collects every problem into one
+:class:`DataError` that names the file, each column, the first offending rows as a spreadsheet
+numbers them (the header is row 1), and how to fix it. Nothing is dropped silently: completely
+blank lines and empty unnamed columns are the only things left out, and they are reported in
+``frame.attrs["excluded"]`` and by :func:`summary`.
+
+Speed: each check runs on whole columns at once, and the slower clean-ups (spaces, other date
+formats, thousands separators) run only on the values the fast path could not read.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,11 +33,18 @@ MAX_ROWS_SHOWN = 5
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "t", "1.0"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", "f", "0.0"})
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_CLOCK = re.compile(r"^(\d+):([0-5]\d):([0-5]\d)$")
+_ISO = "YYYY-MM-DD"
+_UK = "DD/MM/YYYY"
+_MAIN_FORMAT = "%Y-%m-%d %H:%M:%S"  # the contract's format: tried first, on every value
 _DATE_FORMATS = {
-    "YYYY-MM-DD": ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"),
-    "DD/MM/YYYY": ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d-%m-%Y %H:%M:%S",
-                   "%d-%m-%Y %H:%M", "%d-%m-%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y"),
+    _ISO: ("%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
+           "%Y-%m-%d %H:%M:%S.%f"),
+    _UK: ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d-%m-%Y %H:%M:%S",
+          "%d-%m-%Y %H:%M", "%d-%m-%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y"),
 }  # fmt: skip
+_MONTH_FIRST = r"^\d{1,2}[/.-](1[3-9]|2\d|3[01])[/.-]\d{4}"
+_UNNAMED = re.compile(r"^Unnamed: \d+$")
 
 
 def sample_data_dir() -> Path:
@@ -49,6 +60,8 @@ def normalise_name(name: Any) -> str:
 
 # --- mappings --------------------------------------------------------------------------------
 
+_MAPPING_EXAMPLE = "contacts:\n  Date Opened: opened_at\n  Ticket No: contact_id"
+
 
 def read_mapping(mapping: str | Path | Mapping | None) -> dict[str, Any]:
     """A mapping as a dict: given as a dict or a YAML file; flat {their name: our name} or per
@@ -63,39 +76,48 @@ def read_mapping(mapping: str | Path | Mapping | None) -> dict[str, Any]:
     if not path.is_file():
         raise DataError(
             f"mapping file {path} does not exist. Fix: give the path of a YAML file such as\n"
-            "contacts:\n  Date Opened: opened_at"
+            f"{_MAPPING_EXAMPLE}"
         )
     try:
         loaded = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except yaml.YAMLError as err:
-        raise DataError(f"{path.name}: not valid YAML ({err}). Fix the file's layout.") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        where = ""
+        mark = getattr(err, "problem_mark", None)
+        if mark is not None:
+            where = f" at line {mark.line + 1}"
+        raise DataError(
+            f"{path.name}: the mapping file is not valid YAML{where}. Fix: write one "
+            f"'their name: our name' pair per line, e.g.\n{_MAPPING_EXAMPLE}"
+        ) from None
     if loaded is None:
         return {}
     if not isinstance(loaded, Mapping):
         raise DataError(
-            f"{path.name}: a mapping must be 'their name: our name' pairs (optionally under a "
-            "dataset name such as contacts:)"
+            f"{path.name}: the mapping file holds {type(loaded).__name__}, not name pairs. Fix: "
+            f"write one 'their name: our name' pair per line (optionally under a dataset name), "
+            f"e.g.\n{_MAPPING_EXAMPLE}"
         )
     return dict(loaded)
 
 
 def mapping_for(dataset: str, mapping: Mapping[str, Any], source: str) -> dict[str, str]:
     """The renames for one dataset ({their normalised name: our column}); DataError for a target
-    that is not one of the dataset's columns."""
+    that is not one of the dataset's columns, or an unknown dataset name."""
     per_dataset = any(isinstance(v, Mapping) for v in mapping.values())
     if per_dataset:
-        unknown = sorted(k for k in mapping if k not in DATASETS)
+        unknown = sorted(str(k) for k in mapping if k not in DATASETS)
         if unknown:
             raise DataError(
-                f"{source}: unknown dataset(s) {', '.join(map(str, unknown))} in the mapping. "
+                f"{source}: unknown dataset(s) {', '.join(unknown)} in the mapping. "
                 f"Fix: use the dataset names {', '.join(DATASETS)}."
             )
         pairs = dict(mapping.get(dataset) or {})
-        targets_ok = set(SPECS[dataset].columns)
     else:
         pairs = dict(mapping)
+    targets_ok = set(SPECS[dataset].columns)
+    if not per_dataset:  # a flat mapping may serve several datasets
         targets_ok = {c for spec in SPECS.values() for c in spec.columns}
-    renames = {}
+    renames: dict[str, str] = {}
     for theirs, ours in pairs.items():
         if ours not in targets_ok:
             raise DataError(
@@ -119,7 +141,7 @@ def _problem_rows(index: pd.Index) -> str:
 
 def _examples(values: pd.Series) -> str:
     """Up to three distinct offending values, quoted."""
-    shown = list(dict.fromkeys(str(v) for v in values.tolist()))[:3]
+    shown = list(dict.fromkeys(str(v) for v in values.head(50).tolist()))[:3]
     return ", ".join(repr(v) for v in shown)
 
 
@@ -132,12 +154,32 @@ def _sniff_delimiter(path: Path) -> str:
     return best if counts[best] > 0 else ","
 
 
+def _not_utf8(path: Path) -> DataError:
+    """The error for a file that is not UTF-8: the first bad character's row and the fix."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8-sig")
+        where = ""
+    except UnicodeDecodeError as err:
+        row = data.count(b"\n", 0, err.start) + 1
+        byte = data[err.start : err.start + 1]
+        where = (
+            f" (row {row} holds byte 0x{byte.hex().upper()}, "
+            f"'{byte.decode('cp1252', errors='replace')}' in the Windows-1252 encoding)"
+        )
+    return DataError(
+        f"{path.name}: the file is not UTF-8 text{where}. Fix: in Excel use Save As > "
+        "'CSV UTF-8 (Comma delimited)'."
+    )
+
+
 def _read_csv(path: Path) -> tuple[pd.DataFrame, list[str]]:
     """A CSV file as strings (blank = missing), and notes about how it was read."""
+    empty = DataError(
+        f"{path.name}: the file is empty. Fix: export it again with a header row and data."
+    )
     if path.stat().st_size == 0:
-        raise DataError(
-            f"{path.name}: the file is empty. Fix: export it again with a header row and data."
-        )
+        raise empty
     sep = _sniff_delimiter(path)
     try:
         frame = pd.read_csv(
@@ -145,19 +187,16 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[str]]:
             skip_blank_lines=False, encoding="utf-8-sig", engine="c",
         )  # fmt: skip
     except UnicodeDecodeError:
-        raise DataError(
-            f"{path.name}: the file is not UTF-8 text. Fix: in Excel use Save As > "
-            "'CSV UTF-8 (Comma delimited)'."
-        ) from None
+        raise _not_utf8(path) from None
     except pd.errors.ParserError as err:
+        found = re.search(r"line (\d+), saw (\d+)", str(err))
+        where = f" (row {found.group(1)} has {found.group(2)} values)" if found else ""
         raise DataError(
-            f"{path.name}: the rows do not all have the same number of values ({err}). Fix: "
-            "check for separators inside values that are not in quotes."
+            f"{path.name}: the rows do not all have the same number of values{where}. Fix: put "
+            "values that contain the separator in double quotes, or remove the extra separators."
         ) from None
     except pd.errors.EmptyDataError:
-        raise DataError(
-            f"{path.name}: the file is empty. Fix: export it again with a header row and data."
-        ) from None
+        raise empty from None
     notes = [] if sep == "," else [f"values separated by {'tabs' if sep == chr(9) else repr(sep)}"]
     return frame, notes
 
@@ -167,10 +206,21 @@ def _read_excel(path: Path, dataset: str) -> tuple[pd.DataFrame, list[str]]:
     try:
         sheets = pd.ExcelFile(path, engine="openpyxl")
     except Exception as err:  # openpyxl raises many kinds for a damaged file
-        raise DataError(f"{path.name}: cannot be read as an Excel workbook ({err}).") from None
+        raise DataError(
+            f"{path.name}: cannot be read as an Excel workbook ({type(err).__name__}). Fix: open "
+            "it in Excel and save it again as .xlsx, or as CSV UTF-8."
+        ) from None
     names = sheets.sheet_names
     chosen = next((s for s in names if normalise_name(s) == dataset), names[0])
-    frame = sheets.parse(chosen, dtype=str, keep_default_na=False, na_values=[""])
+    try:
+        frame = sheets.parse(chosen, dtype=str, keep_default_na=False, na_values=[""])
+    except pd.errors.EmptyDataError:
+        frame = pd.DataFrame()
+    if frame.columns.empty:
+        raise DataError(
+            f"{path.name}: sheet '{chosen}' is empty. Fix: put the header in row 1 and the data "
+            "below it."
+        )
     notes = [] if len(names) == 1 else [f"sheet '{chosen}' used (of {', '.join(names)})"]
     return frame, notes
 
@@ -182,7 +232,8 @@ def _read(path: Path, dataset: str) -> tuple[pd.DataFrame, list[str]]:
         return _read_excel(path, dataset)
     if suffix == ".xls":
         raise DataError(
-            f"{path.name}: old .xls workbooks are not read. Fix: save it as .xlsx or CSV UTF-8."
+            f"{path.name}: old .xls workbooks are not read. Fix: in Excel use Save As > "
+            "'Excel Workbook (.xlsx)' or 'CSV UTF-8 (Comma delimited)'."
         )
     return _read_csv(path)
 
@@ -212,131 +263,163 @@ class Problems:
 
 
 def _text(values: pd.Series) -> pd.Series:
-    """Strings with surrounding spaces removed; blank becomes missing."""
+    """Strings with surrounding spaces removed; a blank or space-only cell becomes missing."""
     text = values.str.strip()
-    return text.mask(text == "")
+    empty = text == ""
+    return text.mask(empty) if empty.any() else text
 
 
-def _numbers(name: str, values: pd.Series, problems: Problems) -> pd.Series:
-    """Numbers from text, with thousands separators ('1,234') and spaces removed."""
-    text = _text(values)
-    numbers = pd.to_numeric(text, errors="coerce")
-    failed = numbers.isna() & text.notna()
-    if failed.any():
-        cleaned = text[failed].str.replace(" ", "", regex=False)
-        thousands = cleaned.str.match(_THOUSANDS)
-        cleaned = cleaned.where(~thousands, cleaned.str.replace(",", "", regex=False))
-        numbers.loc[failed] = pd.to_numeric(cleaned, errors="coerce")
-        failed = numbers.isna() & text.notna()
-        if failed.any():
-            rows = text.index[failed]
-            problems.add(
-                name, f"values that are not numbers ({_examples(text[failed])})", rows,
-                "use digits only, with a full stop for decimals (no units or text)",
-            )  # fmt: skip
-    return numbers.astype(float)
+def _per_value(values: pd.Series, rule: Callable[[str], Any]) -> tuple[np.ndarray, list[Any]]:
+    """A rule applied once per distinct value: (each row's code, -1 if blank; rule results)."""
+    codes, uniques = pd.factorize(values)
+    return codes, [rule(value) for value in uniques]
 
 
-def _which_format(sample: pd.Series) -> str | None:
-    """The date style of a sample of values: 'YYYY-MM-DD' or 'DD/MM/YYYY' (None if neither)."""
-    first = sample.iloc[0]
-    if re.match(r"^\d{4}-\d{2}-\d{2}", first):
-        return "YYYY-MM-DD"
-    if re.match(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{4}", first):
-        return "DD/MM/YYYY"
-    return None
+def _word(value: str) -> Any:
+    """A category word as compared: stripped, lower case; blank becomes missing."""
+    text = str(value).strip().lower()
+    return text if text else np.nan
 
 
-def _parse_dates(text: pd.Series, style: str) -> pd.Series:
-    """Dates in one style, trying its formats in turn for the values still unparsed."""
+def _numbers(name: str, col: Col, values: pd.Series, problems: Problems, notes: list) -> pd.Series:
+    """Numbers from text; on the values that fail, thousands separators ('1,234') are removed
+    and, in a seconds column, h:mm:ss durations are turned into seconds."""
+    numbers = pd.to_numeric(values, errors="coerce").astype(float)
+    failed = ~np.isfinite(numbers.to_numpy()) & values.notna().to_numpy()
+    if not failed.any():
+        return numbers
+    text = _text(values[failed])
+    blank = text.isna()
+    cleaned = text[~blank].str.replace(" ", "", regex=False)
+    thousands = cleaned.str.match(_THOUSANDS)
+    cleaned = cleaned.where(~thousands, cleaned.str.replace(",", "", regex=False))
+    fixed = pd.to_numeric(cleaned, errors="coerce")
+    if col.unit == "seconds" and len(cleaned):
+        clock = cleaned.str.extract(_CLOCK).astype(float)
+        as_seconds = clock[0] * 3600 + clock[1] * 60 + clock[2]
+        if as_seconds.notna().any():
+            notes.append(f"column '{name}': h:mm:ss durations read as seconds")
+        fixed = fixed.fillna(as_seconds)
+    numbers.loc[fixed.index] = fixed
+    still = fixed.index[~np.isfinite(fixed.to_numpy(dtype=float))]
+    if len(still):
+        problems.add(
+            name, f"values that are not numbers ({_examples(cleaned[still])})", still,
+            "use digits only, with a full stop for decimals (no units or text); leave the cell "
+            "blank when there is no value",
+        )  # fmt: skip
+        numbers.loc[still] = np.nan
+    return numbers
+
+
+def _parse_styles(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Dates tried in each style's formats: (parsed values, the style that read each one)."""
     parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    todo = text.notna()
-    for fmt in _DATE_FORMATS[style]:
-        if not todo.any():
-            break
-        attempt = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        parsed.loc[attempt.index] = attempt
-        todo = parsed.isna() & text.notna()
-    return parsed
+    style = pd.Series("", index=text.index, dtype=object)
+    for name, formats in _DATE_FORMATS.items():
+        for fmt in formats:
+            todo = parsed.isna() & text.notna()
+            if not todo.any():
+                return parsed, style
+            attempt = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+            done = attempt.index[attempt.notna()]
+            parsed.loc[done] = attempt.loc[done]
+            style.loc[done] = name
+    return parsed, style
 
 
 def _dates(name: str, values: pd.Series, problems: Problems) -> pd.Series:
-    """Dates and times, ISO (2026-01-05 08:00) or UK day-first (05/01/2026 08:00)."""
-    text = _text(values)
-    filled = text.dropna()
-    if filled.empty:
-        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    style = _which_format(filled)
-    if style is None:
+    """Dates and times, ISO (2026-01-05 08:00) or UK day-first (05/01/2026 08:00); a column must
+    keep to one of the two; month-first (US) dates and impossible dates are reported."""
+    parsed = pd.to_datetime(values, format=_MAIN_FORMAT, errors="coerce")
+    failed = parsed.isna().to_numpy() & values.notna().to_numpy()
+    if not failed.any():
+        return parsed.astype("datetime64[ns]")
+    text = _text(values[failed]).dropna()
+    others, style = _parse_styles(text)
+    parsed.loc[others.index] = others
+    counts = {_ISO: int(len(values) - failed.sum() - values.isna().sum()), _UK: 0}
+    counts[_ISO] += int((style == _ISO).sum())
+    counts[_UK] += int((style == _UK).sum())
+    main = _UK if counts[_UK] > counts[_ISO] else _ISO
+    other = _ISO if main == _UK else _UK
+    minority = style.index[style == other]
+    if len(minority) and counts[main]:
         problems.add(
-            name, f"values that are not dates ({_examples(filled.head(3))})", filled.index[:5],
-            "write dates as DD/MM/YYYY HH:MM (UK) or YYYY-MM-DD HH:MM",
+            name, f"dates in two formats: most are {main} but some are {other} "
+            f"({_examples(text[minority])})", minority,
+            "use one date format for the whole column (UK: DD/MM/YYYY HH:MM)",
         )  # fmt: skip
-        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    parsed = _parse_dates(text, style)
-    failed = parsed.isna() & text.notna()
-    if failed.any():
-        other = "DD/MM/YYYY" if style == "YYYY-MM-DD" else "YYYY-MM-DD"
-        as_other = _parse_dates(text[failed], other)
-        if as_other.notna().any():
-            rows = as_other.index[as_other.notna()]
-            problems.add(
-                name, f"dates in two formats: most are {style} but some are {other} "
-                f"({_examples(text[rows])})", rows,
-                "use one date format for the whole column (UK: DD/MM/YYYY HH:MM)",
-            )  # fmt: skip
-            failed = failed & ~text.index.isin(rows)
-        if failed.any():
-            month_first = text[failed].str.match(r"^\d{1,2}[/.-](1[3-9]|2\d|3[01])[/.-]\d{4}")
-            if style == "DD/MM/YYYY" and month_first.any():
-                rows = month_first.index[month_first]
-                problems.add(
-                    name, f"dates that look month-first (US style, {_examples(text[rows])})",
-                    rows, "dates are read day-first (UK): write 31/12/2026, not 12/31/2026",
-                )  # fmt: skip
-                failed = failed & ~text.index.isin(rows)
-            if failed.any():
-                rows = text.index[failed]
-                problems.add(
-                    name, f"values that are not valid dates ({_examples(text[rows])})", rows,
-                    "check the day, month and year (UK order: DD/MM/YYYY HH:MM)",
-                )  # fmt: skip
+    unread = text[style == ""]
+    if unread.empty:
+        return parsed.astype("datetime64[ns]")
+    month_first = unread.str.match(_MONTH_FIRST)
+    serial = pd.to_numeric(unread, errors="coerce").between(20000, 80000)
+    for mask, what, fix in (
+        (month_first, "dates that look month-first (US style", "dates are read day-first (UK): "
+         "write 31/12/2026, not 12/31/2026; check the whole column, as 05/01/2026 is 5 January"),
+        (serial & ~month_first, "Excel date serial numbers, not dates (",
+         "format the column as a date in Excel (Format Cells > Date) before saving"),
+        (~month_first & ~serial, "values that are not valid dates (",
+         "check the day, month and year (UK order: DD/MM/YYYY HH:MM, or YYYY-MM-DD HH:MM)"),
+    ):  # fmt: skip
+        if mask.any():
+            rows = unread.index[mask]
+            problems.add(name, f"{what}{_examples(unread[rows])})", rows, fix)
     return parsed.astype("datetime64[ns]")
 
 
 def _flags(name: str, values: pd.Series, problems: Problems) -> pd.Series:
     """Yes/no flags from yes/no, y/n, true/false, 1/0 (any case)."""
-    words = _text(values).str.lower()
-    result = pd.Series(pd.NA, index=words.index, dtype="boolean")
-    result[words.isin(TRUE_WORDS)] = True
-    result[words.isin(FALSE_WORDS)] = False
-    bad = words.notna() & result.isna()
+
+    def meaning(value: str) -> int:
+        """1 for yes, 0 for no, -1 for blank, -2 for anything else."""
+        word = str(value).strip().lower()
+        return 1 if word in TRUE_WORDS else 0 if word in FALSE_WORDS else -1 if not word else -2
+
+    codes, meanings = _per_value(values, meaning)
+    looked_up = np.append(np.array(meanings, dtype=np.int8), np.int8(-1))[codes]
+    bad = looked_up == -2
     if bad.any():
+        rows = values.index[bad]
         problems.add(
-            name, f"values that are not yes/no ({_examples(values[bad])})", words.index[bad],
-            "use yes/no, true/false or 1/0",
+            name, f"values that are not yes/no ({_examples(values[rows])})", rows,
+            "use yes/no, Y/N, true/false or 1/0",
         )  # fmt: skip
-    return result
+    flags = pd.Series(looked_up == 1, index=values.index)
+    if (looked_up < 0).any():  # blanks: reported by the checks unless the column may be blank
+        flags = flags.astype("boolean").mask(looked_up < 0)
+    return flags
 
 
-def _convert(name: str, col: Col, values: pd.Series, problems: Problems) -> pd.Series:
+def _categories(name: str, col: Col, values: pd.Series, problems: Problems) -> pd.Series:
+    """Category words in lower case, each one of the column's allowed values."""
+    codes, words = _per_value(values, _word)
+    lookup = np.array([*words, np.nan], dtype=object)
+    text = pd.Series(lookup[codes], index=values.index, dtype=object)
+    allowed = set(col.allowed)
+    bad_word = np.array([isinstance(w, str) and w not in allowed for w in words] + [False])
+    bad = bad_word[codes]
+    if bad.any():
+        rows = values.index[bad]
+        problems.add(
+            name, f"unexpected values ({_examples(text[rows])})", rows,
+            f"use one of: {', '.join(col.allowed)}",
+        )  # fmt: skip
+    return text
+
+
+def _convert(name: str, col: Col, values: pd.Series, problems: Problems, notes: list) -> pd.Series:
     """One column converted to its kind (problems recorded, never raised here)."""
     if col.kind in ("id", "text"):
         return _text(values)
     if col.kind == "category":
-        text = _text(values).str.lower()
-        bad = text.notna() & ~text.isin(col.allowed)
-        if bad.any():
-            problems.add(
-                name, f"unexpected values ({_examples(text[bad])})", text.index[bad],
-                f"use one of: {', '.join(col.allowed)}",
-            )  # fmt: skip
-        return text
+        return _categories(name, col, values, problems)
     if col.kind == "datetime":
         return _dates(name, values, problems)
     if col.kind == "bool":
         return _flags(name, values, problems)
-    numbers = _numbers(name, values, problems)
+    numbers = _numbers(name, col, values, problems, notes)
     if col.kind == "int":
         fractional = numbers.notna() & (numbers != np.floor(numbers))
         if fractional.any():
@@ -351,14 +434,27 @@ def _convert(name: str, col: Col, values: pd.Series, problems: Problems) -> pd.S
 def _finish_dtype(col: Col, values: pd.Series) -> pd.Series:
     """The in-memory dtype of the contract: bool for flags, int64/Int64, float, object text."""
     if col.kind == "bool":
-        return values.astype(bool) if not values.isna().any() else values
+        return values.astype(bool) if values.dtype != bool and not values.isna().any() else values
     if col.kind == "int":
         if col.nullable or values.isna().any():
             return values.round().astype("Int64")
         return values.astype("int64")
     if col.kind in ("id", "text", "category"):
-        return values.astype(object)
+        return values if values.dtype == object else values.astype(object)
     return values
+
+
+def _blank_column(col: Col, index: pd.Index) -> pd.Series:
+    """An optional column the file does not have: blank (False for a flag)."""
+    if col.kind == "bool":
+        return pd.Series(False, index=index)
+    if col.kind == "datetime":
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    if col.kind == "int":
+        return pd.Series(pd.NA, index=index, dtype="Int64")
+    if col.kind == "float":
+        return pd.Series(np.nan, index=index, dtype=float)
+    return pd.Series(np.nan, index=index, dtype=object)
 
 
 # --- checks across rows and columns ----------------------------------------------------------
@@ -370,25 +466,12 @@ def _check_values(name: str, col: Col, values: pd.Series, problems: Problems) ->
         blank = values.isna()
         if blank.any():
             problems.add(name, "blank values", values.index[blank], "fill in every row")
-    numeric = values.astype(float) if col.kind in ("int", "float") else None
-    if numeric is not None and col.low is not None:
-        low = numeric < col.low
-        if low.any():
-            what = "negative values" if col.low == 0 else f"values below {col.low:g}"
-            unit = f" ({col.unit})" if col.unit else ""
-            problems.add(
-                name, f"{what} ({_examples(values[low])})", values.index[low],
-                f"values must be {col.low:g} or more{unit}",
-            )  # fmt: skip
-    if numeric is not None and col.high is not None:
-        high = numeric > col.high
-        if high.any():
-            problems.add(
-                name, f"values above {col.high:g} ({_examples(values[high])})", values.index[high],
-                f"{col.unit or 'values'} run from {col.low:g} to {col.high:g}",
-            )  # fmt: skip
+    if col.kind in ("int", "float"):
+        _check_range(name, col, values, problems)
     if col.unique:
-        repeated = values.duplicated(keep=False) & values.notna()
+        repeated = values.duplicated(keep=False)
+        if repeated.any():
+            repeated &= values.notna()
         if repeated.any():
             problems.add(
                 name, f"repeated ids ({_examples(values[repeated])})", values.index[repeated],
@@ -396,21 +479,45 @@ def _check_values(name: str, col: Col, values: pd.Series, problems: Problems) ->
             )  # fmt: skip
 
 
-def _check_rules(spec: Spec, frame: pd.DataFrame, problems: Problems) -> None:
-    """Cross-column rules (dates in order; handled <= offered)."""
+def _check_range(name: str, col: Col, values: pd.Series, problems: Problems) -> None:
+    """Numbers within the column's range: low <= value <= high (blanks are not checked)."""
+    unit = f" ({col.unit})" if col.unit else ""
+    if col.low is not None:
+        low = values < col.low
+        if low.any():
+            what = "negative values" if col.low == 0 else f"values below {col.low:g}"
+            fix = f"values must be {col.low:g} or more{unit}"
+            if col.low >= 1 and (values == 0).any():
+                fix += "; leave the cell blank when there is no rating (0 is not on the scale)"
+            problems.add(name, f"{what} ({_examples(values[low])})", values.index[low], fix)
+    if col.high is not None:
+        high = values > col.high
+        if high.any():
+            problems.add(
+                name, f"values above {col.high:g} ({_examples(values[high])})", values.index[high],
+                f"{col.unit or 'values'} run from {col.low:g} to {col.high:g}",
+            )  # fmt: skip
+
+
+def _check_rules(spec: Spec, frame: Mapping[str, pd.Series], problems: Problems) -> None:
+    """Cross-column rules (dates in order; handled <= offered) on the columns present."""
     for rule in spec.rules:
+        if rule.later not in frame or rule.earlier not in frame:
+            continue
         later, earlier = frame[rule.later], frame[rule.earlier]
-        wrong = later.notna() & earlier.notna() & (later < earlier)
+        wrong = later < earlier  # False wherever either is blank
         if wrong.any():
             problems.add(
-                rule.later, f"earlier than {rule.earlier}", frame.index[wrong],
+                rule.later, f"earlier than {rule.earlier}", later.index[wrong],
                 f"{rule.why}; correct the dates",
             )  # fmt: skip
     for column, limit in spec.not_more:
+        if column not in frame or limit not in frame:
+            continue
         wrong = frame[column] > frame[limit]
         if wrong.any():
             problems.add(
-                column, f"more than {limit}", frame.index[wrong],
+                column, f"more than {limit}", frame[column].index[wrong],
                 f"{column} cannot exceed {limit}; check the two columns are not swapped",
             )  # fmt: skip
 
@@ -426,7 +533,7 @@ def _check_dataset(dataset: str) -> Spec:
 
 
 def _rename(
-    frame: pd.DataFrame, dataset: str, spec: Spec, renames: dict[str, str], problems: Problems
+    frame: pd.DataFrame, spec: Spec, renames: dict[str, str], problems: Problems
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """Columns normalised and mapped to ours; (frame, {their header: our column} applied)."""
     headers = [str(c) for c in frame.columns]
@@ -441,9 +548,46 @@ def _rename(
             )  # fmt: skip
         seen.setdefault(target, header)
     applied = {h: t for h, n, t in zip(headers, normalised, targets, strict=True) if n in renames}
-    frame = frame.set_axis(targets, axis=1)
-    frame = frame.loc[:, ~pd.Index(targets).duplicated()]
+    frame.columns = targets
+    if len(set(targets)) < len(targets):
+        frame = frame.loc[:, ~pd.Index(targets).duplicated()]
     return frame, applied
+
+
+def _drop_empty_unnamed(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Columns without a header and without values (e.g. from trailing commas) left out."""
+    empty = [c for c in frame.columns if _UNNAMED.match(str(c)) and frame[c].isna().all()]
+    return (frame.drop(columns=empty) if empty else frame), len(empty)
+
+
+def _blank_lines(frame: pd.DataFrame) -> pd.Series:
+    """Rows with no value in any column (a blank line in the middle of a file)."""
+    first = frame.iloc[:, 0]
+    maybe = first.isna().to_numpy()
+    blank = pd.Series(False, index=frame.index)
+    if maybe.any():
+        candidates = frame.loc[maybe]
+        empty = candidates.isna() | candidates.apply(lambda c: c.str.strip().eq(""))
+        blank.loc[candidates.index] = empty.all(axis=1)
+    return blank
+
+
+def _missing_columns(
+    dataset: str, spec: Spec, frame: pd.DataFrame, problems: Problems
+) -> list[str]:
+    """Required columns the file does not have, recorded as one problem with a mapping hint."""
+    missing = [c for c, col in spec.columns.items() if c not in frame and not col.optional]
+    if missing:
+        hint = ""
+        unused = [str(c) for c in frame.columns if c not in spec.columns]
+        if unused:
+            hint = f" Columns found that the workbook does not use: {', '.join(unused[:8])}."
+        problems.add(
+            None, f"missing column(s) {', '.join(missing)}.{hint}", None,
+            "add the columns, or map your names to them with a mapping file "
+            f"({dataset}: {{Your Name: {missing[0]}}}); data/README.md lists every column",
+        )  # fmt: skip
+    return missing
 
 
 def load(
@@ -454,65 +598,51 @@ def load(
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: no such file. Fix: check the folder and the file name.")
+    mapping_source = Path(mapping).name if isinstance(mapping, str | Path) else path.name
+    renames = mapping_for(dataset, read_mapping(mapping), mapping_source)
     raw, notes = _read(path, dataset)
-    problems = Problems(path.name)
-    renames = mapping_for(dataset, read_mapping(mapping), path.name)
     if len(raw.columns) == 1 and "|" in str(raw.columns[0]):
         raise DataError(
             f"{path.name}: all the values are in one column separated by '|'. Fix: save the file "
-            "as CSV with commas (or semicolons) between values."
+            "as CSV with commas (or semicolons, or tabs) between values."
         )
-    frame, applied = _rename(raw, dataset, spec, renames, problems)
-    blank_lines = frame.isna().all(axis=1)
+    problems = Problems(path.name)
+    raw, empty_columns = _drop_empty_unnamed(raw)
+    frame, applied = _rename(raw, spec, renames, problems)
+    blank_lines = _blank_lines(frame)
     if blank_lines.any():
-        frame = frame.loc[~blank_lines]
+        frame = frame.loc[~blank_lines.to_numpy()]
     if frame.empty:
         raise DataError(
             f"{path.name}: there are no data rows under the header. Fix: export the data again."
         )
-    missing = [c for c, col in spec.columns.items() if c not in frame and not col.optional]
-    if missing:
-        hint = ""
-        unmapped = [c for c in frame.columns if c not in spec.columns]
-        if unmapped:
-            hint = f" Columns found that the workbook does not use: {', '.join(unmapped[:8])}."
-        problems.add(
-            None, f"missing column(s) {', '.join(missing)}.{hint}", None,
-            "add the columns, or map your names to them with a mapping file "
-            f"({dataset}: {{Your Name: {missing[0]}}}); data/README.md lists every column",
-        )  # fmt: skip
-        problems.raise_if_any()
-    out = {}
+    _missing_columns(dataset, spec, frame, problems)
+    out: dict[str, pd.Series] = {}
     for name, col in spec.columns.items():
-        if name not in frame:
-            values = pd.Series(np.nan, index=frame.index, dtype=object)
-            out[name] = _finish_dtype(col, _convert(name, col, values, Problems("")))
-            if col.kind == "bool":
-                out[name] = pd.Series(False, index=frame.index)
-            continue
-        converted = _convert(name, col, frame[name].astype(object), problems)
-        _check_values(name, col, converted, problems)
-        out[name] = converted
-    extras = [c for c in frame.columns if c not in spec.columns]
-    result = pd.DataFrame(out, index=frame.index)
-    _check_rules(spec, result, problems)
+        if name in frame:
+            out[name] = _convert(name, col, frame[name], problems, notes)
+            _check_values(name, col, out[name], problems)
+    _check_rules(spec, out, problems)
     problems.raise_if_any()
-    for name, col in spec.columns.items():
-        result[name] = _finish_dtype(col, result[name])
-    for name in extras:
-        result[name] = frame[name]
-    result = result.reset_index(drop=True)
+    columns = {
+        name: _finish_dtype(col, out[name]) if name in out else _blank_column(col, frame.index)
+        for name, col in spec.columns.items()
+    }
+    extras = [c for c in frame.columns if c not in spec.columns]
+    columns.update({name: frame[name] for name in extras})
+    result = pd.DataFrame(columns, index=frame.index).reset_index(drop=True)
+    excluded = []
+    if blank_lines.any():
+        excluded.append(f"{int(blank_lines.sum())} completely blank line(s) left out")
+    if empty_columns:
+        excluded.append(f"{empty_columns} empty column(s) without a header left out")
     result.attrs.update(
         source=str(path),
         mapped=applied,
         extra_columns=extras,
         missing_optional=[c for c, col in spec.columns.items() if col.optional and c not in frame],
         notes=notes,
-        excluded=(
-            f"{int(blank_lines.sum())} completely blank line(s) left out"
-            if blank_lines.any()
-            else ""
-        ),
+        excluded="; ".join(excluded),
     )
     return result
 
