@@ -141,8 +141,15 @@ def _problem_rows(index: pd.Index) -> str:
 
 def _examples(values: pd.Series) -> str:
     """Up to three distinct offending values, quoted."""
-    shown = list(dict.fromkeys(str(v) for v in values.head(50).tolist()))[:3]
+    shown = list(dict.fromkeys(_shown(v) for v in values.head(50).tolist()))[:3]
     return ", ".join(repr(v) for v in shown)
+
+
+def _shown(value: Any) -> str:
+    """A value as the user typed it: whole numbers without '.0'."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _sniff_delimiter(path: Path) -> str:
@@ -247,12 +254,21 @@ class Problems:
     def __init__(self, source: str):
         self.source = source
         self.items: list[str] = []
+        self.flagged: dict[str, list[pd.Index]] = {}
 
     def add(self, column: str | None, what: str, rows: pd.Index | None, fix: str) -> None:
         """Record one problem: the column, what is wrong, the rows, and the fix."""
+        if column and rows is not None:
+            self.flagged.setdefault(column, []).append(rows)
         where = f"column '{column}': " if column else ""
         at = f" in rows {_problem_rows(rows)}" if rows is not None and len(rows) else ""
         self.items.append(f"{where}{what}{at}. Fix: {fix}")
+
+    def not_yet_reported(self, column: str, mask: pd.Series) -> pd.Series:
+        """The rows of a mask not already named in a problem of the column."""
+        for rows in self.flagged.get(column, []):
+            mask = mask & ~mask.index.isin(rows)
+        return mask
 
     def raise_if_any(self) -> None:
         """Raise one DataError listing every problem."""
@@ -304,7 +320,7 @@ def _numbers(name: str, col: Col, values: pd.Series, problems: Problems, notes: 
     still = fixed.index[~np.isfinite(fixed.to_numpy(dtype=float))]
     if len(still):
         problems.add(
-            name, f"values that are not numbers ({_examples(cleaned[still])})", still,
+            name, f"values that are not numbers ({_examples(text[still])})", still,
             "use digits only, with a full stop for decimals (no units or text); leave the cell "
             "blank when there is no value",
         )  # fmt: skip
@@ -356,7 +372,7 @@ def _dates(name: str, values: pd.Series, problems: Problems) -> pd.Series:
     month_first = unread.str.match(_MONTH_FIRST)
     serial = pd.to_numeric(unread, errors="coerce").between(20000, 80000)
     for mask, what, fix in (
-        (month_first, "dates that look month-first (US style", "dates are read day-first (UK): "
+        (month_first, "dates that look month-first (US style, ", "dates are read day-first (UK): "
          "write 31/12/2026, not 12/31/2026; check the whole column, as 05/01/2026 is 5 January"),
         (serial & ~month_first, "Excel date serial numbers, not dates (",
          "format the column as a date in Excel (Format Cells > Date) before saving"),
@@ -464,6 +480,8 @@ def _check_values(name: str, col: Col, values: pd.Series, problems: Problems) ->
     """Blanks, ranges and uniqueness of one converted column."""
     if not col.nullable:
         blank = values.isna()
+        if blank.any():  # a value already reported as unreadable is not blank in the file
+            blank = problems.not_yet_reported(name, blank)
         if blank.any():
             problems.add(name, "blank values", values.index[blank], "fill in every row")
     if col.kind in ("int", "float"):
@@ -495,7 +513,7 @@ def _check_range(name: str, col: Col, values: pd.Series, problems: Problems) -> 
         if high.any():
             problems.add(
                 name, f"values above {col.high:g} ({_examples(values[high])})", values.index[high],
-                f"{col.unit or 'values'} run from {col.low:g} to {col.high:g}",
+                f"values run from {col.low:g} to {col.high:g}{unit}",
             )  # fmt: skip
 
 
@@ -533,7 +551,7 @@ def _check_dataset(dataset: str) -> Spec:
 
 
 def _rename(
-    frame: pd.DataFrame, spec: Spec, renames: dict[str, str], problems: Problems
+    frame: pd.DataFrame, spec: Spec, renames: dict[str, str], problems: Problems, mapping: str
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """Columns normalised and mapped to ours; (frame, {their header: our column} applied)."""
     headers = [str(c) for c in frame.columns]
@@ -544,7 +562,7 @@ def _rename(
         if target in seen and target in spec.columns:
             problems.add(
                 None, f"two columns, '{seen[target]}' and '{header}', both give '{target}'", None,
-                "keep one of them, or correct the mapping",
+                f"keep one of them, or correct the mapping{mapping}",
             )  # fmt: skip
         seen.setdefault(target, header)
     applied = {h: t for h, n, t in zip(headers, normalised, targets, strict=True) if n in renames}
@@ -573,17 +591,15 @@ def _blank_lines(frame: pd.DataFrame) -> pd.Series:
 
 
 def _missing_columns(
-    dataset: str, spec: Spec, frame: pd.DataFrame, problems: Problems
+    dataset: str, spec: Spec, frame: pd.DataFrame, headers: Mapping[str, str], problems: Problems
 ) -> list[str]:
     """Required columns the file does not have, recorded as one problem with a mapping hint."""
     missing = [c for c, col in spec.columns.items() if c not in frame and not col.optional]
     if missing:
-        hint = ""
-        unused = [str(c) for c in frame.columns if c not in spec.columns]
-        if unused:
-            hint = f" Columns found that the workbook does not use: {', '.join(unused[:8])}."
+        unused = [f"'{headers.get(c, c)}'" for c in frame.columns if c not in spec.columns]
+        hint = f" (columns not used: {', '.join(unused[:8])})" if unused else ""
         problems.add(
-            None, f"missing column(s) {', '.join(missing)}.{hint}", None,
+            None, f"missing column(s) {', '.join(missing)}{hint}", None,
             "add the columns, or map your names to them with a mapping file "
             f"({dataset}: {{Your Name: {missing[0]}}}); data/README.md lists every column",
         )  # fmt: skip
@@ -608,7 +624,14 @@ def load(
         )
     problems = Problems(path.name)
     raw, empty_columns = _drop_empty_unnamed(raw)
-    frame, applied = _rename(raw, spec, renames, problems)
+    headers = {normalise_name(h): str(h) for h in raw.columns}
+    frame, applied = _rename(
+        raw,
+        spec,
+        renames,
+        problems,
+        f" ({mapping_source})" if isinstance(mapping, str | Path) else "",
+    )
     blank_lines = _blank_lines(frame)
     if blank_lines.any():
         frame = frame.loc[~blank_lines.to_numpy()]
@@ -616,7 +639,7 @@ def load(
         raise DataError(
             f"{path.name}: there are no data rows under the header. Fix: export the data again."
         )
-    _missing_columns(dataset, spec, frame, problems)
+    _missing_columns(dataset, spec, frame, headers, problems)
     out: dict[str, pd.Series] = {}
     for name, col in spec.columns.items():
         if name in frame:
