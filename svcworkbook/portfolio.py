@@ -281,7 +281,7 @@ class EvidenceForm:
             return bundle
         if isinstance(view, tuple):
             view = view[0]
-        return {**bundle, **(view or {})}
+        return {**(view or {}), **bundle}
 
     def widget(self):
         """The form: title, type, date, description, file, marking points, Save, the log."""
