@@ -280,6 +280,8 @@ class Problems:
 
 def _text(values: pd.Series) -> pd.Series:
     """Strings with surrounding spaces removed; a blank or space-only cell becomes missing."""
+    if values.dtype != object:  # e.g. a column pandas read as all-blank numbers
+        values = values.astype(str).mask(values.isna())
     text = values.str.strip()
     empty = text == ""
     return text.mask(empty) if empty.any() else text
@@ -585,7 +587,7 @@ def _blank_lines(frame: pd.DataFrame) -> pd.Series:
     blank = pd.Series(False, index=frame.index)
     if maybe.any():
         candidates = frame.loc[maybe]
-        empty = candidates.isna() | candidates.apply(lambda c: c.str.strip().eq(""))
+        empty = candidates.apply(lambda c: c.map(lambda v: not isinstance(v, str) or not v.strip()))
         blank.loc[candidates.index] = empty.all(axis=1)
     return blank
 

@@ -487,3 +487,32 @@ def test_write_then_load_round_trips_exactly(seed):
             path = Path(folder) / f"{name}.csv"
             frame.to_csv(path, index=False, date_format="%Y-%m-%d %H:%M:%S")
             pd.testing.assert_frame_equal(io.load(name, path), frame, check_exact=True)
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    offered=st.lists(st.integers(0, 10**7), min_size=1, max_size=6),
+    starts=st.lists(
+        st.datetimes(min_value=pd.Timestamp("2000-01-01"), max_value=pd.Timestamp("2099-12-31")),
+        min_size=6,
+        max_size=6,
+    ),
+)
+def test_uk_dates_and_thousands_read_back(offered, starts):
+    """Any count written with thousands separators and any time written day-first (UK, to the
+    minute) read back as the same number and time."""
+    starts = [pd.Timestamp(s).floor("min") for s in starts[: len(offered)]]
+    frame = pd.DataFrame(
+        {
+            "interval_start": [f"{s:%d/%m/%Y %H:%M}" for s in starts],
+            "interval_s": "1800", "channel": "phone",
+            "offered": [f"{n:,}" for n in offered], "handled": "0", "aht_s": "",
+            "agents_scheduled": "3",
+        }
+    )  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "intervals.csv"
+        frame.to_csv(path, index=False)
+        result = io.load("intervals", path)
+    assert result["offered"].tolist() == offered
+    assert result["interval_start"].tolist() == starts
