@@ -705,6 +705,10 @@ def load_folder(
     resolved = mapping
     if isinstance(mapping, str | Path) and not Path(mapping).is_absolute():
         resolved = folder / mapping if (folder / mapping).is_file() else mapping
+    label = Path(resolved).name if isinstance(resolved, str | Path) else "the mapping"
+    pairs = read_mapping(resolved)  # a bad mapping is reported once, not once per file
+    for name in names:
+        mapping_for(name, pairs, label)
     loaded, errors = {}, []
     for name, path in files.items():
         try:

@@ -516,3 +516,15 @@ def test_uk_dates_and_thousands_read_back(offered, starts):
         result = io.load("intervals", path)
     assert result["offered"].tolist() == offered
     assert result["interval_start"].tolist() == starts
+
+
+def test_load_folder_reports_a_bad_mapping_once(tmp_path):
+    """A mapping naming an unknown dataset is one message, not one per file."""
+    shutil.copy(CORPUS / "crm_export.csv", tmp_path / "contacts.csv")
+    shutil.copy(CORPUS / "one_sheet.xlsx", tmp_path / "staff.xlsx")
+    with pytest.raises(DataError) as caught:
+        io.load_folder(
+            tmp_path, CORPUS / "mapping_unknown_dataset.yaml", datasets=("contacts", "staff")
+        )
+    assert str(caught.value).count("unknown dataset(s) calls") == 1
+    assert str(caught.value).startswith("mapping_unknown_dataset.yaml: ")
