@@ -1,0 +1,605 @@
+"""The brand in every contact (unit 1): CSAT and NPS by touchpoint, linked to brand values.
+
+A brand is what customers expect from an organisation, and each touchpoint (a call, a chat, a
+delivery, a visit to a store) either confirms that expectation or contradicts it. So a brand
+value is tested where it is kept or broken: "dependable" at the phone line and the delivery, "quick
+to respond" in chat, email and social media. This module scores each touchpoint from the surveys
+log (CSAT as the share of 4-5 ratings, its mean, and NPS) and pools the touchpoints that carry
+each brand value, so a learner can say, with numbers, where the organisation's values are visible
+in its service and where they are at risk.
+
+The mapping of brand values to touchpoints is a parameter (:data:`BRAND_VALUES` is the workbook's
+example organisation's); learners replace it with their own organisation's values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from svcworkbook import kpi, narrative
+from svcworkbook.errors import DataError, ParameterError
+
+#: Touchpoints in the data contract's order (surveys.touchpoint).
+TOUCHPOINTS = ("phone", "email", "chat", "social", "website", "delivery", "store")
+
+#: The example organisation's brand values and the touchpoints where each is kept or broken.
+BRAND_VALUES: dict[str, tuple[str, ...]] = {
+    "dependable": ("phone", "delivery"),
+    "quick to respond": ("chat", "email", "social"),
+    "easy to deal with": ("website", "store"),
+}
+
+#: Fewer responses than this and a touchpoint's score is a first indication only.
+MIN_RESPONSES = 30
+
+SCORE_COLUMNS = [
+    "touchpoint",
+    "surveys_sent",
+    "responses",
+    "response_rate",
+    "csat",
+    "csat_mean",
+    "nps",
+]
+VALUE_COLUMNS = [
+    "brand_value",
+    "touchpoints",
+    "responses",
+    "csat",
+    "nps",
+    "weakest_touchpoint",
+    "weakest_csat",
+    "no_responses_at",
+]
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], dataset: str) -> None:
+    """DataError naming any column the analysis needs that the dataset lacks."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"{dataset}: missing column(s) {', '.join(missing)}; rename your export's columns "
+            "to the data dictionary names (data/README.md) or give a mapping"
+        )
+
+
+def check_brand_values(brand_values: Mapping | None) -> dict[str, tuple[str, ...]]:
+    """The brand values mapping checked and tidied (None: BRAND_VALUES): value -> touchpoints.
+
+    Each key is a brand value in words; each value is one touchpoint or a list of them (lower
+    case, as in surveys.touchpoint). Raises ParameterError with the fix when the shape is wrong.
+    """
+    if brand_values is None:
+        return dict(BRAND_VALUES)
+    example = '{"dependable": ["phone", "delivery"], "quick to respond": ["chat", "email"]}'
+    if not isinstance(brand_values, Mapping) or not brand_values:
+        raise ParameterError(
+            f"brand_values must map each brand value to its touchpoints, e.g. {example}; "
+            f"got {brand_values!r}"
+        )
+    checked: dict[str, tuple[str, ...]] = {}
+    for value, points in brand_values.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ParameterError(
+                f"brand_values: each brand value must be a non-empty piece of text, got {value!r}"
+            )
+        if isinstance(points, str):
+            points = [points]
+        if not isinstance(points, Sequence) or not points:
+            raise ParameterError(
+                f"brand_values[{value!r}] must list at least one touchpoint, e.g. {example}"
+            )
+        bad = [p for p in points if not isinstance(p, str) or not p.strip()]
+        if bad:
+            raise ParameterError(
+                f"brand_values[{value!r}]: touchpoints must be text such as "
+                f"{', '.join(TOUCHPOINTS)}; got {bad!r}"
+            )
+        checked[value.strip()] = tuple(dict.fromkeys(p.strip().lower() for p in points))
+    return checked
+
+
+def _ordered(touchpoints) -> list[str]:
+    """Touchpoints in the contract's order, any others after them alphabetically."""
+    present = set(touchpoints)
+    known = [t for t in TOUCHPOINTS if t in present]
+    return known + sorted(present - set(TOUCHPOINTS))
+
+
+def _score_row(name: str, group: pd.DataFrame) -> dict:
+    """One touchpoint's figures: sent, responses, response rate, CSAT (4-5 share), mean, NPS."""
+    responses = int(group["csat"].notna().sum())
+    return {
+        "touchpoint": name,
+        "surveys_sent": len(group),
+        "responses": responses,
+        "response_rate": kpi.survey_response_rate(group) if len(group) else float("nan"),
+        "csat": kpi.csat(group),
+        "csat_mean": kpi.csat_mean(group),
+        "nps": kpi.net_promoter_score(group),
+    }
+
+
+def touchpoint_scores(surveys: pd.DataFrame) -> pd.DataFrame:
+    """Per touchpoint: surveys sent, responses (with a CSAT score), response rate, CSAT (share
+    of 4-5 among responses), CSAT mean (1-5) and NPS (% 9-10 minus % 0-6, -100 to 100)."""
+    _require(surveys, ["touchpoint", "responded", "csat", "nps"], "surveys")
+    if surveys.empty:
+        raise DataError("surveys: the file has no rows, so there is nothing to score")
+    touchpoint = surveys["touchpoint"].astype(str).str.strip().str.lower()
+    groups = {name: group for name, group in surveys.groupby(touchpoint, sort=False)}
+    rows = [_score_row(name, groups[name]) for name in _ordered(groups)]
+    return pd.DataFrame(rows, columns=SCORE_COLUMNS)
+
+
+def _weakest(scores: pd.DataFrame) -> pd.Series | None:
+    """The touchpoint with the lowest CSAT among those with MIN_RESPONSES responses (else any)."""
+    scored = scores.loc[scores["csat"].notna()]
+    enough = scored.loc[scored["responses"] >= MIN_RESPONSES]
+    pool = enough if len(enough) else scored
+    if pool.empty:
+        return None
+    return pool.loc[pool["csat"].idxmin()]
+
+
+def brand_value_scores(surveys: pd.DataFrame, brand_values: Mapping | None = None) -> pd.DataFrame:
+    """Per brand value: its touchpoints, the responses there pooled (CSAT and NPS of all of
+    them together, not an average of averages), its weakest touchpoint, and touchpoints with no
+    responses in the data."""
+    values = check_brand_values(brand_values)
+    scores = touchpoint_scores(surveys)
+    touchpoint = surveys["touchpoint"].astype(str).str.strip().str.lower()
+    rows = []
+    for value, points in values.items():
+        pooled = surveys.loc[touchpoint.isin(points)]
+        mine = scores.loc[scores["touchpoint"].isin(points)]
+        weakest = _weakest(mine)
+        answered = set(mine.loc[mine["responses"] > 0, "touchpoint"])
+        rows.append(
+            {
+                "brand_value": value,
+                "touchpoints": ", ".join(points),
+                "responses": int(pooled["csat"].notna().sum()),
+                "csat": kpi.csat(pooled),
+                "nps": kpi.net_promoter_score(pooled),
+                "weakest_touchpoint": None if weakest is None else weakest["touchpoint"],
+                "weakest_csat": float("nan") if weakest is None else float(weakest["csat"]),
+                "no_responses_at": ", ".join(p for p in points if p not in answered),
+            }
+        )
+    return pd.DataFrame(rows, columns=VALUE_COLUMNS)
+
+
+def _nps_text(nps: float) -> str:
+    """NPS as people write it: +38, -5, 0 (a score, not a percentage)."""
+    return f"{nps:+.0f}" if round(nps) != 0 else "0"
+
+
+def brand_value_sentences(
+    values: pd.DataFrame,
+    organisation: str,
+    csat_target: float,
+    nps_target: float,
+) -> list[str]:
+    """One sentence per brand value: where it is kept or broken, CSAT and NPS there against the
+    targets, and the weakest touchpoint (with a caution when responses are few)."""
+    sentences = []
+    for row in values.itertuples(index=False):
+        points = narrative.join_words(row.touchpoints.split(", "))
+        if row.responses == 0:
+            sentences.append(
+                f"{organisation}'s brand value '{row.brand_value}' is tested at {points}, but "
+                "there are no survey responses there in this data, so it cannot show whether the "
+                "value is kept: collect feedback at those touchpoints."
+            )
+            continue
+        csat_ok = narrative.target_met(row.csat, csat_target)
+        nps_ok = narrative.target_met(row.nps, nps_target)
+        verdict = (
+            "both targets met" if csat_ok and nps_ok
+            else "both targets missed" if not (csat_ok or nps_ok)
+            else "CSAT target met, NPS target missed" if csat_ok
+            else "NPS target met, CSAT target missed"
+        )  # fmt: skip
+        text = (
+            f"{organisation}'s brand value '{row.brand_value}' is kept or broken at {points}: "
+            f"there, CSAT was {narrative.format_percent(row.csat)} (target "
+            f"{narrative.format_target(csat_target)}) and NPS {_nps_text(row.nps)} (target "
+            f"{_nps_text(nps_target)}) from {row.responses:,} responses: {verdict}."
+        )
+        if row.weakest_touchpoint is not None and len(row.touchpoints.split(", ")) > 1:
+            text += (
+                f" The weakest touchpoint for it is {row.weakest_touchpoint} (CSAT "
+                f"{narrative.format_percent(row.weakest_csat)}), where the promise is most at "
+                "risk."
+            )
+        if row.responses < MIN_RESPONSES:
+            text += (
+                f" Only {row.responses} responses: treat this as a first indication, not firm "
+                "evidence."
+            )
+        if row.no_responses_at:
+            text += f" No responses at {narrative.join_words(row.no_responses_at.split(', '))}."
+        sentences.append(text)
+    return sentences
+
+
+def touchpoint_sentences(scores: pd.DataFrame, organisation: str, csat_target: float) -> list[str]:
+    """The best and weakest touchpoints by CSAT (among those with enough responses), how many
+    meet the target, and why a logo cannot make up for the weakest one."""
+    scored = scores.loc[scores["csat"].notna()]
+    if scored.empty:
+        return [f"No touchpoint at {organisation} has survey responses with a CSAT score."]
+    enough = scored.loc[scored["responses"] >= MIN_RESPONSES]
+    pool = enough if len(enough) else scored
+    best = pool.loc[pool["csat"].idxmax()]
+    worst = pool.loc[pool["csat"].idxmin()]
+    met = int((scored["csat"] >= csat_target).sum())
+    sentences = [
+        f"{met} of {len(scored)} touchpoints at {organisation} met the CSAT target of "
+        f"{narrative.format_target(csat_target)}.",
+        f"The strongest touchpoint was {best['touchpoint']} (CSAT "
+        f"{narrative.format_percent(best['csat'])}, NPS {_nps_text(best['nps'])}, "
+        f"{best['responses']:,} responses) and the weakest {worst['touchpoint']} (CSAT "
+        f"{narrative.format_percent(worst['csat'])}, NPS {_nps_text(worst['nps'])}, "
+        f"{worst['responses']:,} responses).",
+        "Customers meet the brand at every touchpoint: a weak one damages the brand however "
+        "good the logo and the advertising are.",
+    ]
+    small = scored.loc[scored["responses"] < MIN_RESPONSES, "touchpoint"].tolist()
+    if small:
+        sentences.append(
+            f"Fewer than {MIN_RESPONSES} responses at {narrative.join_words(small)}, so their "
+            "scores are a first indication only and were not ranked."
+        )
+    return sentences
+
+
+def touchpoint_chart(scores: pd.DataFrame, csat_target: float, ax=None):
+    """Horizontal bars of CSAT per touchpoint (below target in vermillion), NPS and responses
+    written to the right of the 100% mark, the target as a dashed line; returns the Axes."""
+    import matplotlib.pyplot as plt
+
+    from svcworkbook.style import COLOURS, LINESTYLES, percent_axis
+
+    _require(scores, ["touchpoint", "csat", "nps", "responses"], "touchpoint scores")
+    shown = scores.loc[scores["csat"].notna()].iloc[::-1]
+    if shown.empty:
+        raise DataError("no touchpoint has a CSAT score to chart")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.5 * len(shown) + 1.5))
+    colours = [COLOURS["data"] if v >= csat_target else COLOURS["shortfall"] for v in shown["csat"]]
+    ax.barh(shown["touchpoint"], shown["csat"], color=colours)
+    for y, row in enumerate(shown.itertuples(index=False)):
+        ax.text(
+            1.02, y, f"NPS {_nps_text(row.nps)}  (n = {row.responses:,})",
+            va="center", fontsize=9,
+        )  # fmt: skip
+    ax.axvline(
+        csat_target, color=COLOURS["target"], linestyle=LINESTYLES["target"], linewidth=1.8,
+        label=f"CSAT target ({narrative.format_target(csat_target)})",
+    )  # fmt: skip
+    ax.set_xlim(0, 1.4)
+    ax.set_xticks(np.linspace(0, 1, 6))
+    percent_axis(ax, axis="x")
+    ax.set_xlabel("CSAT: responses scoring 4 or 5 (%)")
+    ax.set_ylabel("Touchpoint")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False)
+    ax.set_title("CSAT and NPS by touchpoint (below the CSAT target highlighted)")
+    return ax
+
+
+def busiest_touchpoint(surveys: pd.DataFrame) -> str:
+    """The touchpoint with the most survey responses (the exercise's touchpoint)."""
+    scores = touchpoint_scores(surveys)
+    if scores["responses"].max() == 0:
+        raise DataError("surveys: no responses with a score at any touchpoint")
+    return str(scores.loc[scores["responses"].idxmax(), "touchpoint"])
+
+
+def check_touchpoint_nps(
+    my_answer, surveys: pd.DataFrame, touchpoint: str | None = None, edition: str = "learner"
+):
+    """Exercise: NPS at a touchpoint (default: the busiest) = % promoters (9-10) - % detractors
+    (0-6) among its responses; slips: a fraction not points, detractors as 0-5, promoters only."""
+    from svcworkbook.exercises import check
+
+    touchpoint = busiest_touchpoint(surveys) if touchpoint is None else touchpoint
+    mine = surveys.loc[surveys["touchpoint"].astype(str).str.strip().str.lower() == touchpoint]
+    scores = mine["nps"].dropna()
+    if scores.empty:
+        raise DataError(f"surveys: no NPS responses at the touchpoint {touchpoint!r}")
+    expected = kpi.net_promoter_score(mine)
+    promoters = float((scores >= 9).mean()) * 100
+    slips = {
+        "you gave NPS as a fraction; it is a score in points, e.g. 35, not 0.35": expected / 100,
+        "detractors score 0 to 6, not 0 to 5 (a 6 is a detractor)": (
+            promoters - float((scores <= 5).mean()) * 100
+        ),
+        "that is the share of promoters only; subtract the share of detractors": promoters,
+        "that is NPS for every touchpoint together, not this one": kpi.net_promoter_score(surveys),
+    }
+    slips = {text: v for text, v in slips.items() if abs(v - expected) > 0.05}
+    return check(
+        my_answer, expected, kind="number", tolerance=0.05, name=f"NPS at {touchpoint}",
+        slips=slips, edition=edition,
+        hint=f"Take the responses at {touchpoint} with an NPS score; NPS = % scoring 9-10 minus "
+        "% scoring 0-6.",
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# The law in the complaints log: unit 1's use of svcworkbook.compliance and svcworkbook.privacy
+# ---------------------------------------------------------------------------------------------
+
+
+def pseudonymised_complaints(complaints: pd.DataFrame, key: bytes | None = None) -> pd.DataFrame:
+    """The complaints log with the customer id and every column found to hold personal data by
+    name (name, email, phone, postcode) replaced by keyed pseudonyms (HMAC-SHA256) before any
+    analysis. With no key a random one is used and thrown away, so nobody can reverse them."""
+    import secrets
+
+    from svcworkbook import privacy
+
+    found = privacy.find_personal_data(complaints)
+    columns = [c for c in ("customer_id",) if c in complaints.columns]
+    columns += [c for c in found["column"] if c not in columns and c not in ("comment", "notes")]
+    key = secrets.token_bytes(32) if key is None else key
+    return privacy.pseudonymise(complaints, key, columns)
+
+
+def privacy_sentences(
+    found: pd.DataFrame, original: pd.DataFrame, cleaned: pd.DataFrame, organisation: str
+) -> list[str]:
+    """What personal data the log held, that it was pseudonymised before the analysis, and what
+    is left (UK GDPR data minimisation)."""
+    from svcworkbook import privacy
+
+    if found.empty:
+        first = (
+            f"No personal data (names, emails, phone numbers or postcodes) was found in "
+            f"{organisation}'s complaints log, by column name or by content."
+        )
+    else:
+        kinds = [f"{row.column} ({row.kind})" for row in found.itertuples(index=False)]
+        first = (
+            f"{organisation}'s complaints log holds personal data in {len(found)} column(s): "
+            f"{narrative.join_words(kinds)}, found by column name and by content."
+        )
+    changed = [c for c in original.columns if not original[c].equals(cleaned[c])]
+    second = (
+        f"Before the analysis {narrative.join_words(changed) or 'nothing'} "
+        f"{'was' if len(changed) == 1 else 'were'} replaced with keyed pseudonyms (HMAC-SHA256, "
+        "with a random key that is then thrown away). The legal checks need only dates, "
+        "remedies and adjustments, so nobody's identity is needed: this is data minimisation "
+        "under UK GDPR and the Data Protection Act 2018."
+    )
+    left = privacy.personal_data_left(cleaned)
+    third = (
+        "No emails or phone numbers are left anywhere in the pseudonymised log."
+        if not left
+        else f"Emails or phone numbers are still found in {narrative.join_words(left)}: "
+        "redact or remove those columns before sharing anything."
+    )
+    return [first, second, third]
+
+
+def _was(n: int) -> str:
+    """'was' for one, 'were' for any other number."""
+    return "was" if n == 1 else "were"
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    """'1 refund', '3 refunds'."""
+    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
+
+
+def compliance_sentences(complaints: pd.DataFrame, organisation: str, as_of=None) -> list[str]:
+    """One sentence per law from compliance's checks: refunds within 14 days (Consumer Rights
+    Act 2015), adjustments recorded (Equality Act 2010), records past retention (UK GDPR)."""
+    from svcworkbook import compliance
+
+    refunds = compliance.refund_timeliness(complaints, as_of=as_of)
+    status = refunds["status"].value_counts()
+    on_time, late, waiting, overdue = (int(status.get(s, 0)) for s in compliance.REFUND_STATUSES)
+    due = on_time + late + overdue
+    if due == 0:
+        cra = (
+            f"No refund in {organisation}'s log is due yet, so the Consumer Rights Act 2015 "
+            "14-day rule cannot be checked on this data."
+        )
+    else:
+        cra = (
+            f"Consumer Rights Act 2015: of {_count(due, 'refund')} now due, {on_time:,} "
+            f"({narrative.format_percent(on_time / due)}) {_was(on_time)} paid within 14 days of "
+            f"agreeing them (the day of agreeing is day 1); {late:,} {_was(late)} paid late and "
+            f"{overdue:,} {'is' if overdue == 1 else 'are'} "
+            "unpaid past the deadline. Each late refund breaks the customer's statutory right and "
+            "needs putting right and its cause found."
+        )
+    if waiting:
+        cra += f" {_count(waiting, 'more refund')} not yet paid are still within their 14 days."
+    requests = compliance.adjustment_requests(complaints)
+    if requests.empty:
+        eqa = (
+            "Equality Act 2010: no customer in this log asked for a reasonable adjustment, so "
+            "there is nothing to check; make sure the log has a place to record one."
+        )
+    else:
+        recorded = int(requests["adjustment_recorded"].astype(bool).sum())
+        kinds = requests["adjustment_requested"].astype(str).str.strip().value_counts()
+        eqa = (
+            f"Equality Act 2010: {recorded:,} of {_count(len(requests), 'request')} for a "
+            f"reasonable adjustment ({narrative.join_words(list(kinds.index[:4]))}) "
+            f"{'was' if recorded == 1 else 'were'} recorded on the file "
+            f"({narrative.format_percent(recorded / len(requests))}). An adjustment that is not "
+            "recorded is easily missed at the next contact, leaving a disabled customer at the "
+            "disadvantage the duty exists to prevent."
+        )
+    held = compliance.retention_overdue(complaints, as_of=as_of)
+    if held.empty:
+        gdpr = (
+            f"UK GDPR storage limitation: none of the {len(complaints):,} complaint records is "
+            "held past its retention date."
+        )
+    else:
+        oldest = narrative.format_period(held["retain_until"].min().normalize())
+        gdpr = (
+            f"UK GDPR storage limitation: {_count(len(held), 'record')} of {len(complaints):,} "
+            f"{'is' if len(held) == 1 else 'are'} still held past the retention date (the oldest "
+            f"was due for deletion on {oldest}); delete or anonymise them, since personal data "
+            "may be kept no longer than needed."
+        )
+    return [cra, eqa, gdpr]
+
+
+def refund_chart(refunds: pd.DataFrame, ax=None):
+    """Days taken to pay each agreed refund (day of agreeing = day 1) with the day-14 limit
+    of the Consumer Rights Act 2015; returns the Axes."""
+    import matplotlib.pyplot as plt
+
+    from svcworkbook.compliance import REFUND_DAYS
+    from svcworkbook.style import COLOURS, LINESTYLES
+
+    _require(refunds, ["days_taken"], "refund table")
+    days = refunds["days_taken"].dropna().astype(int)
+    if ax is None:
+        _, ax = plt.subplots()
+    if days.empty:
+        ax.text(0.5, 0.5, "No refunds paid yet", ha="center", va="center", transform=ax.transAxes)
+    else:
+        counts = days.value_counts().sort_index()
+        colours = [
+            COLOURS["data"] if d <= REFUND_DAYS else COLOURS["shortfall"] for d in counts.index
+        ]
+        ax.bar(counts.index, counts.to_numpy(), color=colours, width=0.8)
+    ax.axvline(REFUND_DAYS + 0.5, color=COLOURS["target"], linestyle=LINESTYLES["target"],
+               linewidth=1.8, label=f"Limit: day {REFUND_DAYS}")  # fmt: skip
+    ax.set_xlabel("Days taken to pay the refund (day of agreeing = day 1)")
+    ax.set_ylabel("Refunds")
+    ax.set_title("Refunds paid, by days taken (late ones highlighted)")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.legend(loc="upper right")
+    return ax
+
+
+def check_refund_compliance(my_answer, complaints: pd.DataFrame, edition: str = "learner"):
+    """Exercise: refund compliance = refunds paid within 14 days / refunds now due (paid, or
+    unpaid past the deadline); slips: all refunds as the denominator, a 15-day window, the
+    late share."""
+    from svcworkbook import compliance
+    from svcworkbook.exercises import Feedback, check
+
+    expected = compliance.refund_compliance(complaints)
+    name = "Refund compliance"
+    if np.isnan(expected):
+        return Feedback("missing", "No refund in this log is due yet, so there is nothing to "
+                        "check; try another seed.", name)  # fmt: skip
+    table = compliance.refund_timeliness(complaints)
+    on_time = int((table["status"] == compliance.REFUND_STATUSES[0]).sum())
+    slips = {
+        "you divided by every agreed refund, including those not yet due": (
+            on_time / len(table) if len(table) else float("nan")
+        ),
+        "the day of agreeing is day 1, so the last day is 13 days after it, not 14": (
+            compliance.refund_compliance(complaints, days=15)
+        ),
+        "that is the share paid late or overdue; give the share paid on time": 1 - expected,
+    }
+    slips = {t: v for t, v in slips.items() if not np.isnan(v) and abs(v - expected) > 0.0005}
+    return check(
+        my_answer, expected, kind="rate", name=name, slips=slips, edition=edition,
+        hint="Use compliance.refund_timeliness: count the refunds 'paid within 14 days' and "
+        "divide by the refunds now due (every status except 'not yet paid, still within 14 days').",
+    )  # fmt: skip
+
+
+def evidence_table(
+    values: pd.DataFrame, structure_compared: bool, summary: pd.DataFrame
+) -> pd.DataFrame:
+    """What a learner could put in a portfolio from this unit's analyses, the marking points
+    (U1.MP1-MP3) each maps to, and the misconception (U1.M1-M3) it guards against."""
+    weakest = values.dropna(subset=["csat"])
+    brand = (
+        f"Brand values mapped to touchpoints with CSAT and NPS at each (e.g. "
+        f"'{weakest.iloc[0]['brand_value']}' at {weakest.iloc[0]['touchpoints']}), and the "
+        "standard or behaviour that keeps each value at its weakest touchpoint"
+        if len(weakest)
+        else "Brand values mapped to the touchpoints where each is kept or broken"
+    )
+    structure_text = (
+        "Centralised and decentralised structures compared on the same demand: response "
+        "(service level, ASA) and resolution (FCR, time to resolve), with the trade-off"
+        if structure_compared
+        else "Response and resolution compared by team, with a note of how your structure "
+        "(central, local or mixed) shapes the differences"
+    )
+    rates = summary.set_index("law")["rate"]
+    cra = rates.get("Consumer Rights Act 2015", float("nan"))
+    rows = [
+        (brand, "U1.MP1", "U1.M1: the brand is every interaction, not the logo"),
+        (
+            "A reflective account of one contact at the weakest touchpoint and what you did "
+            "to keep the brand promise there",
+            "U1.MP1",
+            "U1.M1: specific examples, not a description of the logo or advert",
+        ),
+        (structure_text, "U1.MP2", "U1.M2: structures differ, and each has strengths and risks"),
+        (
+            "Refunds checked against the Consumer Rights Act 2015 14-day rule"
+            + (f" ({narrative.format_percent(cra)} on time)" if not np.isnan(cra) else "")
+            + ", with the late cases and the fix",
+            "U1.MP3",
+            "U1.M3: the law applied to a procedure (refunds), not a list of Acts",
+        ),
+        (
+            "Reasonable adjustments requested and recorded (Equality Act 2010)",
+            "U1.MP3",
+            "U1.M3: legislation changes how you adapt service for a disabled customer",
+        ),
+        (
+            "The complaints log with personal data found and pseudonymised before analysis, and "
+            "the records past their retention date (UK GDPR, Data Protection Act 2018)",
+            "U1.MP3",
+            "U1.M3: data protection applies to everyday feedback and complaint notes",
+        ),
+    ]
+    return pd.DataFrame(rows, columns=["evidence", "marking_points", "guards_against"])
+
+
+def headline_results(
+    scores: pd.DataFrame,
+    values: pd.DataFrame,
+    comparison_headline: Mapping[str, object],
+    summary: pd.DataFrame,
+    found: pd.DataFrame,
+) -> dict[str, object]:
+    """The unit's headline figures for wb.record: touchpoint and brand value scores, the
+    structure comparison, and the compliance checks."""
+    out: dict[str, object] = {"touchpoints": int(len(scores))}
+    for row in scores.itertuples(index=False):
+        out[f"csat_{row.touchpoint}"] = float(row.csat)
+        out[f"nps_{row.touchpoint}"] = float(row.nps)
+        out[f"responses_{row.touchpoint}"] = int(row.responses)
+    weakest = _weakest(scores)
+    out["weakest_touchpoint"] = None if weakest is None else str(weakest["touchpoint"])
+    for row in values.itertuples(index=False):
+        slug = "_".join("".join(c if c.isalnum() else " " for c in row.brand_value).split())
+        out[f"brand_{slug.lower()}_csat"] = float(row.csat)
+        out[f"brand_{slug.lower()}_nps"] = float(row.nps)
+    out.update(comparison_headline)
+    keys = {
+        "Consumer Rights Act 2015": "refund",
+        "Equality Act 2010": "adjustments",
+        "UK GDPR / Data Protection Act 2018": "retention",
+    }
+    for row in summary.itertuples(index=False):
+        key = keys.get(row.law, row.law)
+        out[f"{key}_checked"] = int(row.checked)
+        out[f"{key}_compliant"] = int(row.compliant)
+        out[f"{key}_rate"] = float(row.rate)
+    out["personal_data_columns"] = sorted(found["column"].astype(str).unique().tolist())
+    return out

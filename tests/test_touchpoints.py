@@ -1,0 +1,251 @@
+"""Touchpoints and brand values (unit 1): CSAT/NPS by touchpoint on a hand-worked surveys log,
+pooling for brand values, sentences, exercises; and the unit's compliance sentences, refund
+exercise and pseudonymised complaints log."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from svcworkbook import compliance, datasets, privacy, touchpoints
+from svcworkbook.errors import DataError, ParameterError
+
+matplotlib.use("Agg")
+
+
+def surveys(rows: list[tuple[str, float | None, float | None]]) -> pd.DataFrame:
+    """A surveys log from (touchpoint, csat, nps); a None score means no response."""
+    return pd.DataFrame(
+        {
+            "survey_id": [f"S{i}" for i in range(len(rows))],
+            "touchpoint": [r[0] for r in rows],
+            "responded": [r[1] is not None for r in rows],
+            "csat": pd.array([r[1] for r in rows], dtype="Float64").astype(float),
+            "nps": pd.array([r[2] for r in rows], dtype="Float64").astype(float),
+        }
+    )
+
+
+# phone: csat 5,4,3,2 + one non-response -> CSAT 2/4 = 50%, mean 3.5; nps 10,9,7,3 -> 50% - 25%
+# delivery: csat 5,5 -> 100%; nps 6,10 -> 50% - 50% = 0
+# email: csat 1 -> 0%; nps 0 -> -100
+LOG = surveys(
+    [
+        ("phone", 5, 10),
+        ("phone", 4, 9),
+        ("phone", 3, 7),
+        ("phone", 2, 3),
+        ("phone", None, None),
+        ("delivery", 5, 6),
+        ("delivery", 5, 10),
+        ("email", 1, 0),
+    ]
+)
+
+
+def test_touchpoint_scores_by_hand():
+    table = touchpoints.touchpoint_scores(LOG).set_index("touchpoint")
+    assert list(table.index) == ["phone", "email", "delivery"]  # the contract's order
+    assert table.loc["phone", "surveys_sent"] == 5
+    assert table.loc["phone", "responses"] == 4
+    assert table.loc["phone", "response_rate"] == pytest.approx(4 / 5)
+    assert table.loc["phone", "csat"] == pytest.approx(0.5)
+    assert table.loc["phone", "csat_mean"] == pytest.approx(3.5)
+    assert table.loc["phone", "nps"] == pytest.approx(25.0)
+    assert table.loc["delivery", "nps"] == pytest.approx(0.0)
+    assert table.loc["email", "nps"] == pytest.approx(-100.0)
+
+
+def test_brand_values_pool_responses_not_averages():
+    values = touchpoints.brand_value_scores(
+        LOG, {"dependable": ["phone", "delivery"], "caring": "store"}
+    ).set_index("brand_value")
+    # pooled phone + delivery: csat 4 of 6 scores >= 4; nps promoters 3/6, detractors 2/6
+    assert values.loc["dependable", "responses"] == 6
+    assert values.loc["dependable", "csat"] == pytest.approx(4 / 6)
+    assert values.loc["dependable", "nps"] == pytest.approx(100 * (3 - 2) / 6)
+    # the average of the two touchpoints' CSATs (75%) would be wrong
+    assert values.loc["dependable", "csat"] != pytest.approx(0.75)
+    assert values.loc["dependable", "weakest_touchpoint"] == "phone"
+    assert values.loc["caring", "responses"] == 0
+    assert math.isnan(values.loc["caring", "csat"])
+    assert values.loc["caring", "no_responses_at"] == "store"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{}, [], {"": ["phone"]}, {"dependable": []}, {"dependable": [3]}, "phone"],
+)
+def test_bad_brand_values_are_a_parameter_error(bad):
+    with pytest.raises(ParameterError, match="brand"):
+        touchpoints.check_brand_values(bad)
+
+
+def test_brand_values_are_tidied_and_default():
+    assert touchpoints.check_brand_values(None) == touchpoints.BRAND_VALUES
+    assert touchpoints.check_brand_values({" Dependable ": [" Phone", "phone"]}) == {
+        "Dependable": ("phone",)
+    }
+
+
+def test_missing_columns_name_the_dataset():
+    with pytest.raises(DataError, match="surveys: missing column"):
+        touchpoints.touchpoint_scores(LOG.drop(columns=["nps"]))
+
+
+def test_sentences_follow_the_targets():
+    values = touchpoints.brand_value_scores(LOG, {"dependable": ["phone", "delivery"]})
+    (text,) = touchpoints.brand_value_sentences(values, "Acme", csat_target=0.6, nps_target=10)
+    assert "Acme's brand value 'dependable'" in text
+    assert "CSAT was 66.7%" in text and "NPS +17" in text
+    assert "both targets met" in text
+    assert "Only 6 responses" in text  # fewer than MIN_RESPONSES
+    (text,) = touchpoints.brand_value_sentences(values, "Acme", csat_target=0.7, nps_target=10)
+    assert "CSAT target missed" in text or "NPS target met, CSAT target missed" in text
+    lines = touchpoints.touchpoint_sentences(
+        touchpoints.touchpoint_scores(LOG), "Acme", csat_target=0.5
+    )
+    assert lines[0] == "2 of 3 touchpoints at Acme met the CSAT target of 50%."
+    assert "strongest touchpoint was delivery" in lines[1] and "weakest email" in lines[1]
+
+
+def test_nps_exercise_right_close_and_missing():
+    assert touchpoints.busiest_touchpoint(LOG) == "phone"
+    assert touchpoints.check_touchpoint_nps(25, LOG).status == "right"
+    assert touchpoints.check_touchpoint_nps(None, LOG).status == "missing"
+    slip = touchpoints.check_touchpoint_nps(0.25, LOG)
+    assert slip.status == "close" and "fraction" in slip.message
+    only_promoters = touchpoints.check_touchpoint_nps(50, LOG)
+    assert only_promoters.status == "close" and "promoters only" in only_promoters.message
+    # learner edition never shows the answer; tutor edition does
+    assert touchpoints.check_touchpoint_nps(10, LOG).answer_shown is None
+    assert "25" in touchpoints.check_touchpoint_nps(10, LOG, edition="tutor").answer_shown
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(touchpoints.TOUCHPOINTS),
+            st.integers(1, 5),
+            st.integers(0, 10),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.randoms(use_true_random=False),
+)
+def test_scores_stay_in_range_and_ignore_row_order(rows, rnd):
+    frame = surveys(rows)
+    table = touchpoints.touchpoint_scores(frame)
+    assert table["csat"].between(0, 1).all()
+    assert table["nps"].between(-100, 100).all()
+    assert table["responses"].sum() == len(rows)
+    shuffled = frame.sample(frac=1, random_state=rnd.randint(0, 10**6))
+    pd.testing.assert_frame_equal(table, touchpoints.touchpoint_scores(shuffled))
+
+
+def test_chart_draws_one_bar_per_scored_touchpoint():
+    ax = touchpoints.touchpoint_chart(touchpoints.touchpoint_scores(LOG), 0.8)
+    assert len(ax.patches) == 3
+    assert [round(p.get_width(), 6) for p in ax.patches] == [1.0, 0.0, 0.5]  # bottom-up
+
+
+# --- the law in the complaints log -----------------------------------------------------------
+
+T = pd.Timestamp
+
+
+def complaints() -> pd.DataFrame:
+    """Four complaints: a refund on day 14 (on time), one on day 15 (late), one unpaid and still
+    in time; two adjustment requests, one recorded; one record past its retention date."""
+    return pd.DataFrame(
+        {
+            "complaint_id": ["K1", "K2", "K3", "K4"],
+            "customer_id": ["C1", "C2", "C3", "C4"],
+            "customer_name": ["Ann Smith", "Raj Patel", "Li Wong", "Jo Bloggs"],
+            "customer_email": ["ann@example.com", "raj@example.com", None, "jo@example.com"],
+            "received_at": [T("2026-01-01")] * 3 + [T("2019-01-01")],
+            "resolved_at": [T("2026-01-02")] * 4,
+            "refund_agreed_at": [T("2026-01-05"), T("2026-01-05"), T("2026-01-30"), pd.NaT],
+            "refund_paid_at": [T("2026-01-18"), T("2026-01-19"), pd.NaT, pd.NaT],
+            "adjustment_requested": ["large print", "call back", None, None],
+            "adjustment_recorded": [True, False, False, False],
+            "retain_until": [T("2032-01-01")] * 3 + [T("2025-01-01")],
+        }
+    )
+
+
+def test_compliance_sentences_by_hand():
+    cra, eqa, gdpr = touchpoints.compliance_sentences(complaints(), "Acme")
+    # as of the latest date in the log (19 Jan): K1 on time, K2 late, K3 not yet due
+    assert "of 2 refunds now due, 1 (50.0%) was paid within 14 days" in cra
+    assert "1 was paid late and 0 are unpaid" in cra
+    assert "1 more refund not yet paid" in cra
+    assert "1 of 2 requests for a reasonable adjustment" in eqa and "(50.0%)" in eqa
+    assert "1 record of 4 is still held past the retention date" in gdpr
+    assert "1 Jan 2025" in gdpr
+
+
+def test_refund_exercise_matches_compliance_and_names_slips():
+    frame = complaints()
+    expected = compliance.refund_compliance(frame)
+    assert expected == 0.5
+    assert touchpoints.check_refund_compliance(0.5, frame).status == "right"
+    assert touchpoints.check_refund_compliance(50, frame).status == "right"
+    all_refunds = touchpoints.check_refund_compliance(1 / 3, frame)
+    assert all_refunds.status == "close" and "not yet due" in all_refunds.message
+    window = touchpoints.check_refund_compliance(1.0, frame)  # day 15 counted as on time
+    assert window.status == "close" and "day 1" in window.message
+    none_due = frame.iloc[[2]]
+    assert touchpoints.check_refund_compliance(0.5, none_due).status == "missing"
+
+
+def test_pseudonymised_complaints_hide_people_but_keep_the_checks():
+    frame = complaints()
+    key = b"k" * 32
+    cleaned = touchpoints.pseudonymised_complaints(frame, key=key)
+    for column in ("customer_id", "customer_name", "customer_email"):
+        assert cleaned[column].dropna().str.match(r"^P-[0-9a-f]{12}$").all(), column
+    assert cleaned.loc[0, "customer_name"] == privacy.token("Ann Smith", key)
+    assert pd.isna(cleaned.loc[2, "customer_email"])
+    assert privacy.personal_data_left(cleaned) == []
+    pd.testing.assert_frame_equal(
+        compliance.compliance_summary(cleaned), compliance.compliance_summary(frame)
+    )
+    found = privacy.find_personal_data(frame)
+    lines = touchpoints.privacy_sentences(found, frame, cleaned, "Acme")
+    assert "customer_name (name)" in lines[0]
+    assert "customer_id, customer_name and customer_email were replaced" in lines[1]
+    assert lines[2].startswith("No emails or phone numbers are left")
+
+
+def test_refund_chart_marks_the_late_refund():
+    ax = touchpoints.refund_chart(compliance.refund_timeliness(complaints()))
+    assert sorted(p.get_x() + p.get_width() / 2 for p in ax.patches) == [14, 15]
+
+
+def test_headline_results_and_evidence_on_generated_data():
+    data = datasets.generate_all(seed=5)
+    scores = touchpoints.touchpoint_scores(data["surveys"])
+    values = touchpoints.brand_value_scores(data["surveys"])
+    summary = compliance.compliance_summary(data["complaints"])
+    found = privacy.find_personal_data(data["complaints"])
+    results = touchpoints.headline_results(scores, values, {"x": 1}, summary, found)
+    assert results["csat_phone"] == pytest.approx(
+        (data["surveys"].query("touchpoint == 'phone'")["csat"] >= 4).sum()
+        / data["surveys"].query("touchpoint == 'phone'")["csat"].notna().sum()
+    )
+    assert results["refund_rate"] == pytest.approx(compliance.refund_compliance(data["complaints"]))
+    assert "brand_quick_to_respond_nps" in results and results["x"] == 1
+    assert "customer_email" in results["personal_data_columns"]
+    table = touchpoints.evidence_table(values, True, summary)
+    assert set(table["marking_points"]) == {"U1.MP1", "U1.MP2", "U1.MP3"}
+    assert table["guards_against"].str.match(r"U1\.M[123]").all()
+    assert not np.isnan(results["adjustments_rate"])
