@@ -1,0 +1,148 @@
+"""Dashboard: RAG rules by hand, the table's values from summed counts, themes and checks."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from svcworkbook import dashboard
+from svcworkbook.errors import DataError
+
+
+def contacts_frame(rows: list[tuple]) -> pd.DataFrame:
+    """Contacts from (team, channel, wait_s, abandoned, resolved_first, handle_s) tuples."""
+    opened = pd.Timestamp("2026-01-05 09:00")
+    records = []
+    for i, (team, channel, wait, abandoned, resolved, handle) in enumerate(rows):
+        at = opened + pd.Timedelta(hours=i)
+        records.append(
+            {
+                "contact_id": f"C{i:07d}",
+                "customer_id": f"U{i:05d}",
+                "opened_at": at,
+                "channel": channel,
+                "team": team,
+                "agent_id": None if abandoned else "A001",
+                "queue_wait_s": float(wait),
+                "abandoned": abandoned,
+                "answered_at": pd.NaT if abandoned else at + pd.Timedelta(seconds=wait),
+                "handle_time_s": float("nan") if abandoned else float(handle),
+                "resolved_first_contact": bool(resolved) and not abandoned,
+                "escalated": False,
+                "category": "fault",
+                "resolved_at": at + pd.Timedelta(hours=1),
+            }
+        )
+    return pd.DataFrame(records)
+
+
+def surveys_frame(contacts: pd.DataFrame, scores: list[int | None]) -> pd.DataFrame:
+    """One survey per contact (in order) with the given CSAT (None = no response)."""
+    n = len(scores)
+    return pd.DataFrame(
+        {
+            "survey_id": [f"S{i:05d}" for i in range(n)],
+            "contact_id": contacts["contact_id"].iloc[:n].to_numpy(),
+            "customer_id": contacts["customer_id"].iloc[:n].to_numpy(),
+            "method": "email",
+            "touchpoint": "phone",
+            "sent_at": contacts["opened_at"].iloc[:n].to_numpy(),
+            "responded": [s is not None for s in scores],
+            "responded_at": contacts["opened_at"].iloc[:n].to_numpy(),
+            "csat": pd.array(scores, dtype="Int64"),
+            "nps": pd.array([9 if s else None for s in scores], dtype="Int64"),
+            "ces": pd.array([2 if s else None for s in scores], dtype="Int64"),
+            "comment": [
+                "The wait was far too long." if s == 1 else "Very helpful." for s in scores
+            ],
+        }
+    )
+
+
+def test_rag_status_by_hand():
+    assert dashboard.rag_status(0.80, 0.80, True, 100) == "green"
+    assert dashboard.rag_status(0.77, 0.80, True, 100) == "amber"  # 0.03 <= 0.05 x 0.80
+    assert dashboard.rag_status(0.75, 0.80, True, 100) == "red"  # 0.05 > 0.04
+    assert dashboard.rag_status(31.0, 30.0, False, 100) == "amber"  # 1 <= 1.5 s
+    assert dashboard.rag_status(29.0, 30.0, False, 100) == "green"
+    assert dashboard.rag_status(0.99, 0.80, True, 29) == "too few"
+    assert dashboard.rag_status(float("nan"), 0.80, True, 100) == "too few"
+
+
+@given(st.floats(0, 1), st.floats(0.01, 1), st.integers(0, 500), st.booleans())
+def test_rag_is_always_one_of_the_four(value, target, n, higher):
+    assert dashboard.rag_status(value, target, higher, n) in dashboard.RAG
+
+
+def test_table_values_are_computed_from_counts():
+    # billing phone: 40 answered (30 resolved, 10 waited 60 s), 10 abandoned at 40 s
+    rows = [("billing", "phone", 10, False, i < 30, 300) for i in range(30)]
+    rows += [("billing", "phone", 60, False, False, 500) for _ in range(10)]
+    rows += [("billing", "phone", 40, True, False, 0) for _ in range(10)]
+    rows += [("orders", "email", 3600, False, i < 5, 200) for i in range(40)]
+    contacts = contacts_frame(rows)
+    surveys = surveys_frame(contacts, [5] * 24 + [1] * 6)
+    targets = dashboard.dashboard_targets(0.8, 20, 0.75, 0.8)
+    table = dashboard.dashboard_table(contacts, surveys, targets, answer_within_s=20, min_cases=5)
+    cell = table.set_index(["team", "channel", "kpi"])
+    assert cell.loc[("billing", "phone", "first_contact_resolution"), "value"] == pytest.approx(
+        30 / 40
+    )
+    assert cell.loc[("billing", "phone", "first_contact_resolution"), "rag"] == "green"
+    # service level: 30 in time / (40 answered + 10 abandoned after the 5 s short-abandon)
+    assert cell.loc[("billing", "phone", "service_level"), "value"] == pytest.approx(30 / 50)
+    assert cell.loc[("billing", "phone", "service_level"), "rag"] == "red"
+    assert cell.loc[("billing", "phone", "average_handle_time"), "value"] == pytest.approx(
+        (30 * 300 + 10 * 500) / 40
+    )
+    assert cell.loc[("billing", "phone", "csat"), "value"] == pytest.approx(24 / 30)
+    assert cell.loc[("orders", "email", "first_contact_resolution"), "value"] == pytest.approx(
+        5 / 40
+    )
+    assert pd.isna(cell.loc[("orders", "email", "service_level"), "value"])
+    assert cell.loc[("orders", "email", "service_level"), "rag"] == "too few"
+    counts = dashboard.rag_counts(table)
+    assert sum(counts.values()) == len(table)
+    worst = dashboard.worst_cells(table, rows=1)
+    # abandonment 10/50 = 20% is 3x over its 5% target; FCR 12.5% is 0.83 of 75% short
+    assert list(worst["kpi"]) == ["abandonment_rate"]
+
+
+def test_reordering_contacts_changes_nothing():
+    rows = [("billing", "phone", 10 * (i % 4), i % 9 == 0, i % 3 > 0, 200 + i) for i in range(80)]
+    contacts = contacts_frame(rows)
+    surveys = surveys_frame(contacts, [1 + i % 5 for i in range(40)])
+    a = dashboard.dashboard_table(contacts, surveys, {}, 20)
+    b = dashboard.dashboard_table(contacts.sample(frac=1, random_state=1), surveys, {}, 20)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_sentences_chart_and_checks():
+    rows = [("billing", "phone", 10, False, i < 30, 300) for i in range(60)]
+    rows += [("billing", "phone", 40, True, False, 0) for _ in range(20)]
+    contacts = contacts_frame(rows)
+    surveys = surveys_frame(contacts, [5] * 30 + [1] * 10)
+    table = dashboard.dashboard_table(contacts, surveys, {"first_contact_resolution": 0.75}, 20)
+    themes = dashboard.comment_themes(surveys)
+    complaints = pd.DataFrame({"root_cause": ["billing error"] * 8 + ["late delivery"] * 2})
+    causes = dashboard.complaint_causes(complaints)
+    text = " ".join(dashboard.dashboard_sentences(table, themes, causes, "Acme"))
+    assert "Acme" in text and "waiting time" in text and "billing error" in text
+    ax = dashboard.dashboard_chart(table)
+    assert len(ax.get_yticklabels()) == 1
+    assert dashboard.team_fcr(contacts, "billing") == pytest.approx(30 / 60)
+    assert dashboard.check_team_fcr(0.5, contacts, "billing").status == "right"
+    slip = dashboard.check_team_fcr(30 / 80, contacts, "billing")
+    assert slip.status == "close" and "abandoned" in slip.message
+    assert dashboard.check_top_theme("waiting time", surveys).status == "right"
+    assert dashboard.check_top_theme("staff attitude", surveys).status == "wrong"
+    with pytest.raises(ValueError, match="not in the data"):
+        dashboard.team_fcr(contacts, "sales")
+    with pytest.raises(DataError, match="root_cause"):
+        dashboard.complaint_causes(pd.DataFrame({"cause": ["x"]}))
