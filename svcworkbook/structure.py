@@ -23,6 +23,7 @@ demand, so :func:`compare_structures` then compares the teams in the data instea
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -357,6 +358,28 @@ def compare_structures(
         comparisons=compare(logs["centralised"], logs["decentralised"], answer_within_s, seed),
         seed=seed,
     )
+
+
+def readable_table(comparison: StructureComparison) -> pd.DataFrame:
+    """The comparison table as text for display: contacts with thousands separators, rates as
+    percentages, ASA in seconds, times to resolve in hours (one decimal)."""
+    table = comparison.table
+    groups = [c for c in table.columns if c not in ("key", "measure")]
+    rows = []
+    for row in table.itertuples(index=False):
+        record = row._asdict()
+        key = record["key"]
+        texts = {}
+        for group in groups:
+            value = float(record[group])
+            if math.isnan(value):
+                texts[group] = "–"
+            elif key == "contacts":
+                texts[group] = f"{value:,.0f}"
+            else:
+                texts[group] = _value(key, value)
+        rows.append({"measure": record["measure"], **texts})
+    return pd.DataFrame(rows, columns=["measure", *groups])
 
 
 def structure_chart(comparison: StructureComparison, ax=None):

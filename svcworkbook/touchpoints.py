@@ -191,7 +191,7 @@ def brand_value_sentences(
         points = narrative.join_words(row.touchpoints.split(", "))
         if row.responses == 0:
             sentences.append(
-                f"{organisation}'s brand value '{row.brand_value}' is tested at {points}, but "
+                f"At {organisation} the brand value '{row.brand_value}' is tested at {points}, but "
                 "there are no survey responses there in this data, so it cannot show whether the "
                 "value is kept: collect feedback at those touchpoints."
             )
@@ -205,7 +205,7 @@ def brand_value_sentences(
             else "NPS target met, CSAT target missed"
         )  # fmt: skip
         text = (
-            f"{organisation}'s brand value '{row.brand_value}' is kept or broken at {points}: "
+            f"At {organisation} the brand value '{row.brand_value}' is kept or broken at {points}: "
             f"there, CSAT was {narrative.format_percent(row.csat)} (target "
             f"{narrative.format_target(csat_target)}) and NPS {_nps_text(row.nps)} (target "
             f"{_nps_text(nps_target)}) from {row.responses:,} responses: {verdict}."
@@ -360,13 +360,13 @@ def privacy_sentences(
 
     if found.empty:
         first = (
-            f"No personal data (names, emails, phone numbers or postcodes) was found in "
-            f"{organisation}'s complaints log, by column name or by content."
+            f"No personal data (names, emails, phone numbers or postcodes) was found in the "
+            f"complaints log of {organisation}, by column name or by content."
         )
     else:
         kinds = [f"{row.column} ({row.kind})" for row in found.itertuples(index=False)]
         first = (
-            f"{organisation}'s complaints log holds personal data in {len(found)} column(s): "
+            f"The complaints log of {organisation} holds personal data in {len(found)} column(s): "
             f"{narrative.join_words(kinds)}, found by column name and by content."
         )
     changed = [c for c in original.columns if not original[c].equals(cleaned[c])]
@@ -408,7 +408,7 @@ def compliance_sentences(complaints: pd.DataFrame, organisation: str, as_of=None
     due = on_time + late + overdue
     if due == 0:
         cra = (
-            f"No refund in {organisation}'s log is due yet, so the Consumer Rights Act 2015 "
+            f"No refund in the log of {organisation} is due yet, so the Consumer Rights Act 2015 "
             "14-day rule cannot be checked on this data."
         )
     else:

@@ -226,3 +226,13 @@ def test_service_level_counts_always_agree_with_kpi(rows):
     else:
         assert in_time / offered == pytest.approx(expected)
     assert np.all(structure.resolution_hours(log) >= 0)
+
+
+def test_readable_table_formats_each_row_in_its_unit():
+    result = structure.compare_structures(20, contacts=LOG, data_dir="d")
+    table = structure.readable_table(result).set_index("measure")
+    assert table.loc["Contacts", "billing"] == "3"
+    assert table.loc["Service level", "billing"] == "50.0%"  # 10 s in time, 30 s not
+    assert table.loc["Average speed of answer", "billing"] == "20 seconds"
+    assert table.loc["Median time to resolve", "orders"] == "2.0 hours"
+    assert table.loc["First contact resolution", "orders"] == "100.0%"

@@ -102,7 +102,7 @@ def test_missing_columns_name_the_dataset():
 def test_sentences_follow_the_targets():
     values = touchpoints.brand_value_scores(LOG, {"dependable": ["phone", "delivery"]})
     (text,) = touchpoints.brand_value_sentences(values, "Acme", csat_target=0.6, nps_target=10)
-    assert "Acme's brand value 'dependable'" in text
+    assert "At Acme the brand value 'dependable'" in text
     assert "CSAT was 66.7%" in text and "NPS +17" in text
     assert "both targets met" in text
     assert "Only 6 responses" in text  # fewer than MIN_RESPONSES
