@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 KERNEL := $(VENV)/share/jupyter/kernels/svcworkbook/kernel.json
 
-.PHONY: demo test lab lint format setup clean benchmarks
+.PHONY: demo test lab lint format setup clean benchmarks nbval-outputs
 
 setup: $(STAMP) $(KERNEL)
 
@@ -27,19 +27,22 @@ demo: setup
 	$(BIN)/svcworkbook run all --out build
 
 test: setup
-	$(BIN)/ruff check svcworkbook tests benchmarks
-	$(BIN)/ruff format --check svcworkbook tests benchmarks
+	$(BIN)/ruff check svcworkbook tests benchmarks tools
+	$(BIN)/ruff format --check svcworkbook tests benchmarks tools
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 lab: setup
 	$(BIN)/jupyter lab notebooks/
 
 lint: setup
-	$(BIN)/ruff check svcworkbook tests benchmarks
+	$(BIN)/ruff check svcworkbook tests benchmarks tools
 
 format: setup
-	$(BIN)/ruff check --fix svcworkbook tests benchmarks
-	$(BIN)/ruff format svcworkbook tests benchmarks
+	$(BIN)/ruff check --fix svcworkbook tests benchmarks tools
+	$(BIN)/ruff format svcworkbook tests benchmarks tools
+
+nbval-outputs: setup
+	$(BIN)/python tools/refresh_nbval_outputs.py
 
 benchmarks: setup
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
