@@ -335,11 +335,13 @@ def reliability_and_satisfaction(
     opened = contacts.set_index("contact_id")["opened_at"]
     if not opened.index.is_unique:
         raise DataError("contacts: contact_id must be unique to link surveys to their contacts")
-    scored = surveys.loc[surveys["csat"].notna()]
-    day = scored["contact_id"].map(opened).dt.normalize()
-    scored = scored.assign(day=day).dropna(subset=["day"])
-    csat_by_day = {d: kpi.csat(group) for d, group in scored.groupby("day", sort=True)}
-    responses = scored.groupby("day").size()
+    scores = pd.to_numeric(surveys["csat"], errors="coerce").to_numpy(dtype=float)
+    has = ~np.isnan(scores)
+    day = surveys["contact_id"].iloc[has].map(opened).dt.normalize().to_numpy()
+    top_two = scores[has] >= 4  # kpi.csat: share of scored responses scoring 4-5
+    by_day = pd.DataFrame({"day": day, "top_two": top_two}).dropna(subset=["day"])
+    grouped = by_day.groupby("day")["top_two"]
+    csat_by_day, responses = grouped.mean(), grouped.size()
     return daily.assign(
         csat=[csat_by_day.get(d, np.nan) for d in daily["day"]],
         responses=[int(responses.get(d, 0)) for d in daily["day"]],

@@ -318,3 +318,33 @@ def test_sla_trend_chart_plots_the_weekly_compliance():
     plotted = [line.get_ydata() for line in ax.get_lines() if len(line.get_ydata()) == len(weekly)]
     assert any(np.allclose(np.asarray(y, float), weekly) for y in plotted)
     assert "24 hours" in ax.get_ylabel()
+
+
+def test_portfolio_extract_pseudonymises_the_ids_and_keeps_the_case_history():
+    from svcworkbook import privacy
+
+    contacts = recording_log()
+    key = b"k" * 32
+    cases = reliability.case_histories(contacts, 24, rows=4)
+    extract = reliability.portfolio_extract(contacts, 24, rows=4, key=key)
+    for column in reliability.EXTRACT_IDS:
+        assert extract[column].tolist() == [privacy.token(v, key) for v in cases[column]]
+        assert not set(extract[column]) & set(contacts[column].dropna())
+    kept = [c for c in reliability.EXTRACT_COLUMNS if c not in reliability.EXTRACT_IDS]
+    pd.testing.assert_frame_equal(extract[kept], cases[kept])
+    # with no key a fresh random one is used, so two extracts do not share pseudonyms
+    first = reliability.portfolio_extract(contacts, 24, rows=4)
+    second = reliability.portfolio_extract(contacts, 24, rows=4)
+    assert not set(first["customer_id"]) & set(second["customer_id"])
+
+
+def test_daily_csat_equals_kpi_csat_of_each_day():
+    data = datasets.generate_all(seed=5, days=10)
+    contacts, surveys = data["contacts"], data["surveys"]
+    daily = reliability.daily_service_level(contacts, 20)
+    both = reliability.reliability_and_satisfaction(daily, contacts, surveys)
+    day_of = surveys["contact_id"].map(contacts.set_index("contact_id")["opened_at"]).dt.normalize()
+    for _, row in both.iterrows():
+        that_day = surveys.loc[day_of == row["day"]]
+        assert row["csat"] == pytest.approx(kpi.csat(that_day), nan_ok=True)
+        assert row["responses"] == that_day["csat"].notna().sum()
