@@ -38,7 +38,7 @@ _ISO = "YYYY-MM-DD"
 _UK = "DD/MM/YYYY"
 _MAIN_FORMAT = "%Y-%m-%d %H:%M:%S"  # the contract's format: tried first, on every value
 _DATE_FORMATS = {
-    _ISO: ("%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
+    _ISO: (_MAIN_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
            "%Y-%m-%d %H:%M:%S.%f"),
     _UK: ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d-%m-%Y %H:%M:%S",
           "%d-%m-%Y %H:%M", "%d-%m-%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y"),
@@ -330,35 +330,125 @@ def _numbers(name: str, col: Col, values: pd.Series, problems: Problems, notes: 
     return numbers
 
 
+def _by_fit(sample: pd.Series, formats: tuple[str, ...]) -> list[str]:
+    """A style's formats, those that read most of a sample first (so most values parse at once)."""
+    hits = {f: pd.to_datetime(sample, format=f, errors="coerce").notna().sum() for f in formats}
+    return sorted(formats, key=lambda f: -hits[f])
+
+
+def _uk_fast(text: pd.Series) -> pd.Series:
+    """Zero-padded UK dates, DD/MM/YYYY ('/', '-' or '.') with an optional ' HH:MM' or
+    ' HH:MM:SS', read by arithmetic on their characters over the whole column at once (pandas
+    reads such formats one value at a time); NaT for any other value, including impossible dates
+    such as 31/02/2026, which the slower formats then report."""
+    result = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
+    chars = text.to_numpy(dtype=str)
+    width = chars.dtype.itemsize // 4
+    if len(text) == 0 or width < 10:
+        return pd.Series(result, index=text.index)
+    codes = chars.view(np.uint32).reshape(len(chars), width)
+    if width < 19:
+        codes = np.pad(codes, ((0, 0), (0, 19 - width)))
+    length = (codes != 0).sum(axis=1)
+
+    def digits(*columns: int) -> np.ndarray:
+        """The number written by the characters at these positions (-1 if not all digits)."""
+        number = np.zeros(len(codes), dtype=np.int64)
+        for column in columns:
+            digit = codes[:, column].astype(np.int64) - 48
+            number = np.where((digit >= 0) & (digit <= 9) & (number >= 0), number * 10 + digit, -1)
+        return number
+
+    separator = codes[:, 2]
+    shaped = np.isin(separator, [ord("/"), ord("-"), ord(".")]) & (codes[:, 5] == separator)
+    shaped &= np.isin(length, [10, 16, 19])
+    timed, with_seconds = length >= 16, length == 19
+    shaped &= ~timed | ((codes[:, 10] == ord(" ")) & (codes[:, 13] == ord(":")))
+    shaped &= ~with_seconds | (codes[:, 16] == ord(":"))
+    day, month, year = digits(0, 1), digits(3, 4), digits(6, 7, 8, 9)
+    hour = np.where(timed, digits(11, 12), 0)
+    minute = np.where(timed, digits(14, 15), 0)
+    second = np.where(with_seconds, digits(17, 18), 0)
+    shaped &= (day >= 0) & (month >= 0) & (year >= 0)
+    shaped &= (hour >= 0) & (hour < 24) & (minute >= 0) & (minute < 60)
+    shaped &= (second >= 0) & (second < 60)
+    if shaped.any():
+        parts = {"year": year, "month": month, "day": day, "hour": hour, "minute": minute,
+                 "second": second}  # fmt: skip
+        assembled = pd.to_datetime(
+            pd.DataFrame({k: v[shaped] for k, v in parts.items()}), errors="coerce"
+        )
+        result[shaped] = assembled.to_numpy(dtype="datetime64[ns]")
+    return pd.Series(result, index=text.index)
+
+
+def _by_fit(sample: pd.Series, formats: tuple[str, ...]) -> list[str]:
+    """A style's formats, those that read most of a sample first (so most values parse at once)."""
+    hits = {f: pd.to_datetime(sample, format=f, errors="coerce").notna().sum() for f in formats}
+    return sorted(formats, key=lambda f: -hits[f])
+
+
+def _uk_as_iso(text: pd.Series) -> pd.Series:
+    """Zero-padded UK dates (DD/MM/YYYY, '/', '-' or '.', optional HH:MM[:SS]) read fast by
+    rewriting them as ISO (YYYY-MM-DD ...); NaT for any other value."""
+    separator = text.str[2:3]
+    shaped = separator.isin(["/", "-", "."]) & (text.str[5:6] == separator)
+    shaped &= text.str[6:10].str.isdigit() & (text.str.len().isin([10, 16, 19]))
+    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    if not shaped.any():
+        return parsed
+    shown = text[shaped]
+    iso = shown.str[6:10] + "-" + shown.str[3:5] + "-" + shown.str[0:2] + shown.str[10:]
+    pattern = {10: "%Y-%m-%d", 16: "%Y-%m-%d %H:%M", 19: _MAIN_FORMAT}
+    for length, fmt in pattern.items():
+        same = (shown.str.len() == length).to_numpy()
+        if same.any():
+            parsed.loc[shown.index[same]] = pd.to_datetime(iso[same], format=fmt, errors="coerce")
+    return parsed
+
+
 def _parse_styles(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Dates tried in each style's formats: (parsed values, the style that read each one)."""
+    """Dates tried in each style's formats: (parsed values, the style that read each one).
+    Values starting with a four-digit year are tried as ISO, the rest as UK day-first."""
     parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     style = pd.Series("", index=text.index, dtype=object)
-    for name, formats in _DATE_FORMATS.items():
-        for fmt in formats:
-            todo = parsed.isna() & text.notna()
-            if not todo.any():
-                return parsed, style
-            attempt = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-            done = attempt.index[attempt.notna()]
-            parsed.loc[done] = attempt.loc[done]
-            style.loc[done] = name
+    iso_like = text.str.match(r"\d{4}-").to_numpy(dtype=bool)
+    for name, subset in ((_ISO, text[iso_like]), (_UK, text[~iso_like])):
+        if name == _UK and len(subset):
+            quick = _uk_fast(subset)
+            done = quick.notna().to_numpy()
+            parsed.loc[subset.index[done]] = quick[done]
+            style.loc[subset.index[done]] = name
+            subset = subset[~done]
+        for fmt in _by_fit(subset.head(200), _DATE_FORMATS[name]):
+            if subset.empty:
+                break
+            attempt = pd.to_datetime(subset, format=fmt, errors="coerce")
+            done = attempt.notna().to_numpy()
+            parsed.loc[subset.index[done]] = attempt[done]
+            style.loc[subset.index[done]] = name
+            subset = subset[~done]
     return parsed, style
 
 
 def _dates(name: str, values: pd.Series, problems: Problems) -> pd.Series:
     """Dates and times, ISO (2026-01-05 08:00) or UK day-first (05/01/2026 08:00); a column must
     keep to one of the two; month-first (US) dates and impossible dates are reported."""
-    parsed = pd.to_datetime(values, format=_MAIN_FORMAT, errors="coerce")
-    failed = parsed.isna().to_numpy() & values.notna().to_numpy()
-    if not failed.any():
-        return parsed.astype("datetime64[ns]")
+    present = values.notna().to_numpy()
+    first = values.first_valid_index()
+    if first is not None and re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", values[first]):
+        parsed = pd.to_datetime(values, format=_MAIN_FORMAT, errors="coerce")  # the fast path
+        failed = parsed.isna().to_numpy() & present
+        if not failed.any():
+            return parsed.astype("datetime64[ns]")
+    else:  # another layout: every value goes through the styles
+        parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+        failed = present
     text = _text(values[failed]).dropna()
     others, style = _parse_styles(text)
     parsed.loc[others.index] = others
-    counts = {_ISO: int(len(values) - failed.sum() - values.isna().sum()), _UK: 0}
-    counts[_ISO] += int((style == _ISO).sum())
-    counts[_UK] += int((style == _UK).sum())
+    counts = {_ISO: int((present & ~failed).sum() + (style == _ISO).sum())}
+    counts[_UK] = int((style == _UK).sum())
     main = _UK if counts[_UK] > counts[_ISO] else _ISO
     other = _ISO if main == _UK else _UK
     minority = style.index[style == other]

@@ -497,14 +497,17 @@ def test_write_then_load_round_trips_exactly(seed):
         min_size=6,
         max_size=6,
     ),
-)
-def test_uk_dates_and_thousands_read_back(offered, starts):
-    """Any count written with thousands separators and any time written day-first (UK, to the
-    minute) read back as the same number and time."""
-    starts = [pd.Timestamp(s).floor("min") for s in starts[: len(offered)]]
+    layout=st.sampled_from(["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y", "%d-%m-%Y %H:%M",
+                            "%d.%m.%Y %H:%M", "%-d/%-m/%Y %H:%M"]),
+)  # fmt: skip
+def test_uk_dates_and_thousands_read_back(offered, starts, layout):
+    """Any count written with thousands separators and any time written day-first (UK, in each
+    layout the loader accepts) read back as the same number and time."""
+    unit = "s" if "%S" in layout else "min" if "%M" in layout else "D"
+    starts = [pd.Timestamp(s).floor(unit) for s in starts[: len(offered)]]
     frame = pd.DataFrame(
         {
-            "interval_start": [f"{s:%d/%m/%Y %H:%M}" for s in starts],
+            "interval_start": [s.strftime(layout) for s in starts],
             "interval_s": "1800", "channel": "phone",
             "offered": [f"{n:,}" for n in offered], "handled": "0", "aht_s": "",
             "agents_scheduled": "3",
@@ -528,3 +531,20 @@ def test_load_folder_reports_a_bad_mapping_once(tmp_path):
         )
     assert str(caught.value).count("unknown dataset(s) calls") == 1
     assert str(caught.value).startswith("mapping_unknown_dataset.yaml: ")
+
+
+def test_impossible_uk_times_are_reported(tmp_path):
+    """24:00, minute 60 and 30 February are reported as not valid dates, with their rows."""
+    frame = raw_contacts()
+    for row, value in ((3, "05/01/2026 24:00"), (5, "05/01/2026 08:60"), (7, "30/02/2026 09:00")):
+        frame.loc[row - 2, "opened_at"] = value
+    frame.loc[[0, 2, 4, 6, 7], "opened_at"] = "05/01/2026 09:00"
+    frame["answered_at"] = frame["resolved_at"] = ""
+    frame.to_csv(tmp_path / "c.csv", index=False)
+    with pytest.raises(DataError) as caught:
+        io.load("contacts", tmp_path / "c.csv")
+    assert problem_lines(str(caught.value)) == [
+        "column 'opened_at': values that are not valid dates ('05/01/2026 24:00', "
+        "'05/01/2026 08:60', '30/02/2026 09:00') in rows 3, 5, 7. Fix: check the day, month and "
+        "year (UK order: DD/MM/YYYY HH:MM, or YYYY-MM-DD HH:MM)"
+    ]
