@@ -125,6 +125,18 @@ def worst_cells(table: pd.DataFrame, rows: int = 3) -> pd.DataFrame:
     return red.sort_values(["shortfall", "n"], ascending=[False, False]).head(rows)
 
 
+def readable(table: pd.DataFrame) -> pd.DataFrame:
+    """The dashboard rows with value, target and gap as text in each KPI's unit (for showing)."""
+    shown = table.copy()
+    for column in ("value", "target", "gap"):
+        if column in shown.columns:
+            shown[column] = [
+                "–" if pd.isna(v) else _format(v, u)
+                for v, u in zip(table[column], table["unit"], strict=True)
+            ]
+    return shown
+
+
 def _format(value: float, unit: str) -> str:
     """A KPI value as text: shares as %, seconds as s."""
     if unit == "share":
@@ -187,7 +199,7 @@ def dashboard_sentences(
     counts = rag_counts(table)
     judged = counts["green"] + counts["amber"] + counts["red"]
     sentences = [
-        f"{organisation}'s dashboard has {judged} KPI results with enough cases to judge: "
+        f"The dashboard for {organisation} has {judged} KPI results with enough cases to judge: "
         f"{counts['green']} met target (green), {counts['amber']} were close (amber) and "
         f"{counts['red']} missed it (red); {counts['too few']} did not apply to the channel or had "
         "too few cases to judge."
@@ -217,6 +229,25 @@ def dashboard_sentences(
     return sentences
 
 
+def likely_causes(themes: pd.DataFrame, causes: pd.DataFrame, n: int = 2) -> list[str]:
+    """Likely causes for a Plan: the n comment themes with the largest share of low scores
+    (among themes mentioned) and the biggest complaint root cause."""
+    coded = themes.loc[(themes["theme"] != stats.NO_THEME) & (themes["mentions"] > 0)]
+    worst = coded.sort_values(["low_score_share", "mentions"], ascending=False)
+    found = [f"{theme} (comments)" for theme in worst["theme"].head(n)]
+    if len(causes):
+        found.append(f"{causes.iloc[0]['category']} (complaints)")
+    return found
+
+
+def first_team(contacts: pd.DataFrame) -> str:
+    """The team that comes first alphabetically (the exercise's team)."""
+    teams = sorted(contacts["team"].dropna().astype(str).unique())
+    if not teams:
+        raise DataError("contacts: the 'team' column is blank in every row")
+    return teams[0]
+
+
 def team_fcr(contacts: pd.DataFrame, team: str) -> float:
     """FCR of one team over the whole period: resolved at first contact / answered contacts."""
     if team not in set(contacts["team"]):
@@ -226,8 +257,12 @@ def team_fcr(contacts: pd.DataFrame, team: str) -> float:
     return kpi.first_contact_resolution(contacts.loc[contacts["team"] == team])
 
 
-def check_team_fcr(my_answer, contacts: pd.DataFrame, team: str, edition: str = "learner"):
-    """Feedback on a learner's FCR for one team (slip: dividing by every contact, abandoned too)."""
+def check_team_fcr(
+    my_answer, contacts: pd.DataFrame, team: str | None = None, edition: str = "learner"
+):
+    """Feedback on a learner's FCR for one team, by default the first alphabetically (slip:
+    dividing by every contact, abandoned calls too)."""
+    team = first_team(contacts) if team is None else team
     rows = contacts.loc[contacts["team"] == team]
     all_rows = float(rows["resolved_first_contact"].sum() / len(rows)) if len(rows) else np.nan
     return exercises.check(

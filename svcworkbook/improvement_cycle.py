@@ -69,8 +69,8 @@ class PDCARecord:
         pct = narrative.format_percent
         met = "meets" if self.after >= self.target else "is still below"
         return [
-            f"Plan: {self.organisation}'s {self.measure} was {pct(self.baseline)} against a "
-            f"target of {pct(self.target)}; comments and complaints point to {self.causes}.",
+            f"Plan: at {self.organisation}, {self.measure} for the agents to be trained was "
+            f"{pct(self.baseline)} against a target of {pct(self.target)}; comments and complaints point to {self.causes}.",
             f"Do: {self.change}.",
             f"Check: afterwards {self.measure} was {pct(self.after)}, which {met} the target; "
             f"the net change against untrained agents over the same weeks was "

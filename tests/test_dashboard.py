@@ -107,6 +107,10 @@ def test_table_values_are_computed_from_counts():
     )
     assert pd.isna(cell.loc[("orders", "email", "service_level"), "value"])
     assert cell.loc[("orders", "email", "service_level"), "rag"] == "too few"
+    shown = dashboard.readable(table).set_index(["team", "channel", "kpi"])
+    assert shown.loc[("billing", "phone", "service_level"), "value"] == "60.0%"
+    assert shown.loc[("billing", "phone", "average_handle_time"), "value"] == "350 seconds"
+    assert shown.loc[("orders", "email", "service_level"), "value"] == "–"
     counts = dashboard.rag_counts(table)
     assert sum(counts.values()) == len(table)
     worst = dashboard.worst_cells(table, rows=1)
@@ -138,6 +142,11 @@ def test_sentences_chart_and_checks():
     assert len(ax.get_yticklabels()) == 1
     assert dashboard.team_fcr(contacts, "billing") == pytest.approx(30 / 60)
     assert dashboard.check_team_fcr(0.5, contacts, "billing").status == "right"
+    assert dashboard.check_team_fcr(0.5, contacts).status == "right"  # first team: billing
+    assert dashboard.likely_causes(themes, causes, n=1) == [
+        "waiting time (comments)",
+        "billing error (complaints)",
+    ]
     slip = dashboard.check_team_fcr(30 / 80, contacts, "billing")
     assert slip.status == "close" and "abandoned" in slip.message
     assert dashboard.check_top_theme("waiting time", surveys).status == "right"

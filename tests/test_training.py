@@ -136,3 +136,16 @@ def test_tables_and_exercise_check():
     assert training.check_net_change(15, contacts, staff).status == "right"
     slip = training.check_net_change(0.25, contacts, staff)
     assert slip.status == "close" and "comparison group" in slip.message
+
+
+def test_chart_bars_are_the_four_rates():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    contacts = contacts_for({"A": (10, 20, 15, 20), "C": (12, 20, 14, 20)})
+    effect = training.training_effect(
+        "first_contact_resolution", contacts, staff_for({"A": TRAINED_AT, "C": None})
+    )
+    ax = training.training_chart([effect])
+    heights = [round(p.get_height(), 6) for p in ax.patches]
+    assert heights == [0.5, 0.75, 0.6, 0.7]
