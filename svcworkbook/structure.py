@@ -309,9 +309,13 @@ class StructureComparison:
         return [intro, *lines, *trade_off_sentences(self.comparisons, organisation)]
 
     def headline(self) -> dict[str, object]:
-        """Headline figures: per structure and measure, and the difference's p-values."""
+        """Headline figures: whether structures were compared, the structures or teams, and per
+        structure the measures and the differences' p-values."""
         values = self.table.set_index("key").drop(columns="measure")
-        out: dict[str, object] = {"structure_compared": self.generated}
+        out: dict[str, object] = {
+            "structure_compared": self.generated,
+            "structure_groups": [str(c) for c in values.columns],
+        }
         if not self.generated:
             return out
         for structure in STRUCTURES:

@@ -150,6 +150,7 @@ def test_sentences_say_which_structure_is_better_only_when_significant():
 def test_compare_structures_on_generated_data_matches_the_kpis():
     result = structure.compare_structures(20, seed=4)
     assert result.generated and result.seed == 4
+    assert result.headline()["structure_groups"] == ["centralised", "decentralised"]
     logs = structure.generate_structures(4)
     head = result.headline()
     for name in structure.STRUCTURES:
@@ -182,7 +183,10 @@ def test_own_files_compare_teams_and_say_why():
     result = structure.compare_structures(20, contacts=LOG, data_dir="somewhere")
     assert not result.generated
     assert list(result.table.columns) == ["key", "measure", "billing", "orders"]
-    assert result.headline() == {"structure_compared": False}
+    assert result.headline() == {
+        "structure_compared": False,
+        "structure_groups": ["billing", "orders"],
+    }
     assert "only generated data can give" in result.sentences("Acme")[0]
     # orders FCR 1/1 (chat), billing 2/3 -> +33.3 points
     assert structure.fcr_difference(result) == pytest.approx((1 - 2 / 3) * 100)
