@@ -336,5 +336,5 @@ def training_chart(effects: list[TrainingEffect], ax=None):
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("Share of cases")
     ax.set_title("Before and after training: trained agents and untrained agents, same weeks")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=4, fontsize=8, frameon=False)
     return ax
