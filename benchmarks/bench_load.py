@@ -9,7 +9,10 @@ the run (Linux `VmHWM`, the high-water mark of its own memory; `resource.getrusa
 figure just before it (imports done), so the difference is what the read costs.
 
     .venv/bin/python benchmarks/bench_load.py [--rows 1000000] [--repeats 3] [--csv PATH]
-        [--pandera]
+        [--pandera] [--uk-dates]
+
+--uk-dates writes the timestamps day-first (DD/MM/YYYY HH:MM:SS), as a UK spreadsheet exports
+them, instead of ISO.
 
 Target (issue 3): io.load at most 3x the bare read.
 """
@@ -45,11 +48,13 @@ def workbook_load(path: Path) -> pd.DataFrame:
 APPROACHES = {"bare": bare_read, "load": workbook_load}
 
 
-def write_contacts(rows: int, folder: Path) -> Path:
-    """A generated contacts CSV of about `rows` rows, written as the samples are."""
+def write_contacts(rows: int, folder: Path, uk_dates: bool = False) -> Path:
+    """A generated contacts CSV of about `rows` rows, written as the samples are (or with
+    day-first timestamps)."""
     frame = datasets.generate("contacts", rows=rows)
     path = folder / "contacts.csv"
-    frame.to_csv(path, index=False, date_format="%Y-%m-%d %H:%M:%S", lineterminator="\n")
+    layout = "%d/%m/%Y %H:%M:%S" if uk_dates else "%Y-%m-%d %H:%M:%S"
+    frame.to_csv(path, index=False, date_format=layout, lineterminator="\n")
     return path
 
 
@@ -100,6 +105,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--csv", type=Path, help="use this contacts CSV instead of generating one")
     parser.add_argument("--pandera", action="store_true", help="also time pandera on the result")
+    parser.add_argument("--uk-dates", action="store_true", help="day-first timestamps")
     parser.add_argument("--measure", choices=tuple(APPROACHES), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -109,7 +115,7 @@ def main() -> None:
         path = args.csv
         if path is None:
             start = time.perf_counter()
-            path = write_contacts(args.rows, Path(folder))
+            path = write_contacts(args.rows, Path(folder), args.uk_dates)
             print(
                 f"wrote {path.stat().st_size / 2**20:,.0f} MB in {time.perf_counter() - start:.1f} s"
             )

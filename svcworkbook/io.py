@@ -407,19 +407,16 @@ def _uk_as_iso(text: pd.Series) -> pd.Series:
     return parsed
 
 
-def _parse_styles(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Dates tried in each style's formats: (parsed values, the style that read each one).
-    Values starting with a four-digit year are tried as ISO, the rest as UK day-first."""
-    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    style = pd.Series("", index=text.index, dtype=object)
+def _parse_styles(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Dates tried in each style's formats: (parsed values, the style that read each one, the
+    values no fast path read, without surrounding spaces). Zero-padded UK dates are read first
+    in one go; of the rest, values starting with a four-digit year are tried as ISO, the others
+    as UK day-first."""
+    parsed = _uk_fast(values)
+    style = pd.Series(np.where(parsed.notna(), _UK, ""), index=values.index, dtype=object)
+    text = _text(values[parsed.isna().to_numpy()]).dropna()
     iso_like = text.str.match(r"\d{4}-").to_numpy(dtype=bool)
     for name, subset in ((_ISO, text[iso_like]), (_UK, text[~iso_like])):
-        if name == _UK and len(subset):
-            quick = _uk_fast(subset)
-            done = quick.notna().to_numpy()
-            parsed.loc[subset.index[done]] = quick[done]
-            style.loc[subset.index[done]] = name
-            subset = subset[~done]
         for fmt in _by_fit(subset.head(200), _DATE_FORMATS[name]):
             if subset.empty:
                 break
@@ -428,7 +425,7 @@ def _parse_styles(text: pd.Series) -> tuple[pd.Series, pd.Series]:
             parsed.loc[subset.index[done]] = attempt[done]
             style.loc[subset.index[done]] = name
             subset = subset[~done]
-    return parsed, style
+    return parsed, style, text
 
 
 def _dates(name: str, values: pd.Series, problems: Problems) -> pd.Series:
@@ -444,8 +441,7 @@ def _dates(name: str, values: pd.Series, problems: Problems) -> pd.Series:
     else:  # another layout: every value goes through the styles
         parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
         failed = present
-    text = _text(values[failed]).dropna()
-    others, style = _parse_styles(text)
+    others, style, text = _parse_styles(values[failed])
     parsed.loc[others.index] = others
     counts = {_ISO: int((present & ~failed).sum() + (style == _ISO).sum())}
     counts[_UK] = int((style == _UK).sum())
@@ -455,10 +451,10 @@ def _dates(name: str, values: pd.Series, problems: Problems) -> pd.Series:
     if len(minority) and counts[main]:
         problems.add(
             name, f"dates in two formats: most are {main} but some are {other} "
-            f"({_examples(text[minority])})", minority,
+            f"({_examples(values[minority])})", minority,
             "use one date format for the whole column (UK: DD/MM/YYYY HH:MM)",
         )  # fmt: skip
-    unread = text[style == ""]
+    unread = text[style.loc[text.index] == ""]
     if unread.empty:
         return parsed.astype("datetime64[ns]")
     month_first = unread.str.match(_MONTH_FIRST)
