@@ -308,6 +308,20 @@ class StructureComparison:
         lines = [comparison_sentence(k, c) for k, c in self.comparisons.items()]
         return [intro, *lines, *trade_off_sentences(self.comparisons, organisation)]
 
+    def how_evidenced(self) -> str:
+        """How this comparison evidences U1.MP2, in words (for display.evidences)."""
+        if self.generated:
+            return (
+                "Two structures described by how they route contacts, and their impact on "
+                "service delivery measured on the same demand: speed of response against "
+                "resolution first time."
+            )
+        return (
+            "Your own structure's impact on service delivery shown team by team (response and "
+            "resolution); describe how contacts reach each team, and compare with a centralised "
+            "or decentralised alternative (run the notebook with a seed to see one)."
+        )
+
     def headline(self) -> dict[str, object]:
         """Headline figures: whether structures were compared, the structures or teams, and per
         structure the measures and the differences' p-values."""

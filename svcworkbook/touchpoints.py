@@ -147,8 +147,8 @@ def _weakest(scores: pd.DataFrame) -> pd.Series | None:
 
 def brand_value_scores(surveys: pd.DataFrame, brand_values: Mapping | None = None) -> pd.DataFrame:
     """Per brand value: its touchpoints, the responses there pooled (CSAT and NPS of all of
-    them together, not an average of averages), its weakest touchpoint, and touchpoints with no
-    responses in the data."""
+    them together, not an average of averages), its weakest touchpoint (when two or more have
+    responses), and touchpoints with no responses in the data."""
     values = check_brand_values(brand_values)
     scores = touchpoint_scores(surveys)
     touchpoint = surveys["touchpoint"].astype(str).str.strip().str.lower()
@@ -156,8 +156,8 @@ def brand_value_scores(surveys: pd.DataFrame, brand_values: Mapping | None = Non
     for value, points in values.items():
         pooled = surveys.loc[touchpoint.isin(points)]
         mine = scores.loc[scores["touchpoint"].isin(points)]
-        weakest = _weakest(mine)
         answered = set(mine.loc[mine["responses"] > 0, "touchpoint"])
+        weakest = _weakest(mine) if len(answered) > 1 else None
         rows.append(
             {
                 "brand_value": value,
@@ -210,7 +210,7 @@ def brand_value_sentences(
             f"{narrative.format_target(csat_target)}) and NPS {_nps_text(row.nps)} (target "
             f"{_nps_text(nps_target)}) from {row.responses:,} responses: {verdict}."
         )
-        if row.weakest_touchpoint is not None and len(row.touchpoints.split(", ")) > 1:
+        if row.weakest_touchpoint is not None:
             text += (
                 f" The weakest touchpoint for it is {row.weakest_touchpoint} (CSAT "
                 f"{narrative.format_percent(row.weakest_csat)}), where the promise is most at "
@@ -415,7 +415,7 @@ def compliance_sentences(complaints: pd.DataFrame, organisation: str, as_of=None
         cra = (
             f"Consumer Rights Act 2015: of {_count(due, 'refund')} now due, {on_time:,} "
             f"({narrative.format_percent(on_time / due)}) {_was(on_time)} paid within 14 days of "
-            f"agreeing them (the day of agreeing is day 1); {late:,} {_was(late)} paid late and "
+            f"agreeing {'it' if due == 1 else 'them'} (the day of agreeing is day 1); {late:,} {_was(late)} paid late and "
             f"{overdue:,} {'is' if overdue == 1 else 'are'} "
             "unpaid past the deadline. Each late refund breaks the customer's statutory right and "
             "needs putting right and its cause found."
@@ -434,7 +434,7 @@ def compliance_sentences(complaints: pd.DataFrame, organisation: str, as_of=None
         eqa = (
             f"Equality Act 2010: {recorded:,} of {_count(len(requests), 'request')} for a "
             f"reasonable adjustment ({narrative.join_words(list(kinds.index[:4]))}) "
-            f"{'was' if recorded == 1 else 'were'} recorded on the file "
+            f"{'was' if recorded == 1 or len(requests) == 1 else 'were'} recorded on the file "
             f"({narrative.format_percent(recorded / len(requests))}). An adjustment that is not "
             "recorded is easily missed at the next contact, leaving a disabled customer at the "
             "disadvantage the duty exists to prevent."
@@ -450,7 +450,8 @@ def compliance_sentences(complaints: pd.DataFrame, organisation: str, as_of=None
         gdpr = (
             f"UK GDPR storage limitation: {_count(len(held), 'record')} of {len(complaints):,} "
             f"{'is' if len(held) == 1 else 'are'} still held past the retention date (the oldest "
-            f"was due for deletion on {oldest}); delete or anonymise them, since personal data "
+            f"was due for deletion on {oldest}); delete or anonymise "
+            f"{'it' if len(held) == 1 else 'them'}, since personal data "
             "may be kept no longer than needed."
         )
     return [cra, eqa, gdpr]

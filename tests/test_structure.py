@@ -166,6 +166,7 @@ def test_compare_structures_on_generated_data_matches_the_kpis():
         head["decentralised_first_contact_resolution"]
         > (head["centralised_first_contact_resolution"])
     )
+    assert "same demand" in result.how_evidenced()
     text = " ".join(result.sentences("Acme"))
     assert "same" in text and "seed 4" in text and "trade-off for Acme" in text
     diff = structure.fcr_difference(result)
@@ -188,6 +189,7 @@ def test_own_files_compare_teams_and_say_why():
         "structure_groups": ["billing", "orders"],
     }
     assert "only generated data can give" in result.sentences("Acme")[0]
+    assert "team by team" in result.how_evidenced()
     # orders FCR 1/1 (chat), billing 2/3 -> +33.3 points
     assert structure.fcr_difference(result) == pytest.approx((1 - 2 / 3) * 100)
     one_team = structure.compare_structures(20, contacts=LOG.assign(team="x"), data_dir="d")

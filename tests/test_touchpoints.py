@@ -76,6 +76,9 @@ def test_brand_values_pool_responses_not_averages():
     assert values.loc["caring", "responses"] == 0
     assert math.isnan(values.loc["caring", "csat"])
     assert values.loc["caring", "no_responses_at"] == "store"
+    assert values.loc["caring", "weakest_touchpoint"] is None
+    one = touchpoints.brand_value_scores(LOG, {"v": ["phone", "store"]}).iloc[0]
+    assert one["weakest_touchpoint"] is None  # only one of its touchpoints has responses
 
 
 @pytest.mark.parametrize(
@@ -190,6 +193,7 @@ def test_compliance_sentences_by_hand():
     assert "1 more refund not yet paid" in cra
     assert "1 of 2 requests for a reasonable adjustment" in eqa and "(50.0%)" in eqa
     assert "1 record of 4 is still held past the retention date" in gdpr
+    assert "delete or anonymise it," in gdpr
     assert "1 Jan 2025" in gdpr
 
 
