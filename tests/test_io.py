@@ -464,7 +464,7 @@ def small_contacts() -> pd.DataFrame:
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(order=st.permutations(range(40)))
 def test_reordering_rows_changes_only_the_order(small_contacts, order):
@@ -477,7 +477,7 @@ def test_reordering_rows_changes_only_the_order(small_contacts, order):
         pd.testing.assert_frame_equal(io.load("contacts", shuffled), expected, check_exact=True)
 
 
-@settings(max_examples=4, deadline=None)
+@settings(max_examples=3, deadline=None)
 @given(seed=st.integers(0, 2**31 - 1))
 def test_write_then_load_round_trips_exactly(seed):
     """load(write(generate(seed))) equals the generator's output, dtype for dtype."""
@@ -489,7 +489,7 @@ def test_write_then_load_round_trips_exactly(seed):
             pd.testing.assert_frame_equal(io.load(name, path), frame, check_exact=True)
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(
     offered=st.lists(st.integers(0, 10**7), min_size=1, max_size=6),
     starts=st.lists(
