@@ -388,25 +388,6 @@ def _by_fit(sample: pd.Series, formats: tuple[str, ...]) -> list[str]:
     return sorted(formats, key=lambda f: -hits[f])
 
 
-def _uk_as_iso(text: pd.Series) -> pd.Series:
-    """Zero-padded UK dates (DD/MM/YYYY, '/', '-' or '.', optional HH:MM[:SS]) read fast by
-    rewriting them as ISO (YYYY-MM-DD ...); NaT for any other value."""
-    separator = text.str[2:3]
-    shaped = separator.isin(["/", "-", "."]) & (text.str[5:6] == separator)
-    shaped &= text.str[6:10].str.isdigit() & (text.str.len().isin([10, 16, 19]))
-    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    if not shaped.any():
-        return parsed
-    shown = text[shaped]
-    iso = shown.str[6:10] + "-" + shown.str[3:5] + "-" + shown.str[0:2] + shown.str[10:]
-    pattern = {10: "%Y-%m-%d", 16: "%Y-%m-%d %H:%M", 19: _MAIN_FORMAT}
-    for length, fmt in pattern.items():
-        same = (shown.str.len() == length).to_numpy()
-        if same.any():
-            parsed.loc[shown.index[same]] = pd.to_datetime(iso[same], format=fmt, errors="coerce")
-    return parsed
-
-
 def _parse_styles(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Dates tried in each style's formats: (parsed values, the style that read each one, the
     values no fast path read, without surrounding spaces). Zero-padded UK dates are read first
