@@ -1,0 +1,172 @@
+"""Measurement plan: the review window, baselines and results by hand, SMART text, checks."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from svcworkbook import measurement_plan as mp
+from svcworkbook.errors import DataError
+
+START = pd.Timestamp("2026-01-05")
+TARGETS = {
+    "csat_target": 0.8,
+    "response_rate_target": 0.3,
+    "mystery_shop_target": 0.8,
+    "complaint_resolution_days": 14,
+}
+
+
+def contacts_over(days: int) -> pd.DataFrame:
+    """One contact at 10:00 on each of `days` days from START."""
+    return pd.DataFrame(
+        {"opened_at": [START + pd.Timedelta(days=d, hours=10) for d in range(days)]}
+    )
+
+
+def surveys_frame(rows: list[tuple[int, int | None]]) -> pd.DataFrame:
+    """Surveys from (day offset, CSAT or None for no response)."""
+    return pd.DataFrame(
+        {
+            "sent_at": [START + pd.Timedelta(days=d, hours=12) for d, _ in rows],
+            "responded": [s is not None for _, s in rows],
+            "csat": pd.array([s for _, s in rows], dtype="Int64"),
+        }
+    )
+
+
+def shops_frame(rows: list[tuple[int, bool]]) -> pd.DataFrame:
+    """Mystery shops from (day offset, standard met)."""
+    return pd.DataFrame(
+        {
+            "visited_at": [START + pd.Timedelta(days=d, hours=11) for d, _ in rows],
+            "standard_met": [m for _, m in rows],
+        }
+    )
+
+
+def complaints_frame(rows: list[tuple[int, float | None]]) -> pd.DataFrame:
+    """Complaints from (day offset received, days to resolve or None if open)."""
+    received = [START + pd.Timedelta(days=d, hours=9) for d, _ in rows]
+    return pd.DataFrame(
+        {
+            "received_at": received,
+            "resolved_at": [
+                pd.NaT if t is None else r + pd.Timedelta(days=t)
+                for r, (_, t) in zip(received, rows, strict=True)
+            ],
+        }
+    )
+
+
+def test_window_uses_four_weeks_of_baseline_or_half_of_short_data():
+    window = mp.review_window(contacts_over(84))
+    assert window.start == START
+    assert window.baseline_end == START + pd.Timedelta(days=28)
+    assert window.end == START + pd.Timedelta(days=84)
+    assert window.describe() == ("5 Jan 2026 to 1 Feb 2026", "2 Feb 2026 to 29 Mar 2026")
+    short = mp.review_window(contacts_over(7))
+    assert short.baseline_end == START + pd.Timedelta(days=3)  # 7 // 2
+    with pytest.raises(DataError, match="covers one day"):
+        mp.review_window(contacts_over(1))
+    with pytest.raises(DataError, match="opened_at"):
+        mp.review_window(pd.DataFrame({"when": [START]}))
+
+
+def test_plan_values_by_hand():
+    window = mp.review_window(contacts_over(84))
+    surveys = surveys_frame(
+        # baseline: 3 sent, 2 responded (5, 3) -> CSAT 1/2, response 2/3
+        [(1, 5), (2, 3), (3, None)]
+        # review: 4 sent, 3 responded (4, 5, 2) -> CSAT 2/3, response 3/4
+        + [(30, 4), (40, 5), (50, 2), (60, None)]
+    )
+    shops = shops_frame([(2, True), (5, False), (29, True), (70, True)])
+    complaints = complaints_frame([(-2000, 1), (3, 4), (10, 10), (35, 20), (45, None)])
+    plan = mp.measurement_plan(
+        {"surveys": surveys, "mystery_shops": shops, "complaints": complaints}, TARGETS, window
+    )
+    rows = plan.set_index("measure")
+    assert rows.loc["csat", "baseline"] == pytest.approx(1 / 2)
+    assert rows.loc["csat", "result"] == pytest.approx(2 / 3)
+    assert not rows.loc["csat", "met"]  # 66.7% < 80%
+    assert rows.loc["survey_response_rate", "baseline"] == pytest.approx(2 / 3)
+    assert rows.loc["survey_response_rate", "result"] == pytest.approx(3 / 4)
+    assert rows.loc["survey_response_rate", "met"]  # 75% >= 30%
+    assert rows.loc["mystery_shop_met", "baseline"] == pytest.approx(1 / 2)
+    assert rows.loc["mystery_shop_met", "result"] == pytest.approx(1.0)
+    assert rows.loc["mystery_shop_met", "met"]
+    # the 2020 complaint is outside the window; baseline mean of 4 and 10 days; review: 20 days
+    assert rows.loc["complaint_resolution_time", "baseline"] == pytest.approx(7.0)
+    assert rows.loc["complaint_resolution_time", "result"] == pytest.approx(20.0)
+    assert not rows.loc["complaint_resolution_time", "met"]  # lower is better, 20 > 14
+    assert rows.loc["complaint_resolution_time", "n_review"] == 2
+    text = rows.loc["csat", "objective"]
+    assert "at least 80%" in text and "2 Feb 2026 to 29 Mar 2026" in text
+    assert "no more than 14 days" in rows.loc["complaint_resolution_time", "objective"]
+    shown = mp.readable(plan).set_index("measure")
+    assert shown.loc["csat", "result"] == "66.7%" and shown.loc["csat", "met"] == "missed"
+    assert shown.loc["complaint_resolution_time", "baseline"] == "7.0 days"
+    sentences = mp.plan_sentences(plan, "Acme")
+    assert sentences[-1].startswith("Acme met 2 of its 4 review objectives")
+    assert "66.7%" in sentences[0] and "target missed" in sentences[0]
+
+
+def test_no_data_is_never_met_and_shown_as_a_dash():
+    window = mp.review_window(contacts_over(10))
+    plan = mp.measurement_plan(
+        {
+            "surveys": surveys_frame([(1, 5)]),
+            "mystery_shops": shops_frame([(1, True)]),
+            "complaints": complaints_frame([(1, 2)]),
+        },
+        TARGETS,
+        window,
+    )
+    assert not plan["met"].any()
+    assert math.isnan(plan["result"].iloc[0])
+    assert (mp.readable(plan)["result"] == "–").all()
+    assert "could not be calculated" in mp.plan_sentences(plan, "Acme")[0]
+
+
+def test_a_missing_target_or_measure_is_a_clear_error():
+    window = mp.review_window(contacts_over(10))
+    data = {"surveys": surveys_frame([(1, 5)]), "mystery_shops": shops_frame([(1, True)])}
+    with pytest.raises(ValueError, match="complaint_resolution_days"):
+        mp.measurement_plan(
+            data, {k: v for k, v in TARGETS.items() if k != "complaint_resolution_days"}, window
+        )
+    with pytest.raises(ValueError, match="complaints dataset"):
+        mp.measurement_plan(data, TARGETS, window)
+    with pytest.raises(ValueError, match="unknown measure"):
+        mp.measure_value("speed", data["surveys"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 83), st.booleans()), min_size=1, max_size=40))
+def test_met_rate_is_a_share_and_order_does_not_matter(rows):
+    shops = shops_frame(rows)
+    rate = mp.mystery_shop_met_rate(shops)
+    assert 0 <= rate <= 1
+    assert rate == pytest.approx(mp.mystery_shop_met_rate(shops.iloc[::-1]))
+    window = mp.review_window(contacts_over(84))
+    before, after = mp.split_rows(shops, "visited_at", window)
+    assert len(before) + len(after) == len(shops)
+
+
+def test_check_baseline_names_the_slips():
+    window = mp.review_window(contacts_over(84))
+    data = {"surveys": surveys_frame([(1, 5), (2, 3), (30, 4), (40, 5)])}
+    assert mp.check_baseline(0.5, data, window).status == "right"
+    assert mp.check_baseline(50, data, window).status == "right"
+    whole = mp.check_baseline(0.75, data, window)
+    assert whole.status == "close" and "whole period" in whole.message
+    review = mp.check_baseline(1.0, data, window)
+    assert review.status == "close" and "review period" in review.message
+    assert mp.check_baseline(None, data, window).status == "missing"
+    assert mp.check_baseline(0.5, data, window, edition="learner").answer_shown is None
+    assert "50.0%" in mp.check_baseline(0.1, data, window, edition="tutor").answer_shown
