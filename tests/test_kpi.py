@@ -598,3 +598,25 @@ def test_survey_kpis_stay_in_range_and_combine(rows):
             scale = kpi.KPIS[name].scale
             combined = numerator / denominator * scale if denominator else float("nan")
             assert close(combined, value), name
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(contact_rows.filter(len), st.sampled_from([None, ["phone"], ["email", "chat"]]))
+def test_table_percentiles_equal_numpy_percentile_on_each_group(rows, channels):
+    frame = contacts_from(rows)
+    options = {"resolution_time_p50": {"channels": channels}}
+    table = kpi.kpi_table(
+        frame, period="week", by=("team",), kpis=["resolution_time_p50", "resolution_time_p90"],
+        options={**options, "resolution_time_p90": {"channels": channels}},
+    )  # fmt: skip
+    week = frame["opened_at"].dt.to_period("W-SUN").dt.start_time
+    for row in table.itertuples():
+        group = frame[(week == row.period) & (frame["team"] == row.team)]
+        if channels is not None:
+            group = group[group["channel"].isin(channels)]
+        group = group[~group["abandoned"] & group["resolved_at"].notna()]
+        hours = (group["resolved_at"] - group["opened_at"]).dt.total_seconds() / 3600
+        p = 50 if row.kpi == "resolution_time_p50" else 90
+        expected = float(np.percentile(hours, p)) if len(hours) else float("nan")
+        assert close(row.value, expected), (row.kpi, row.period, row.team)
+        assert row.n == len(hours)
