@@ -452,3 +452,75 @@ def triangulation_sentences(table: pd.DataFrame, causes: pd.DataFrame) -> list[s
             text = narrative.join_words(names)
             sentences.append(f"{text[:1].upper()}{text[1:]}: flagged by {source}.")
     return sentences
+
+
+def trend_targets(csat_target: float, response_rate_target: float,
+                  mystery_shop_target: float) -> dict[str, float]:  # fmt: skip
+    """The notebook's targets keyed by the trend measures, for trend_chart."""
+    return {
+        "csat": csat_target,
+        "survey_response_rate": response_rate_target,
+        "mystery_shop_met": mystery_shop_target,
+    }
+
+
+def trend_slope(trends: pd.DataFrame, measure: str) -> float | None:
+    """The fitted change per day of one measure (measure_trend), None when there is no trend."""
+    result = measure_trend(trends, measure)
+    return None if result is None else result.slope
+
+
+def response_chart(rates: pd.DataFrame, target: float, ax=None):
+    """Bars of the response rate per group (below target in colour, met in grey), labelled with
+    the rate and the number sent, and the target as a dashed line. Returns the Axes."""
+    by = rates.columns[0]
+    ax = ax or plt.subplots(figsize=(7, 3.5))[1]
+    colours = [COLOURS["shortfall"] if r < target else COLOURS["muted"]
+               for r in rates["response_rate"]]  # fmt: skip
+    ax.bar(rates[by].astype(str), rates["response_rate"], color=colours)
+    for i, (rate, sent) in enumerate(zip(rates["response_rate"], rates["sent"], strict=True)):
+        ax.text(i, rate + 0.01, f"{rate:.1%}\nof {int(sent):,}", ha="center", va="bottom",
+                fontsize=8)  # fmt: skip
+    ax.axhline(target, color=COLOURS["target"], linestyle=LINESTYLES["target"],
+               label=f"Target ({narrative.format_target(target)})")  # fmt: skip
+    ax.set_ylim(0, max(float(rates["response_rate"].max()), target) * 1.3 or 1)
+    percent_axis(ax)
+    ax.set_xlabel(_by_word(by).capitalize())
+    ax.set_ylabel("Response rate (%)")
+    ax.set_title(f"Survey response rate by {_by_word(by)} (below target in red)")
+    ax.legend(loc="upper left")
+    return ax
+
+
+def triangulation_chart(table: pd.DataFrame, ax=None):
+    """Each coded theme placed by its share of low scores in comments (x) and its share of
+    complaints (y), marked by verdict, with the all-comments low-score share as a dotted line.
+    Returns the Axes."""
+    ax = ax or plt.subplots(figsize=(7.5, 4.5))[1]
+    coded = table[(table["theme"] != stats.NO_THEME) & (table["mentions"] > 0)]
+    styles = {
+        "both sources": (COLOURS["shortfall"], "D"),
+        "survey comments only": (COLOURS["data"], "o"),
+        "complaints only": (COLOURS["cumulative"], "s"),
+        "neither": (COLOURS["muted"], "o"),
+    }
+    for verdict, (colour, marker) in styles.items():
+        rows = coded[coded["verdict"] == verdict]
+        if rows.empty:
+            continue
+        ax.scatter(rows["low_score_share"], rows["share_of_complaints"], color=colour,
+                   marker=marker, s=60, label=verdict, zorder=3)  # fmt: skip
+        for _, row in rows.iterrows():
+            ax.annotate(row["theme"], (row["low_score_share"], row["share_of_complaints"]),
+                        xytext=(5, 4), textcoords="offset points", fontsize=8)  # fmt: skip
+    overall = table.attrs.get("overall_low_score_share", math.nan)
+    if not math.isnan(overall):
+        ax.axvline(overall, color=COLOURS["centre"], linestyle=LINESTYLES["threshold"],
+                   label=f"Low scores in all comments ({overall:.1%})")  # fmt: skip
+    percent_axis(ax)
+    percent_axis(ax, axis="x")
+    ax.set_xlabel("Comments on the theme scoring CSAT 1-2 (%)")
+    ax.set_ylabel("Complaints coded to the theme (%)")
+    ax.set_title("Triangulation: what comments and complaints each say")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, fontsize=8)
+    return ax

@@ -167,7 +167,7 @@ def gap_sentence(gap: float) -> str:
         compared = f"{amount} {'higher' if gap > 0 else 'lower'} than among dissatisfied ones"
     if abs(gap) < SMALL_GAP:
         verdict = (
-            "a weak link, so satisfaction scores alone would say little about who stays: the "
+            "a weak link, so satisfaction scores alone would say little about who stays; the "
             "review needs loyalty measures of its own"
         )
     else:

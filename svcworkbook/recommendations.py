@@ -55,7 +55,7 @@ THEME_ACTIONS = {
 #: Each mystery-shop standard as the skill to coach.
 STANDARD_SKILLS = {
     "greeting": "greeting customers",
-    "needs_identified": "identifying the customer's needs (open questions, checking back)",
+    "needs_identified": "identifying the customer's needs with open questions and checking back",
     "product_knowledge": "product knowledge",
     "resolution_offered": "offering a resolution",
     "professional_close": "closing the contact professionally",

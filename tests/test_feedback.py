@@ -228,3 +228,27 @@ def test_response_rates_stay_in_range_and_add_up(rows):
     assert rates["responses"].sum() == sum(r for _, r in rows)
     shuffled = fb.response_rates(surveys.iloc[::-1])
     pd.testing.assert_frame_equal(rates, shuffled)
+
+
+def test_chart_helpers_and_trend_slope():
+    rates = fb.response_rates(SURVEYS, "method", target=0.5)
+    ax = fb.response_chart(rates, 0.5)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["email", "ivr", "sms"]
+    assert fb.trend_targets(0.8, 0.3, 0.7) == {
+        "csat": 0.8, "survey_response_rate": 0.3, "mystery_shop_met": 0.7
+    }  # fmt: skip
+    trends = pd.DataFrame(
+        {
+            "period": pd.date_range(START, periods=3, freq="7D"),
+            "measure": "csat",
+            "value": [0.5, 0.6, 0.7],
+            "n": 10,
+        }  # fmt: skip
+    )
+    assert fb.trend_slope(trends, "csat") == pytest.approx(0.1 / 7)
+    assert fb.trend_slope(trends.iloc[:2], "csat") is None
+    complaints = pd.DataFrame({"received_at": [START], "root_cause": ["no call back"]})
+    rows = [(i, "email", 1, 0, 7, "Never called back.") for i in range(5)]
+    table = fb.triangulation(surveys_frame(rows), complaints, window())
+    ax = fb.triangulation_chart(table)
+    assert "communication" in [t.get_text() for t in ax.texts]

@@ -170,3 +170,22 @@ def test_check_baseline_names_the_slips():
     assert mp.check_baseline(None, data, window).status == "missing"
     assert mp.check_baseline(0.5, data, window, edition="learner").answer_shown is None
     assert "50.0%" in mp.check_baseline(0.1, data, window, edition="tutor").answer_shown
+
+
+def test_plan_chart_shows_the_share_objectives_only():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    window = mp.review_window(contacts_over(84))
+    plan = mp.measurement_plan(
+        {
+            "surveys": surveys_frame([(1, 5), (30, 4)]),
+            "mystery_shops": shops_frame([(1, True), (30, False)]),
+            "complaints": complaints_frame([(1, 2), (30, 3)]),
+        },
+        TARGETS,
+        window,
+    )
+    ax = mp.plan_chart(plan)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["Mystery shops meeting the standard", "Survey response rate", "CSAT"]
