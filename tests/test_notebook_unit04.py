@@ -1,0 +1,117 @@
+"""Unit 4 notebook under papermill: defaults, other seeds and scenarios, an outside export,
+a tiny dataset and bad data; recorded results equal the library computed on the same data."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbtools import (
+    params_for,
+    run_unit,
+    run_unit_failing,
+    tiny_data,
+    with_bad_value,
+    write_outside_export,
+    write_plain,
+)
+
+from svcworkbook import datasets, feedback, loyalty, measurement_plan, recommendations
+from svcworkbook.session import COMMON_PARAMETERS, load_datasets
+
+pytestmark = pytest.mark.notebook
+NAMES = ("contacts", "surveys", "complaints", "mystery_shops", "customers")
+TARGETS = {"csat_target": 0.8, "response_rate_target": 0.3, "mystery_shop_target": 0.8,
+           "complaint_resolution_days": 14}  # fmt: skip
+
+
+def expected_results(params: dict) -> dict:
+    """The headline results computed directly with the library on the notebook's data."""
+    data = load_datasets({**COMMON_PARAMETERS, **params}, NAMES)
+    surveys, shops, complaints = data["surveys"], data["mystery_shops"], data["complaints"]
+    window = measurement_plan.review_window(data["contacts"])
+    plan = measurement_plan.measurement_plan(data, TARGETS, window)
+    rates = feedback.response_rates(surveys, "method", TARGETS["response_rate_target"])
+    standards = feedback.standard_scores(shops)
+    causes = feedback.complaint_root_causes(complaints, window)
+    tri = feedback.triangulation(surveys, complaints, window)
+    joined = loyalty.customer_loyalty(data["customers"], surveys)
+    lost = loyalty.satisfied_not_retained(joined)
+    recs = recommendations.recommendations(
+        plan, causes, tri, standards, rates, TARGETS["response_rate_target"], lost, window
+    )
+    trends = feedback.feedback_trends(surveys, shops, window)
+    return recommendations.headline_results(
+        plan, feedback.survey_scores(surveys), rates, feedback.mystery_shop_summary(shops),
+        standards, causes, tri, feedback.trend_slope(trends, "csat"), lost,
+        loyalty.loyalty_gap(loyalty.loyalty_by(joined)), recs,
+    )  # fmt: skip
+
+
+def assert_same(recorded: dict, expected: dict) -> None:
+    """Recorded results equal the expected ones (floats to 1e-9)."""
+    assert set(recorded) == set(expected)
+    for key, value in expected.items():
+        if isinstance(value, float):
+            assert recorded[key] == pytest.approx(value, rel=1e-9, abs=1e-12), key
+        else:
+            assert recorded[key] == value, key
+
+
+def _plain_outputs(path) -> list[str]:
+    """Every output's plain text in an executed notebook (failing on any error output)."""
+    texts = []
+    for cell in nbformat.read(path, 4).cells:
+        for output in cell.get("outputs", []):
+            assert output.get("output_type") != "error", output.get("evalue")
+            texts.append("".join(output.get("data", {}).get("text/plain", "")))
+    return texts
+
+
+def test_defaults_on_the_samples(tmp_path):
+    path, results = run_unit(4, tmp_path)
+    assert_same(results, expected_results({}))
+    assert results["objectives"] == 4 and results["recommendations"] >= 1
+    # the samples' complaints have a Pareto pattern and satisfied customers still leave
+    assert results["top_root_cause_share"] > 0.2 and results["satisfied_not_retained"] > 0.2
+    plain = _plain_outputs(path)
+    assert sum("Replace None with your answer" in t for t in plain) == 4  # four exercises
+    assert sum(t.startswith("✔") and "Right." in t for t in plain) == 4  # four worked answers
+    assert any("Northgate Home Services met" in t for t in plain)
+    assert any(t.startswith("Recommendations in brief\n- 1. ") for t in plain)
+
+
+@pytest.mark.parametrize("seed, scenario", [(11, "peak_season"), (23, "understaffed")])
+def test_other_seeds_and_scenarios(tmp_path, seed, scenario):
+    params = {"seed": seed, "scenario": scenario, "organisation": "Riverside Energy"}
+    path, results = run_unit(4, tmp_path, **params)
+    assert_same(results, expected_results(params))
+    assert any("Riverside Energy" in t for t in _plain_outputs(path))
+
+
+def test_an_outside_export_with_a_mapping(tmp_path):
+    data = datasets.generate_all(seed=31)
+    mapping = write_outside_export(tmp_path / "export", {n: data[n] for n in NAMES})
+    params = params_for(tmp_path / "export", mapping)
+    _, results = run_unit(4, tmp_path, **params)
+    assert_same(results, expected_results(params))
+
+
+def test_a_tiny_dataset_of_one_week_and_one_team_runs(tmp_path):
+    write_plain(tmp_path / "tiny", {n: f for n, f in tiny_data().items() if n in NAMES})
+    params = params_for(tmp_path / "tiny")
+    path, results = run_unit(4, tmp_path, **params)
+    assert_same(results, expected_results(params))
+    plain = _plain_outputs(path)  # no error output anywhere
+    # a week is trended by day, so the CSAT trend still has points to fit
+    assert results["csat_trend_per_day"] is not None
+    assert any("baseline 5 Jan 2026 to 7 Jan 2026" in t for t in plain)
+
+
+def test_bad_data_stops_at_the_first_cell_naming_file_and_column(tmp_path):
+    data = datasets.generate_all(seed=31)
+    bad = with_bad_value({n: data[n] for n in NAMES}, "mystery_shops", "greeting", 3, 7)
+    write_plain(tmp_path / "bad", bad)
+    err = run_unit_failing(4, tmp_path, **params_for(tmp_path / "bad"))
+    assert err.ename == "DataError"
+    assert "mystery_shops.csv" in err.evalue and "greeting" in err.evalue
+    assert "start_unit(" in err.source
