@@ -320,6 +320,7 @@ def plan_chart(plan: pd.DataFrame, ax=None):
     review result (filled circle) with the target as a vertical mark, missed results in red.
     Objectives in days are left out (another scale). Returns the Axes."""
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
 
     from svcworkbook.style import COLOURS, percent_axis
 
@@ -328,16 +329,22 @@ def plan_chart(plan: pd.DataFrame, ax=None):
     for y, row in enumerate(shares.itertuples(index=False)):
         colour = COLOURS["data"] if row.met else COLOURS["shortfall"]
         ax.plot([row.baseline, row.result], [y, y], color=COLOURS["muted"], zorder=1)
-        ax.scatter([row.baseline], [y], facecolor="white", edgecolor=colour, s=60, zorder=2,
-                   label="Baseline" if y == 0 else None)  # fmt: skip
-        ax.scatter([row.result], [y], color=colour, s=60, zorder=3,
-                   label="Review period" if y == 0 else None)  # fmt: skip
-        ax.scatter([row.target], [y], marker="|", s=400, color=COLOURS["target"], zorder=2,
-                   label="Target" if y == 0 else None)  # fmt: skip
+        ax.scatter([row.baseline], [y], facecolor="white", edgecolor=colour, s=60, zorder=2)
+        ax.scatter([row.result], [y], color=colour, s=60, zorder=3)
+        ax.scatter([row.target], [y], marker="|", s=400, color=COLOURS["target"], zorder=2)
+    key = [
+        Line2D([], [], marker="o", linestyle="", markerfacecolor="white",
+               markeredgecolor=COLOURS["centre"], label="Baseline"),
+        Line2D([], [], marker="o", linestyle="", color=COLOURS["data"], label="Review: met"),
+        Line2D([], [], marker="o", linestyle="", color=COLOURS["shortfall"],
+               label="Review: missed"),
+        Line2D([], [], marker="|", linestyle="", markersize=14, color=COLOURS["target"],
+               label="Target"),
+    ]  # fmt: skip
+    ax.legend(handles=key, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=4, fontsize=8)
     ax.set_yticks(range(len(shares)), shares["label"])
     ax.set_xlim(0, 1)
     percent_axis(ax, axis="x")
     ax.set_xlabel("Share (%)")
     ax.set_title("Objectives: baseline to review period against target (missed in red)")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3, fontsize=8)
     return ax
