@@ -27,19 +27,19 @@ demo: setup
 	$(BIN)/svcworkbook run all --out build
 
 test: setup
-	$(BIN)/ruff check svcworkbook tests benchmarks tools
-	$(BIN)/ruff format --check svcworkbook tests benchmarks tools
+	$(BIN)/ruff check svcworkbook tests benchmarks tools notebooks
+	$(BIN)/ruff format --check svcworkbook tests benchmarks tools notebooks
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 lab: setup
 	$(BIN)/jupyter lab notebooks/
 
 lint: setup
-	$(BIN)/ruff check svcworkbook tests benchmarks tools
+	$(BIN)/ruff check svcworkbook tests benchmarks tools notebooks
 
 format: setup
-	$(BIN)/ruff check --fix svcworkbook tests benchmarks tools
-	$(BIN)/ruff format svcworkbook tests benchmarks tools
+	$(BIN)/ruff check --fix svcworkbook tests benchmarks tools notebooks
+	$(BIN)/ruff format svcworkbook tests benchmarks tools notebooks
 
 nbval-outputs: setup
 	$(BIN)/python tools/refresh_nbval_outputs.py

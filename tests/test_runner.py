@@ -116,6 +116,10 @@ def test_committed_notebooks_keep_outputs_only_where_tagged():
             if cell["cell_type"] == "code" and "nbval-check-output" not in cell_tags:
                 assert cell["outputs"] == [], f"{path.name}: stray outputs"
                 assert cell["execution_count"] is None, f"{path.name}: execution count left"
+            elif cell["cell_type"] == "code":
+                # nbval compares only cells it takes as run: stored outputs and a count.
+                assert cell["outputs"], f"{path.name}: checked cell has no reference output"
+                assert cell["execution_count"], f"{path.name}: checked cell would be skipped"
 
 
 @pytest.mark.parametrize(

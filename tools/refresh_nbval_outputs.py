@@ -1,14 +1,18 @@
 """Store fresh reference outputs in the notebook cells tagged ``nbval-check-output``.
 
-nbval compares those cells' outputs with the ones stored in the notebook; every other cell is
-committed without outputs. Run this (``make nbval-outputs``) after changing what such a cell
-shows, review the diff, and commit. Each notebook is executed with its defaults, as nbval does.
+nbval compares those cells' outputs with the ones stored in the notebook, and only when the
+stored cell has an execution count (nbval skips a cell it takes for unrun), so tagged cells keep
+their count; every other cell is committed without outputs or count. The notebooks run with an
+empty learner folder, as under the tests, so no one's saved progress leaks into the references.
+Run this (``make nbval-outputs``) after changing what such a cell shows, review the diff, and
+commit. Each notebook is executed with its defaults, as nbval does.
 
     python tools/refresh_nbval_outputs.py [notebooks/01_service_environment.ipynb ...]
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -28,6 +32,7 @@ def refresh(path: Path) -> int:
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / path.name
+        os.environ["SVCWORKBOOK_HOME"] = str(Path(tmp) / "home")
         runner.execute(path, out)
         executed = {c.id: c for c in nbformat.read(out, as_version=4).cells}
     for cell in source.cells:
@@ -35,12 +40,10 @@ def refresh(path: Path) -> int:
             continue
         if cell.id in tagged:
             cell.outputs = executed[cell.id].outputs
-            for output in cell.outputs:
-                if "execution_count" in output:
-                    output["execution_count"] = None
+            cell.execution_count = executed[cell.id].execution_count
         else:
             cell.outputs = []
-        cell.execution_count = None
+            cell.execution_count = None
         cell.metadata.pop("execution", None)
         cell.metadata.pop("papermill", None)
     source.metadata.pop("papermill", None)
