@@ -620,3 +620,45 @@ def test_table_percentiles_equal_numpy_percentile_on_each_group(rows, channels):
         expected = float(np.percentile(hours, p)) if len(hours) else float("nan")
         assert close(row.value, expected), (row.kpi, row.period, row.team)
         assert row.n == len(hours)
+
+
+def repeat_flags_by_pandas(frame: pd.DataFrame, days: float) -> pd.Series:
+    """Each contact's repeat flag, worked another way: any other contact of the same customer
+    opened at the same moment or up to days later (a self-join per customer)."""
+    pairs = frame.reset_index().merge(
+        frame.reset_index(), on="customer_id", suffixes=("", "_other")
+    )
+    gap = pairs["opened_at_other"] - pairs["opened_at"]
+    hit = (pairs["index"] != pairs["index_other"]) & (gap >= pd.Timedelta(0))
+    hit &= gap <= pd.Timedelta(days=days)
+    return hit.groupby(pairs["index"]).any().reindex(frame.index, fill_value=False)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(contact_rows.filter(len), st.sampled_from([1, 3, 7]), st.randoms(use_true_random=False))
+def test_repeat_contact_rate_equals_a_self_join_in_any_row_order(rows, days, random):
+    frame = contacts_from(rows).sample(frac=1.0, random_state=random.randint(0, 10**6))
+    flags = repeat_flags_by_pandas(frame, days)
+    expected = flags.mean()
+    assert close(kpi.repeat_contact_rate(frame, days=days, exclude_incomplete=False), expected)
+
+
+def as_categories(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same contacts with text columns as pandas categoricals, plus unused categories."""
+    out = frame.copy()
+    for column in ("customer_id", "channel", "team", "agent_id"):
+        values = out[column].dropna().unique().tolist()
+        out[column] = pd.Categorical(out[column], categories=[*values, "unused"])
+    return out
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(contact_rows.filter(len))
+def test_categorical_columns_give_the_same_table_as_text(rows):
+    frame = contacts_from(rows)
+    for by in [("team",), ("channel", "agent_id")]:
+        options = {"service_level": {"channels": ["phone", "chat"]}}
+        text = kpi.kpi_table(frame, period="week", by=by, options=options)
+        categories = kpi.kpi_table(as_categories(frame), period="week", by=by, options=options)
+        assert "unused" not in set(categories[list(by)].stack())
+        pd.testing.assert_frame_equal(text, categories, check_exact=False, rtol=1e-9)
