@@ -262,6 +262,7 @@ class _Parts:
     numerator: np.ndarray
     denominator: np.ndarray
     counted: np.ndarray  # rows counted in n
+    denominator_is_counted: bool = False  # denominator = 1 for each counted row (count it once)
 
 
 def _indicator(mask: np.ndarray) -> np.ndarray:
@@ -272,12 +273,12 @@ def _indicator(mask: np.ndarray) -> np.ndarray:
 def _mean_parts(dataset: str, values: np.ndarray, rows: np.ndarray) -> list[_Parts]:
     """Parts of a mean over rows: numerator = value, denominator = 1, blanks excluded."""
     rows = rows & ~np.isnan(values)
-    return [_Parts(dataset, np.where(rows, values, 0.0), _indicator(rows), rows)]
+    return [_Parts(dataset, np.where(rows, values, 0.0), _indicator(rows), rows, True)]
 
 
 def _share_parts(dataset: str, hits: np.ndarray, rows: np.ndarray) -> list[_Parts]:
     """Parts of a share: numerator = 1 for rows that hit, denominator = 1 for rows counted."""
-    return [_Parts(dataset, _indicator(hits & rows), _indicator(rows), rows)]
+    return [_Parts(dataset, _indicator(hits & rows), _indicator(rows), rows, True)]
 
 
 def _ratio(parts: list[_Parts], scale: float = 1.0) -> float:
@@ -711,7 +712,7 @@ def _net_promoter_score(f: _Frames) -> list[_Parts]:
     score = f.score("surveys", "nps", 0, 10)
     rows = ~np.isnan(score)
     signed = np.where(score >= 9, 1.0, 0.0) - np.where(score <= 6, 1.0, 0.0)
-    return [_Parts("surveys", np.where(rows, signed, 0.0), _indicator(rows), rows)]
+    return [_Parts("surveys", np.where(rows, signed, 0.0), _indicator(rows), rows, True)]
 
 
 def net_promoter_score(surveys: pd.DataFrame) -> float:
@@ -1119,9 +1120,12 @@ def _ratio_cells(kpi: KPI, f: _Frames, grid: _Grid, opts: dict) -> dict[str, np.
     denominator = np.zeros(grid.size)
     n = np.zeros(grid.size)
     for part in parts:
+        counted = grid.count(part.dataset, part.counted.astype(float))
         numerator += grid.count(part.dataset, part.numerator)
-        denominator += grid.count(part.dataset, part.denominator)
-        n += grid.count(part.dataset, part.counted.astype(float))
+        denominator += (
+            counted if part.denominator_is_counted else grid.count(part.dataset, part.denominator)
+        )
+        n += counted
     return {"numerator": numerator, "denominator": denominator, "n": n}
 
 
