@@ -83,6 +83,7 @@ def baseline(out: Path, learners: int) -> float:
                 f"{papermill} {nb} {target} -k {kernel} -p seed {seed} -p edition tutor "
                 f"--cwd {nb.parent} --no-progress-bar --log-level ERROR"
             )
+    out.mkdir(parents=True, exist_ok=True)
     script = out / "loop.sh"
     script.write_text("set -e\n" + "\n".join(lines) + "\n")
     start = time.perf_counter()
@@ -111,16 +112,17 @@ def main() -> None:
             pack_seconds = time.perf_counter() - start
         if report.failed:
             raise SystemExit(f"class pack failures: {report.failed}")
+        notebooks = args.learners * len(UNITS)
+        print(f"class of {args.learners} learners x {len(UNITS)} units = {notebooks} answer keys")
+        print(
+            f"classpack: {pack_seconds:.1f} s ({pack_seconds / notebooks:.2f} s per notebook), "
+            f"peak memory {pack_memory.peak / 2**20:.0f} MiB",
+            flush=True,
+        )
         with PeakMemory() as loop_memory:
             loop_seconds = baseline(tmp / "loop", args.baseline_learners)
-    notebooks = args.learners * len(UNITS)
     loop_per_notebook = loop_seconds / (args.baseline_learners * len(UNITS))
     loop_scaled = loop_per_notebook * notebooks
-    print(f"class of {args.learners} learners x {len(UNITS)} units = {notebooks} answer keys")
-    print(
-        f"classpack: {pack_seconds:.1f} s ({pack_seconds / notebooks:.2f} s per notebook), "
-        f"peak memory {pack_memory.peak / 2**20:.0f} MiB"
-    )
     print(
         f"papermill loop: {loop_seconds:.1f} s for {args.baseline_learners} learners "
         f"({loop_per_notebook:.2f} s per notebook) -> {loop_scaled:.0f} s scaled to the class, "
