@@ -15,7 +15,7 @@ from typing import Any
 
 import nbformat
 
-from svcworkbook.runner import project_kernel
+from svcworkbook.runner import kernel_manager_class, project_kernel
 
 WARM_UP = "import pandas, numpy, matplotlib.pyplot, seaborn, scipy.stats, svcworkbook"
 RESET = (
@@ -39,11 +39,10 @@ class WarmKernel:
     """One running kernel of the project's environment, reused for notebook after notebook."""
 
     def __init__(self, warm_up: str = WARM_UP, timeout: int = 600):
-        from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
         self.timeout = timeout
-        self.km = AsyncKernelManager(kernel_name=project_kernel())
+        self.km = kernel_manager_class()(kernel_name=project_kernel())
         run_sync(self.km.start_kernel)(env={**os.environ})
         self.notebooks_run = 0
         self._run_code(warm_up)

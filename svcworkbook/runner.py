@@ -7,12 +7,14 @@ first on ``JUPYTER_PATH``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
 import os
 import sys
 import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,45 @@ from svcworkbook.errors import ParameterError
 KERNEL_NAME = "svcworkbook"
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS_DIR = ROOT / "notebooks"
+
+
+@functools.cache
+def kernel_manager_class() -> type:
+    """A kernel manager talking to its kernel over local sockets (IPC) where the system has them.
+
+    IPC sockets are files only this user can open, so no kernel listens on a network port on a
+    shared college machine (and ipykernel does not warn about unencrypted TCP); a system without
+    IPC support (Windows) keeps TCP.
+    """
+    import zmq
+    from jupyter_client.manager import AsyncKernelManager
+
+    if not zmq.has("ipc"):
+        return AsyncKernelManager
+
+    class LocalKernelManager(AsyncKernelManager):
+        """AsyncKernelManager over IPC, each kernel's sockets named uniquely in a private folder.
+
+        (jupyter_client would name them kernel-ipc-1, -2, ... in the current folder, so kernels
+        started at once by parallel workers could share a socket and receive each other's
+        messages.)
+        """
+
+        def __init__(self, **kwargs: Any) -> None:
+            if kwargs.setdefault("transport", "ipc") == "ipc" and "ip" not in kwargs:
+                kwargs["ip"] = str(_socket_folder() / f"svc-{uuid.uuid4().hex[:12]}")
+            super().__init__(**kwargs)
+
+    return LocalKernelManager
+
+
+def _socket_folder() -> Path:
+    """The user's Jupyter runtime folder (private to the user), created if missing."""
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    folder = Path(jupyter_runtime_dir())
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
 
 
 def project_kernel() -> str:
@@ -126,6 +167,7 @@ def execute(
         progress_bar=False,
         execution_timeout=timeout,
         log_output=False,
+        kernel_manager_class=kernel_manager_class(),
     )
 
 

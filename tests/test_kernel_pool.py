@@ -1,7 +1,10 @@
 """A warm kernel runs notebook after notebook with nothing carried over between them."""
 
+from pathlib import Path
+
 import nbformat
 import pytest
+import zmq
 
 from svcworkbook.kernel_pool import NotebookFailed, WarmKernel
 
@@ -58,3 +61,23 @@ def test_the_kernel_is_reused(kernel, tmp_path):
     pid = text_of(kernel.execute(notebook("import os\nos.getpid()"), tmp_path).cells[0])
     again = text_of(kernel.execute(notebook("import os\nos.getpid()"), tmp_path).cells[0])
     assert pid == again and kernel.notebooks_run == before + 2
+
+
+@pytest.mark.skipif(not zmq.has("ipc"), reason="this system has no IPC sockets (Windows)")
+def test_the_kernel_talks_over_local_sockets_not_a_network_port(kernel):
+    info = kernel.km.get_connection_info()
+    assert info["transport"] == "ipc"
+    # an IPC endpoint is a socket file in the user's runtime folder, not a port on an address
+    socket = Path(f"{info['ip']}-{info['shell_port']}")
+    assert socket.exists() and socket.is_absolute()
+
+
+def test_kernels_started_together_never_share_a_socket():
+    # parallel workers each start a kernel: the IPC socket names must differ between them
+    first, second = WarmKernel(warm_up="1"), WarmKernel(warm_up="2")
+    try:
+        ends = [k.km.get_connection_info() for k in (first, second)]
+        assert ends[0]["ip"] != ends[1]["ip"]
+    finally:
+        first.shutdown()
+        second.shutdown()
