@@ -71,10 +71,11 @@ def _write_csv(frame, path: Path) -> None:
 
 
 def _dataset_of(path: Path, given: str | None) -> str:
-    """The dataset a file holds: --dataset, or its file name (contacts.csv -> contacts)."""
+    """The dataset a file holds: --dataset, or its file name (Contacts.csv -> contacts)."""
+    from svcworkbook import io
     from svcworkbook.datasets import DATASETS
 
-    name = given or path.stem.lower()
+    name = given or io.dataset_of(path)
     if name not in DATASETS:
         raise Problem(
             f"which dataset is {path.name}? Give --dataset, one of: {', '.join(DATASETS)}"
@@ -91,9 +92,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if not path.exists():
         raise Problem(f"{path} does not exist; give the path of a CSV or Excel file or a folder")
     if path.is_dir():
-        names = [n for n in DATASETS if any((path / f"{n}{s}").exists() for s in io_suffixes())]
-        if args.dataset:
-            names = [args.dataset]
+        names = [args.dataset] if args.dataset else list(io.dataset_files(path))
         if not names:
             raise Problem(
                 f"{path} holds no dataset files; name them after the dataset "
@@ -107,11 +106,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     frame = io.load(dataset, path, mapping=args.map)
     _print(f"{path}: valid", io.summary(dataset, frame))
     return EXIT_OK
-
-
-def io_suffixes() -> tuple[str, ...]:
-    """File types the loader reads."""
-    return (".csv", ".xlsx")
 
 
 def cmd_anonymise(args: argparse.Namespace) -> int:
@@ -173,7 +167,7 @@ def check_data_folder(params: dict[str, Any]) -> list[str]:
     from svcworkbook.datasets import DATASETS
 
     folder = Path(params["data_dir"])
-    names = tuple(n for n in DATASETS if any((folder / f"{n}{s}").exists() for s in io_suffixes()))
+    names = tuple(io.dataset_files(folder))
     if not names:
         raise Problem(
             f"{folder} holds no dataset files; name them after the dataset "

@@ -739,13 +739,47 @@ def load(
     return result
 
 
-def _find_file(folder: Path, dataset: str) -> Path | None:
-    """The folder's file for a dataset: <dataset>.csv/.xlsx, any case."""
+def dataset_of(path: str | Path) -> str | None:
+    """The dataset a file is named after: its name without the suffix compared as column names
+    are (any case and spacing: 'Mystery Shops.xlsx' is mystery_shops); None for any other name."""
+    name = normalise_name(Path(path).stem)
+    return name if name in SPECS else None
+
+
+def _is_data_file(path: Path) -> bool:
+    """A file the folder lookup reads: CSV or Excel (.xls too, to refuse it with the fix), not a
+    hidden file ('._contacts.csv' from a Mac) or an Office lock file ('~$contacts.xlsx')."""
+    if path.name.startswith((".", "~$")) or not path.is_file():
+        return False
+    return path.suffix.lower() in (*SUFFIXES, ".xls")
+
+
+def dataset_files(folder: str | Path, datasets: Iterable[str] = DATASETS) -> dict[str, Path]:
+    """The folder's file for each named dataset that has one (named after the dataset, any case,
+    .csv/.xlsx/.xlsm); DataError naming the files when two are for the same dataset."""
+    wanted = list(datasets)
+    for name in wanted:
+        _check_dataset(name)
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError(f"{folder}: no such folder. Fix: give the folder holding your CSV files.")
+    found: dict[str, list[Path]] = {}
     for path in sorted(folder.iterdir()):
-        if path.is_file() and normalise_name(path.stem) == dataset:
-            if path.suffix.lower() in (*SUFFIXES, ".xls"):
-                return path
-    return None
+        name = dataset_of(path)
+        if name in wanted and _is_data_file(path):
+            found.setdefault(name, []).append(path)
+    twice = [
+        f"{', '.join(p.name for p in paths[:-1])} and {paths[-1].name} are "
+        f"{'both' if len(paths) == 2 else 'all'} {name}"
+        for name, paths in found.items()
+        if len(paths) > 1
+    ]
+    if twice:
+        raise DataError(
+            f"{folder}: more than one file for a dataset ({'; '.join(twice)}). Fix: keep one "
+            "file per dataset in the folder, and move or rename the others."
+        )
+    return {name: found[name][0] for name in wanted if name in found}
 
 
 def load_folder(
@@ -755,14 +789,9 @@ def load_folder(
 ) -> dict[str, pd.DataFrame]:
     """Load the named datasets from a folder (files named after the datasets); the problems of
     every file are reported together in one DataError."""
-    folder = Path(folder)
-    names = [n for n in datasets]
-    for name in names:
-        _check_dataset(name)
-    if not folder.is_dir():
-        raise DataError(f"{folder}: no such folder. Fix: give the folder holding your CSV files.")
-    files = {name: _find_file(folder, name) for name in names}
-    missing = [n for n, f in files.items() if f is None]
+    folder, names = Path(folder), list(datasets)
+    files = dataset_files(folder, names)
+    missing = [n for n in names if n not in files]
     if missing:
         raise DataError(
             f"{folder}: no file for {', '.join(missing)}. Fix: add "

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from svcworkbook import cli, datasets, io
+from svcworkbook.errors import DataError
 from svcworkbook.session import read_results
 
 
@@ -80,6 +81,57 @@ def test_validate_needs_to_know_the_dataset(tmp_path):
     status, _, err = run("validate", str(path))
     assert status == 1
     assert "which dataset is export.csv? Give --dataset" in err
+
+
+def _folder_with_capitalised_bad_contacts(folder):
+    """A folder of a valid surveys.csv and a Contacts.xlsm (capital C) with a bad channel."""
+    folder.mkdir()
+    data = datasets.generate_all(5, "baseline", days=7)
+    data["surveys"].to_csv(folder / "surveys.csv", index=False)
+    contacts = data["contacts"]
+    contacts.loc[2, "channel"] = "fax"
+    contacts.to_excel(folder / "Contacts.xlsx", index=False)
+    (folder / "Contacts.xlsx").rename(folder / "Contacts.xlsm")
+    return folder
+
+
+def test_validate_folder_finds_files_as_the_notebooks_do(tmp_path):
+    """validate FOLDER checks Contacts.xlsm (any case, any workbook type), as load_folder does:
+    the bad channel in spreadsheet row 4 is reported, not skipped."""
+    folder = _folder_with_capitalised_bad_contacts(tmp_path / "data")
+    status, out, err = run("validate", str(folder))
+    assert status == 1 and out == ""
+    assert "Contacts.xlsm: 1 problem" in err
+    assert "column 'channel': unexpected values ('fax') in rows 4." in err
+
+
+def test_run_data_folder_check_finds_files_as_the_notebooks_do(tmp_path):
+    """run --data checks the same files the notebooks will load, before any notebook runs."""
+    folder = _folder_with_capitalised_bad_contacts(tmp_path / "data")
+    with pytest.raises(DataError, match=r"Contacts.xlsm: 1 problem"):
+        cli.check_data_folder({"data_dir": str(folder)})
+    (folder / "Contacts.xlsm").unlink()
+    assert cli.check_data_folder({"data_dir": str(folder)})[0].startswith("surveys: ")
+
+
+def test_validate_folder_refuses_two_files_for_one_dataset(tmp_path):
+    """contacts.csv beside Contacts.xlsx: both named, exit status 1, nothing picked silently."""
+    frame = datasets.generate("contacts", seed=5, days=7)
+    frame.to_csv(tmp_path / "contacts.csv", index=False)
+    frame.to_excel(tmp_path / "Contacts.xlsx", index=False)
+    status, out, err = run("validate", str(tmp_path))
+    assert status == 1 and out == ""
+    assert "Contacts.xlsx and contacts.csv are both contacts" in err
+    assert "Fix: keep one file per dataset in the folder" in err
+
+
+def test_validate_file_named_in_any_case(tmp_path):
+    """A single file named 'Mystery Shops.csv' is the mystery_shops dataset."""
+    frame = datasets.generate("mystery_shops", seed=5, days=7)
+    frame.to_csv(tmp_path / "Mystery Shops.csv", index=False)
+    status, out, err = run("validate", str(tmp_path / "Mystery Shops.csv"))
+    assert status == 0, err
+    assert f"mystery_shops: {len(frame)} rows" in out
 
 
 def test_anonymise_pseudonymises_with_the_key_and_keeps_the_key_out(tmp_path):

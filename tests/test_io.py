@@ -446,6 +446,54 @@ def test_load_folder_with_mapping_and_excel(tmp_path, plain_contacts):
     assert len(frames["staff"]) == 8
 
 
+def test_dataset_files_match_any_case_and_every_workbook_type(tmp_path):
+    """Files are found by their name in any case and spacing, as .csv, .xlsx or .xlsm; hidden
+    copies, Office lock files and other file types are not data files."""
+    shutil.copy(CORPUS / "bom.csv", tmp_path / "Contacts.CSV")
+    shutil.copy(CORPUS / "one_sheet.xlsx", tmp_path / "STAFF.xlsm")
+    shutil.copy(CORPUS / "extra_sheets.xlsx", tmp_path / "Mystery Shops.xlsx")
+    for junk in ("._surveys.csv", "~$surveys.xlsx", "surveys.pdf", "complaints_old.csv"):
+        (tmp_path / junk).write_bytes(b"\x00not data")
+    (tmp_path / "customers.csv").mkdir()
+    assert io.dataset_files(tmp_path) == {
+        "contacts": tmp_path / "Contacts.CSV",
+        "mystery_shops": tmp_path / "Mystery Shops.xlsx",
+        "staff": tmp_path / "STAFF.xlsm",
+    }
+    assert io.dataset_files(tmp_path, ("staff", "surveys")) == {"staff": tmp_path / "STAFF.xlsm"}
+    frames = io.load_folder(tmp_path, datasets=("contacts", "staff"))
+    assert frames["contacts"]["contact_id"].tolist() == CONTACTS
+    pd.testing.assert_frame_equal(frames["staff"], loaded("staff", "uk_dates.csv"))
+
+
+def test_two_files_for_one_dataset_are_refused(tmp_path):
+    """contacts.csv beside Contacts.xlsx: both named, one to keep; nothing is picked silently."""
+    shutil.copy(CORPUS / "bom.csv", tmp_path / "contacts.csv")
+    shutil.copy(CORPUS / "extra_sheets.xlsx", tmp_path / "Contacts.xlsx")
+    shutil.copy(CORPUS / "old_format.xls", tmp_path / "contacts.xls")
+    shutil.copy(CORPUS / "one_sheet.xlsx", tmp_path / "staff.xlsx")
+    shutil.copy(CORPUS / "uk_dates.csv", tmp_path / "Staff.csv")
+    expected = (
+        f"{tmp_path}: more than one file for a dataset (Contacts.xlsx, contacts.csv and "
+        "contacts.xls are all contacts; Staff.csv and staff.xlsx are both staff). Fix: keep one "
+        "file per dataset in the folder, and move or rename the others."
+    )
+    with pytest.raises(DataError) as caught:
+        io.dataset_files(tmp_path)
+    assert str(caught.value) == expected
+    with pytest.raises(DataError) as caught:
+        io.load_folder(tmp_path, datasets=("contacts", "staff"))
+    assert str(caught.value) == expected
+    assert set(io.dataset_files(tmp_path, ("surveys",))) == set()  # only the datasets asked for
+
+
+def test_dataset_of_a_file_name():
+    """A file is named after a dataset in any case and spacing, whatever its type."""
+    assert io.dataset_of("export/Mystery Shops.xlsx") == "mystery_shops"
+    assert io.dataset_of(Path("CONTACTS.tsv")) == "contacts"
+    assert io.dataset_of("contacts_2026.csv") is None
+
+
 def test_load_samples_are_valid_copies():
     """The bundled samples load, and changing a returned frame does not change the next one."""
     first = io.load_samples()
