@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from svcworkbook import stats
@@ -200,17 +201,36 @@ def pareto_chart(
     cumulative.set_ylabel("Cumulative share of " + what + " (%)")
     cumulative.grid(False)
     percent_axis(cumulative)
-    cumulative.legend(loc="best")
     ax.tick_params(axis="x", labelrotation=30)
     for tick in ax.get_xticklabels():
         tick.set_horizontalalignment("right")
-    return _finish(
-        ax,
-        "Category",
-        f"Number of {what}",
-        title or f"Pareto chart of {what}",
-        legend=False,
+    _finish(ax, "Category", f"Number of {what}", title or f"Pareto chart of {what}", legend=False)
+    _legend_above(ax, [*_pareto_bar_keys(table["vital_few"], threshold), *cumulative.lines])
+    return ax
+
+
+def _pareto_bar_keys(vital_few: pd.Series, threshold: float) -> list[Patch]:
+    """Legend keys for the bar colours present: the vital few, and the rest."""
+    keys = []
+    if vital_few.any():
+        keys.append(Patch(color=COLOURS["data"], label=f"Vital few (to {threshold:.0%})"))
+    if not vital_few.all():
+        keys.append(Patch(color=COLOURS["muted"], label="The rest"))
+    return keys
+
+
+def _legend_above(ax: Axes, handles: list) -> None:
+    """One row of legend keys between the title and the plot, where it cannot cover the data."""
+    ax.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncol=len(handles),
+        frameon=False,
+        fontsize="small",
+        borderaxespad=0.2,
     )
+    ax.set_title(ax.get_title(), pad=24)
 
 
 def before_after_chart(

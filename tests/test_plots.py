@@ -136,6 +136,31 @@ def test_pareto_chart_bars_cumulative_line_and_threshold():
     ]
 
 
+def test_pareto_legend_explains_the_colours_and_sits_above_the_bars():
+    table = stats.pareto(["billing"] * 5 + ["fault"] * 3 + ["delivery", "returns"])
+    ax = plots.pareto_chart(table, what="complaints")
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "Vital few (to 80%)",
+        "The rest",
+        "Cumulative share",
+        "80% line",
+    ]
+    keys = [to_hex(h.get_facecolor()) for h in legend.legend_handles[:2]]
+    assert keys == [to_hex(style.COLOURS["data"]), to_hex(style.COLOURS["muted"])]
+    ax.figure.canvas.draw()
+    box = legend.get_window_extent()
+    plot_area = ax.get_window_extent()
+    assert box.y0 >= plot_area.y1 - 1  # above the plot area: no bar or point underneath
+    assert ax.title.get_window_extent().y0 >= box.y1 - 1  # and below the title
+
+
+def test_pareto_legend_leaves_out_the_rest_when_every_category_is_vital():
+    ax = plots.pareto_chart(stats.pareto(["billing"] * 9), what="complaints")  # one cause: all
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts == ["Vital few (to 80%)", "Cumulative share", "80% line"]
+
+
 def test_before_after_chart_marks_the_change_and_both_levels():
     data = pd.DataFrame(
         {
