@@ -620,25 +620,48 @@ def _check_dataset(dataset: str) -> Spec:
 
 
 def _rename(
-    frame: pd.DataFrame, spec: Spec, renames: dict[str, str], problems: Problems, mapping: str
-) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Columns normalised and mapped to ours; (frame, {their header: our column} applied)."""
+    frame: pd.DataFrame,
+    spec: Spec,
+    renames: dict[str, str],
+    problems: Problems,
+    mapping: str,
+    notes: list[str],
+) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
+    """Columns normalised and mapped to ours; (frame, {their header: our column} applied, {column:
+    their header}). Two columns giving one of ours are a problem; two extra columns giving one
+    name are both kept, the second as name_1 (as pandas names a repeated header), with a note."""
     headers = [str(c) for c in frame.columns]
     normalised = [normalise_name(c) for c in headers]
     targets = [renames.get(n, n) for n in normalised]
+    taken = set(targets)
     seen: dict[str, str] = {}
-    for header, target in zip(headers, targets, strict=True):
+    for i, (header, target) in enumerate(zip(headers, targets, strict=True)):
         if target in seen and target in spec.columns:
             problems.add(
                 None, f"two columns, '{seen[target]}' and '{header}', both give '{target}'", None,
                 f"keep one of them, or correct the mapping{mapping}",
             )  # fmt: skip
-        seen.setdefault(target, header)
+        elif target in seen:
+            targets[i] = _free_name(target, taken)
+            notes.append(
+                f"columns '{seen[target]}' and '{header}' both give '{target}': "
+                f"'{header}' kept as {targets[i]}"
+            )
+        seen.setdefault(targets[i], header)
     applied = {h: t for h, n, t in zip(headers, normalised, targets, strict=True) if n in renames}
     frame.columns = targets
-    if len(set(targets)) < len(targets):
+    if len(set(targets)) < len(targets):  # only after a problem, so nothing is loaded
         frame = frame.loc[:, ~pd.Index(targets).duplicated()]
-    return frame, applied
+    return frame, applied, seen
+
+
+def _free_name(name: str, taken: set[str]) -> str:
+    """name_1, or name_2 and so on: the first not taken (and now taken)."""
+    number = 1
+    while f"{name}_{number}" in taken:
+        number += 1
+    taken.add(f"{name}_{number}")
+    return f"{name}_{number}"
 
 
 def _drop_empty_unnamed(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
@@ -693,13 +716,13 @@ def load(
         )
     problems = Problems(path.name)
     raw, empty_columns = _drop_empty_unnamed(raw)
-    headers = {normalise_name(h): str(h) for h in raw.columns}
-    frame, applied = _rename(
+    frame, applied, headers = _rename(
         raw,
         spec,
         renames,
         problems,
         f" ({mapping_source})" if isinstance(mapping, str | Path) else "",
+        notes,
     )
     blank_lines = _blank_lines(frame)
     if blank_lines.any():

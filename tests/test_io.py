@@ -303,6 +303,25 @@ def test_spaces_and_case_in_values_and_headers(tmp_path, plain_contacts):
     pd.testing.assert_frame_equal(io.load("contacts", tmp_path / "c.csv"), plain_contacts)
 
 
+def test_extra_columns_with_one_name_are_all_kept(tmp_path, plain_contacts):
+    """'Notes' and 'notes ' both normalise to notes: both are kept, the second under the first
+    name_N no other header gives ('NOTES_1' keeps notes_1), and the summary says so."""
+    frame = raw_contacts()
+    written = {"Notes": list("abcdefgh"), "notes ": list("ijklmnop"), "NOTES_1": list("qrstuvwx")}
+    for header, values in written.items():
+        frame[header] = values
+    frame.to_csv(tmp_path / "c.csv", index=False)
+    result = io.load("contacts", tmp_path / "c.csv")
+    assert result.attrs["extra_columns"] == ["notes", "notes_2", "notes_1"]
+    kept = result[["notes", "notes_2", "notes_1"]]
+    assert [kept[c].tolist() for c in kept] == list(written.values())
+    pd.testing.assert_frame_equal(result[list(plain_contacts.columns)], plain_contacts)
+    assert io.summary("contacts", result).endswith(
+        "; extra columns kept: notes, notes_2, notes_1; columns 'Notes' and 'notes ' both give "
+        "'notes': 'notes ' kept as notes_2"
+    )
+
+
 # --- mappings ---------------------------------------------------------------------------------
 
 
