@@ -273,8 +273,43 @@ def run_all(
     return write_index(results, out_dir), results
 
 
+@functools.cache
+def _parameter_loader() -> type:
+    """A YAML loader for command-line values: only true/false are flags, None/null is None, and
+    dates stay text (YAML 1.1 would read Yes, No and On as flags: an organisation called "Yes")."""
+    import re
+
+    import yaml
+
+    class ParameterLoader(yaml.SafeLoader):
+        """yaml.SafeLoader with narrower implicit flags, nulls and no dates."""
+
+    dropped = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"}
+    ParameterLoader.yaml_implicit_resolvers = {
+        first: [(tag, rule) for tag, rule in rules if tag not in dropped]
+        for first, rules in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    flag = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+    ParameterLoader.add_implicit_resolver("tag:yaml.org,2002:bool", flag, list("tTfF"))
+    null = re.compile(r"^(?:~|null|Null|NULL|None|none)$")
+    ParameterLoader.add_implicit_resolver("tag:yaml.org,2002:null", null, list("~nN"))
+    return ParameterLoader
+
+
+def _plain(value: Any) -> bool:
+    """Whether value is text, a number, a flag, None, or a list or mapping of such values."""
+    if isinstance(value, str | int | float | bool | type(None)):
+        return True
+    if isinstance(value, list):
+        return all(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
+
+
 def parse_parameter(text: str) -> tuple[str, Any]:
-    """Parse 'KEY=VALUE' from the command line; VALUE is read as YAML (numbers, true, null)."""
+    """Parse 'KEY=VALUE' from the command line; VALUE is read as YAML: numbers, true/false,
+    None/null, a mapping such as {dependable: [phone, delivery]} or a list; anything else is text."""
     import yaml
 
     key, sep, raw = text.partition("=")
@@ -282,12 +317,10 @@ def parse_parameter(text: str) -> tuple[str, Any]:
     if not sep or not key.isidentifier():
         raise ParameterError(f"parameters are given as KEY=VALUE, got {text!r}")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
+        value = yaml.load(raw, Loader=_parameter_loader()) if raw.strip() else ""
     except yaml.YAMLError:
         value = raw
-    if not isinstance(value, str | int | float | bool | type(None)):
-        value = raw
-    return key, value
+    return key, value if _plain(value) else raw
 
 
 def validate_parameters(path: Path, parameters: dict[str, Any]) -> None:

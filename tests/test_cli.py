@@ -210,6 +210,21 @@ def test_run_writes_the_executed_notebook_and_report(tmp_path):
     assert "from svcworkbook" not in page  # code hidden for non-programmers
 
 
+def test_run_takes_a_mapping_parameter_such_as_brand_values(tmp_path):
+    values = "{dependable: [phone, delivery], easy to reach: chat}"
+    status, _, err = run(
+        "run", "1", "-p", f"brand_values={values}", "-p", "organisation=Yes", "--out", str(tmp_path)
+    )  # fmt: skip
+    assert status == 0, err
+    results = read_results(tmp_path / "01_service_environment.ipynb")
+    surveys = pd.read_csv(io.sample_data_dir() / "surveys.csv")
+    for name, points in [("dependable", ["phone", "delivery"]), ("easy_to_reach", ["chat"])]:
+        scores = surveys.loc[surveys["touchpoint"].isin(points), "csat"].dropna()
+        assert results[f"brand_{name}_csat"] == pytest.approx((scores >= 4).mean())
+    page = (tmp_path / "01_service_environment.html").read_text()
+    assert "Yes: survey scores by touchpoint" in page  # the name stayed text, not True
+
+
 def test_edition_learner_drops_every_solution(tmp_path):
     status, out, err = run("edition", "3", "--learner", "--out", str(tmp_path))
     assert status == 0, err

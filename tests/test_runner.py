@@ -130,8 +130,21 @@ def test_committed_notebooks_keep_outputs_only_where_tagged():
         ("organisation=Acme Ltd", ("organisation", "Acme Ltd")),
         ("data_dir=null", ("data_dir", None)),
         ("learner=", ("learner", "")),
+        ("seed=None", ("seed", None)),
         ("organisation={x", ("organisation", "{x")),
-        ("organisation=[1, 2]", ("organisation", "[1, 2]")),
+        ("organisation=Yes", ("organisation", "Yes")),  # YAML 1.1 would make it True
+        ("organisation=On Time Ltd", ("organisation", "On Time Ltd")),
+        ("organisation=No", ("organisation", "No")),
+        ("change_date=2026-02-16", ("change_date", "2026-02-16")),
+        ("edition=tutor", ("edition", "tutor")),
+        ("show=false", ("show", False)),
+        (
+            "brand_values={dependable: [phone, delivery], friendly: chat}",
+            ("brand_values", {"dependable": ["phone", "delivery"], "friendly": "chat"}),
+        ),
+        ('brand_values={"quick": ["email"]}', ("brand_values", {"quick": ["email"]})),
+        ("teams=[billing, orders]", ("teams", ["billing", "orders"])),
+        ("dates={start: 2026-01-05}", ("dates", {"start": "2026-01-05"})),
     ],
 )
 def test_command_line_parameters_are_typed(text, expected):
