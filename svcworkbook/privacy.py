@@ -168,10 +168,12 @@ def pseudonymise(
     for column in columns:
         values = result[column]
         filled = values.notna()
-        uniques = pd.unique(values[filled].astype(str))
-        lookup = {u: token(u, key) for u in uniques}
+        # plain Python dicts, not pd.unique / Series.map: pandas' string hashing stops at a NUL
+        # character, so 'a\x00' and 'a\x000' would share one token (or lose theirs)
+        text = values[filled].astype(str).tolist()
+        lookup = {u: token(u, key) for u in dict.fromkeys(text)}
         result[column] = values.astype(object)
-        result.loc[filled, column] = values[filled].astype(str).map(lookup)
+        result.loc[filled, column] = [lookup[v] for v in text]
     return result
 
 
