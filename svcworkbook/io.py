@@ -671,9 +671,12 @@ def _drop_empty_unnamed(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
 
 
 def _blank_lines(frame: pd.DataFrame) -> pd.Series:
-    """Rows with no value in any column (a blank line in the middle of a file)."""
+    """Rows with no value in any column, a cell of spaces only counting as no value (a blank line
+    in the middle of a file, or one of spaces and separators only)."""
     first = frame.iloc[:, 0]
     maybe = first.isna().to_numpy()
+    if first.dtype == object:  # the first cell can hold spaces, even on a line of spaces only
+        maybe |= first.str.isspace().eq(True).to_numpy()
     blank = pd.Series(False, index=frame.index)
     if maybe.any():
         candidates = frame.loc[maybe]

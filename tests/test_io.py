@@ -222,6 +222,48 @@ def test_blank_lines_left_out_and_reported(plain_contacts):
     )
 
 
+SPACE_LINES = ["   ", "\t", " ," * 13 + " ", "\u00a0" + "," * 13]  # spaces only, tab, nbsp
+
+
+def test_lines_of_spaces_are_blank_lines(tmp_path):
+    """Lines holding only spaces (with or without separators) are blank lines: left out and
+    counted."""
+    lines = (CORPUS / "bom.csv").read_text(encoding="utf-8-sig").splitlines()
+    for position, line in zip((3, 5, 7, 8), SPACE_LINES, strict=True):
+        lines.insert(position, line)
+    (tmp_path / "c.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frame = io.load("contacts", tmp_path / "c.csv")
+    assert frame["contact_id"].tolist() == CONTACTS
+    assert frame.attrs["excluded"] == "4 completely blank line(s) left out"
+
+
+def test_a_problem_after_lines_of_spaces_keeps_its_row_number(tmp_path):
+    """The lines of spaces are counted in the row numbers, and are not problems themselves."""
+    lines = (CORPUS / "bom.csv").read_text(encoding="utf-8-sig").splitlines()
+    for position, line in zip((3, 5, 7, 8), SPACE_LINES, strict=True):
+        lines.insert(position, line)
+    row = next(i for i, line in enumerate(lines) if line.startswith("C0000007,"))
+    lines[row] = lines[row].replace(",email,", ",fax,")
+    (tmp_path / "c.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        io.load("contacts", tmp_path / "c.csv")
+    assert problem_lines(str(caught.value)) == [
+        f"column 'channel': unexpected values ('fax') in rows {row + 1}. Fix: use one of: phone, "
+        "email, chat, social"
+    ]
+
+
+def test_rows_of_spaces_in_a_workbook_are_blank_lines(tmp_path, plain_contacts):
+    """In an Excel sheet too, a row whose cells hold only spaces is a blank line."""
+    frame = raw_contacts()
+    spaces = pd.DataFrame([[" "] * len(frame.columns)], columns=frame.columns)
+    spaces.iloc[0, 3:] = None
+    pd.concat([frame[:2], spaces, frame[2:]]).to_excel(tmp_path / "c.xlsx", index=False)
+    result = io.load("contacts", tmp_path / "c.xlsx")
+    pd.testing.assert_frame_equal(result, plain_contacts, check_exact=True)
+    assert result.attrs["excluded"] == "1 completely blank line(s) left out"
+
+
 @pytest.mark.parametrize(
     ("name", "note"),
     [("semicolon_delimited.csv", "values separated by ';'"),
