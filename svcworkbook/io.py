@@ -100,31 +100,79 @@ def read_mapping(mapping: str | Path | Mapping | None) -> dict[str, Any]:
     return dict(loaded)
 
 
-def mapping_for(dataset: str, mapping: Mapping[str, Any], source: str) -> dict[str, str]:
-    """The renames for one dataset ({their normalised name: our column}); DataError for a target
-    that is not one of the dataset's columns, or an unknown dataset name."""
-    per_dataset = any(isinstance(v, Mapping) for v in mapping.values())
-    if per_dataset:
-        unknown = sorted(str(k) for k in mapping if k not in DATASETS)
-        if unknown:
+def _pairs_for(dataset: str, mapping: Mapping[Any, Any], source: str) -> tuple[dict, bool]:
+    """(The mapping's pairs that may apply to a dataset, whether it is grouped by dataset); dataset
+    names compared as column names are ('Mystery Shops' is mystery_shops)."""
+    if not any(isinstance(v, Mapping) for v in mapping.values()):
+        return dict(mapping), False
+    groups: dict[str, list[Any]] = {}
+    for key in mapping:
+        groups.setdefault(normalise_name(key), []).append(key)
+    unknown = sorted(str(k) for name, keys in groups.items() if name not in DATASETS for k in keys)
+    if unknown:
+        raise DataError(
+            f"{source}: unknown dataset(s) {', '.join(unknown)} in the mapping. "
+            f"Fix: use the dataset names {', '.join(DATASETS)}."
+        )
+    twice = {name: keys for name, keys in groups.items() if len(keys) > 1}
+    if twice:
+        raise DataError(
+            f"{source}: the mapping names a dataset twice ("
+            + "; ".join(f"{' and '.join(map(repr, k))} are both {n}" for n, k in twice.items())
+            + "). Fix: put all of a dataset's pairs under one name."
+        )
+    key = next(iter(groups.get(dataset, [])), None)
+    pairs = mapping.get(key) if key is not None else None
+    if pairs is not None and not isinstance(pairs, Mapping):
+        raise DataError(
+            f"{source}: under '{key}' the mapping holds {pairs!r}, not name pairs. Fix: write one "
+            f"'their name: our name' pair per line under it, e.g.\n{_MAPPING_EXAMPLE}"
+        )
+    return dict(pairs or {}), True
+
+
+def _owners(column: str) -> list[str]:
+    """The datasets that have a column."""
+    return [name for name, spec in SPECS.items() if column in spec.columns]
+
+
+def _one_target_per_name(pairs: Mapping[Any, Any], source: str) -> None:
+    """DataError when two of their names, once compared, are sent to two different targets."""
+    first: dict[str, tuple[Any, str]] = {}
+    for theirs, ours in pairs.items():
+        theirs_name, ours_name = normalise_name(theirs), normalise_name(ours)
+        earlier, target = first.setdefault(theirs_name, (theirs, ours_name))
+        if target != ours_name:
             raise DataError(
-                f"{source}: unknown dataset(s) {', '.join(unknown)} in the mapping. "
-                f"Fix: use the dataset names {', '.join(DATASETS)}."
+                f"{source}: the mapping gives '{earlier}' and '{theirs}' (the same name once "
+                f"compared) two targets, {target} and {ours_name}. Fix: keep one of the two pairs."
             )
-        pairs = dict(mapping.get(dataset) or {})
-    else:
-        pairs = dict(mapping)
-    targets_ok = set(SPECS[dataset].columns)
-    if not per_dataset:  # a flat mapping may serve several datasets
-        targets_ok = {c for spec in SPECS.values() for c in spec.columns}
+
+
+def mapping_for(
+    dataset: str, mapping: Mapping[Any, Any], source: str, headers: Iterable[Any] | None = None
+) -> dict[str, str]:
+    """The renames for one dataset ({their normalised name: our column}), names on both sides
+    compared in any case and spacing. DataError for an unknown dataset, a name given two targets,
+    or a target that is not a column of the dataset; in a flat mapping a column of another dataset
+    is refused only when the file's headers (if given) have the name, else passed over."""
+    pairs, per_dataset = _pairs_for(dataset, mapping, source)
+    _one_target_per_name(pairs, source)
+    columns = SPECS[dataset].columns
+    present = set() if headers is None else {normalise_name(h) for h in headers}
     renames: dict[str, str] = {}
     for theirs, ours in pairs.items():
-        if ours not in targets_ok:
+        theirs_name, ours_name = normalise_name(theirs), normalise_name(ours)
+        owners = _owners(ours_name)
+        if ours_name in columns:
+            renames[theirs_name] = ours_name
+        elif per_dataset or not owners or theirs_name in present:
+            where = f", a column of {' and '.join(owners)} only" if owners else ""
+            hint = f"; or, for {owners[0]}, put the pair under '{owners[0]}:'" if owners else ""
             raise DataError(
-                f"{source}: the mapping sends '{theirs}' to '{ours}', which is not a column of "
-                f"{dataset}. Fix: map it to one of {', '.join(SPECS[dataset].columns)}."
+                f"{source}: the mapping sends '{theirs}' to '{ours}'{where}, which is not a "
+                f"column of {dataset}. Fix: map it to one of {', '.join(columns)}{hint}."
             )
-        renames[normalise_name(theirs)] = ours
     return renames
 
 
@@ -710,7 +758,8 @@ def load(
     if not path.is_file():
         raise DataError(f"{path}: no such file. Fix: check the folder and the file name.")
     mapping_source = Path(mapping).name if isinstance(mapping, str | Path) else path.name
-    renames = mapping_for(dataset, read_mapping(mapping), mapping_source)
+    pairs = read_mapping(mapping)
+    mapping_for(dataset, pairs, mapping_source)  # a bad mapping is refused before reading
     raw, notes = _read(path, dataset)
     if len(raw.columns) == 1 and "|" in str(raw.columns[0]):
         raise DataError(
@@ -719,6 +768,7 @@ def load(
         )
     problems = Problems(path.name)
     raw, empty_columns = _drop_empty_unnamed(raw)
+    renames = mapping_for(dataset, pairs, mapping_source, raw.columns)
     frame, applied, headers = _rename(
         raw,
         spec,

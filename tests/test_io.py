@@ -409,6 +409,96 @@ def test_mapping_to_a_column_that_does_not_exist():
     )
 
 
+CRM_FLAT = {"Ticket No": "contact_id", "Date Opened": "opened_at",
+            "Contact Channel": "channel", "AHT (secs)": "handle_time_s"}  # fmt: skip
+
+
+def test_mapping_targets_and_dataset_names_in_any_case(plain_contacts):
+    """Targets and dataset names are compared as headers are: 'Contact_ID', 'Opened At',
+    'handle-time-s' under 'Contacts' map as the exact names do."""
+    mapping = {"Contacts": {"Ticket No": "Contact_ID", "Date Opened": "Opened At",
+                            "Contact Channel": " CHANNEL ", "AHT (secs)": "handle-time-s"}}  # fmt: skip
+    frame = io.load("contacts", CORPUS / "crm_export.csv", mapping)
+    pd.testing.assert_frame_equal(frame, plain_contacts)
+    assert frame.attrs["mapped"] == {
+        "Ticket No": "contact_id", "Date Opened": "opened_at", "Contact Channel": "channel",
+        "AHT (secs)": "handle_time_s",
+    }  # fmt: skip
+
+
+def test_flat_mapping_serves_several_datasets(tmp_path, plain_contacts):
+    """A flat mapping's pair for a surveys column ('Score: CSAT', target in any case) is used for
+    surveys and passed over for a contacts file that does not have the header."""
+    shutil.copy(CORPUS / "crm_export.csv", tmp_path / "contacts.csv")
+    surveys = pd.read_csv(CORPUS / "csat_out_of_range.csv", dtype=str, keep_default_na=False)
+    surveys.loc[surveys["csat"] == "6", "csat"] = "5"
+    surveys.rename(columns={"csat": "Score"}).to_csv(tmp_path / "surveys.csv", index=False)
+    frames = io.load_folder(tmp_path, {**CRM_FLAT, "Score": "CSAT"}, ("contacts", "surveys"))
+    pd.testing.assert_frame_equal(frames["contacts"], plain_contacts)
+    assert frames["surveys"]["csat"].tolist() == [
+        pd.NA if v == "" else int(v) for v in surveys["csat"]
+    ]
+    assert frames["surveys"].attrs["mapped"] == {"Score": "csat"}
+
+
+def test_flat_mapping_onto_another_datasets_column_is_refused(tmp_path):
+    """A contacts file with a 'Score' column and a flat pair 'Score: csat': csat is a surveys
+    column, so the pair, the dataset's columns and where to put the pair are named."""
+    frame = pd.read_csv(CORPUS / "crm_export.csv", dtype=str, keep_default_na=False)
+    frame["Score"] = "4"
+    frame.to_csv(tmp_path / "contacts.csv", index=False)
+    with pytest.raises(DataError) as caught:
+        io.load("contacts", tmp_path / "contacts.csv", {**CRM_FLAT, "score": "CSAT"})
+    assert str(caught.value) == (
+        "contacts.csv: the mapping sends 'score' to 'CSAT', a column of surveys only, which is "
+        "not a column of contacts. Fix: map it to one of contact_id, customer_id, opened_at, "
+        "channel, team, agent_id, queue_wait_s, abandoned, answered_at, handle_time_s, "
+        "resolved_first_contact, escalated, category, resolved_at; or, for surveys, put the pair "
+        "under 'surveys:'."
+    )
+
+
+def test_grouped_mapping_onto_another_datasets_column_is_refused():
+    """Under 'contacts', a pair sending a column to surveys' sent_at is refused before reading."""
+    mapping = {"contacts": {**CRM_FLAT, "Date Opened": "sent_at"}}
+    with pytest.raises(DataError) as caught:
+        io.load("contacts", CORPUS / "crm_export.csv", mapping)
+    assert str(caught.value).startswith(
+        "crm_export.csv: the mapping sends 'Date Opened' to 'sent_at', a column of surveys only, "
+        "which is not a column of contacts. Fix: map it to one of contact_id, customer_id,"
+    )
+
+
+def test_mapping_that_names_a_column_or_dataset_twice():
+    """One header given two targets, or one dataset given twice, is refused, not overwritten."""
+    twice = {**CRM_FLAT, "TICKET NO": "customer_id"}
+    with pytest.raises(DataError) as caught:
+        io.load("contacts", CORPUS / "crm_export.csv", twice)
+    assert str(caught.value) == (
+        "crm_export.csv: the mapping gives 'Ticket No' and 'TICKET NO' (the same name once "
+        "compared) two targets, contact_id and customer_id. Fix: keep one of the two pairs."
+    )
+    same = {**CRM_FLAT, "ticket no": "Contact ID"}  # the same target twice is harmless
+    assert io.mapping_for("contacts", same, "m")["ticket_no"] == "contact_id"
+    grouped = {"contacts": CRM_FLAT, "Contacts": {"Score": "csat"}}
+    with pytest.raises(DataError) as caught:
+        io.load("contacts", CORPUS / "crm_export.csv", grouped)
+    assert str(caught.value) == (
+        "crm_export.csv: the mapping names a dataset twice ('contacts' and 'Contacts' are both "
+        "contacts). Fix: put all of a dataset's pairs under one name."
+    )
+
+
+def test_grouped_mapping_with_a_dataset_that_holds_no_pairs():
+    """'surveys: csat' beside a contacts group is refused with the layout, not a crash."""
+    with pytest.raises(DataError) as caught:
+        io.load("surveys", CORPUS / "csat_out_of_range.csv", {"contacts": CRM_FLAT, "surveys": "x"})
+    assert str(caught.value).startswith(
+        "csat_out_of_range.csv: under 'surveys' the mapping holds 'x', not name pairs. Fix: write "
+        "one 'their name: our name' pair per line under it, e.g.\ncontacts:\n"
+    )
+
+
 def test_mapping_file_that_is_not_yaml():
     """Broken YAML: the file, the line and an example of the layout."""
     message = error_of("contacts", "crm_export.csv", "mapping_not_yaml.yaml")
