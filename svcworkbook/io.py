@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from svcworkbook.errors import DataError
-from svcworkbook.schemas import DATASETS, SPECS, Col, Spec
+from svcworkbook.schemas import DATASETS, SPECS, Col, OnlyWhen, Spec
 
 ROOT = Path(__file__).resolve().parents[1]
 SUFFIXES = (".csv", ".xlsx", ".xlsm")
@@ -635,7 +635,8 @@ def _check_range(name: str, col: Col, values: pd.Series, problems: Problems) -> 
 
 
 def _check_rules(spec: Spec, frame: Mapping[str, pd.Series], problems: Problems) -> None:
-    """Cross-column rules (dates in order; handled <= offered) on the columns present."""
+    """Cross-column rules (dates in order; handled <= offered; scores only from those who
+    responded) on the columns present."""
     for rule in spec.rules:
         if rule.later not in frame or rule.earlier not in frame:
             continue
@@ -655,6 +656,24 @@ def _check_rules(spec: Spec, frame: Mapping[str, pd.Series], problems: Problems)
                 column, f"more than {limit}", frame[column].index[wrong],
                 f"{column} cannot exceed {limit}; check the two columns are not swapped",
             )  # fmt: skip
+    for only in spec.only_when:
+        _check_only_when(only, frame, problems)
+
+
+def _check_only_when(rule: OnlyWhen, frame: Mapping[str, pd.Series], problems: Problems) -> None:
+    """The rule's columns blank wherever its flag is False (a blank flag is reported as blank)."""
+    given = [c for c in rule.columns if c in frame]
+    if rule.flag not in frame or not given:
+        return
+    off = frame[rule.flag].eq(False).fillna(False).to_numpy(dtype=bool)
+    filled = {c: off & frame[c].notna().to_numpy() for c in given}
+    wrong = np.logical_or.reduce(list(filled.values()))
+    if wrong.any():
+        which = ", ".join(c for c, rows in filled.items() if rows.any())
+        problems.add(
+            rule.flag, f"False but {rule.what} given ({which})", frame[rule.flag].index[wrong],
+            rule.fix,
+        )  # fmt: skip
 
 
 # --- the loader --------------------------------------------------------------------------------

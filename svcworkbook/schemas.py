@@ -42,6 +42,16 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class OnlyWhen:
+    """A cross-column rule: the ``columns`` are blank unless the flag ``flag`` is True."""
+
+    columns: tuple[str, ...]
+    flag: str
+    what: str  # the columns in words, e.g. "scores"
+    fix: str
+
+
+@dataclass(frozen=True)
 class Spec:
     """A dataset: its columns in order, cross-column rules and the date that places each row."""
 
@@ -49,6 +59,7 @@ class Spec:
     rules: tuple[Rule, ...] = ()
     date: str = ""
     not_more: tuple[tuple[str, str], ...] = field(default=())  # (column, must not exceed column)
+    only_when: tuple[OnlyWhen, ...] = ()
 
 
 CHANNELS = ("phone", "email", "chat", "social")
@@ -166,6 +177,15 @@ SPECS: dict[str, Spec] = {
         },
         rules=(Rule("responded_at", "sent_at", "a survey cannot be answered before it was sent"),),
         date="sent_at",
+        only_when=(
+            OnlyWhen(
+                ("csat", "nps", "ces"),
+                "responded",
+                "scores",
+                "only a customer who responded gives scores: set responded to True or blank the "
+                "scores",
+            ),
+        ),
     ),  # fmt: skip
     "complaints": Spec(
         {
@@ -366,10 +386,20 @@ def _pandera_rule(rule: Rule) -> pa.Check:
     return pa.Check(check, name=f"{rule.later} >= {rule.earlier}", error=rule.why)
 
 
+def _pandera_only_when(rule: OnlyWhen) -> pa.Check:
+    """A dataframe-wide pandera check: the rule's columns blank wherever the flag is not True."""
+
+    def check(frame: pd.DataFrame) -> pd.Series:
+        return frame[rule.flag].eq(True) | frame[list(rule.columns)].isna().all(axis=1)
+
+    return pa.Check(check, name=f"{rule.what} only when {rule.flag}", error=rule.fix)
+
+
 def pandera_schema(dataset: str) -> pa.DataFrameSchema:
     """The pandera schema of a dataset as it is held in memory after loading."""
     spec = SPECS[dataset]
     checks = [_pandera_rule(rule) for rule in spec.rules]
+    checks += [_pandera_only_when(rule) for rule in spec.only_when]
     for column, limit in spec.not_more:
         checks.append(
             pa.Check(lambda f, c=column, m=limit: f[c] <= f[m], name=f"{column} <= {limit}")

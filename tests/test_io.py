@@ -196,6 +196,27 @@ def test_cp1252_row_really_holds_the_byte():
     assert b"\xeb" in lines[3] and all(b"\xeb" not in line for line in lines[:3])
 
 
+def test_scores_on_a_survey_not_responded_to(tmp_path):
+    """responded False (or 'no') with a score: the rows with any score, the score columns given,
+    and the fix; a False row with no score is fine."""
+    frame = pd.read_csv(CORPUS / "csat_out_of_range.csv", dtype=str, keep_default_na=False)
+    frame.loc[frame["csat"] == "6", "csat"] = "5"
+    frame.loc[2, "responded"], frame.loc[3, "responded"] = "False", "no"  # both have scores
+    frame.loc[3, ["csat", "ces"]] = ""
+    frame.loc[0, "responded"] = "N"  # and no scores
+    frame.to_csv(tmp_path / "surveys.csv", index=False)
+    scored = frame[["csat", "nps", "ces"]].ne("").any(axis=1)
+    off = frame["responded"].str.lower().isin(["false", "no", "n"])
+    rows = ", ".join(str(i + 2) for i in frame.index[off & scored])
+    with pytest.raises(DataError) as caught:
+        io.load("surveys", tmp_path / "surveys.csv")
+    assert problem_lines(str(caught.value)) == [
+        f"column 'responded': False but scores given (csat, nps, ces) in rows {rows}. Fix: only "
+        "a customer who responded gives scores: set responded to True or blank the scores"
+    ]
+    assert rows == "4, 5"
+
+
 def test_no_such_file_and_unknown_dataset(tmp_path):
     """A wrong path is a DataError; a wrong dataset name a ValueError listing the names."""
     with pytest.raises(DataError, match=r"nothere.csv: no such file. Fix: check the folder"):

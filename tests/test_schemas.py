@@ -136,6 +136,20 @@ def test_handled_more_than_offered_rejected(tiny):
     assert _failed_rows(_failures("intervals", frame), "handled", "handled <= offered") == {row}
 
 
+def test_scores_from_a_survey_not_responded_to_rejected(tiny):
+    """A survey marked not responded may not carry a csat, nps or ces score; one that responded
+    with blank scores, and one not responded with none, pass."""
+    frame = tiny["surveys"].copy()
+    scored = frame.index[frame["csat"].notna()]
+    frame.loc[scored[:2], "responded"] = False
+    frame.loc[scored[2], ["csat", "nps"]] = pd.NA
+    frame.loc[scored[3], ["csat", "nps", "ces"]] = pd.NA
+    cases = _failures("surveys", frame)
+    assert _failed_rows(cases, "responded", "set responded to True") == set(scored[:2])
+    frame.loc[scored[:2], ["csat", "nps", "ces"]] = pd.NA  # the fix: blank the scores
+    schemas.SCHEMAS["surveys"].validate(frame, lazy=True)
+
+
 def test_blank_required_id_rejected(tiny):
     """A blank contact id is not allowed (ids are required)."""
     frame = tiny["contacts"].copy()
