@@ -615,7 +615,8 @@ def _check_values(name: str, col: Col, values: pd.Series, problems: Problems) ->
 
 
 def _check_range(name: str, col: Col, values: pd.Series, problems: Problems) -> None:
-    """Numbers within the column's range: low <= value <= high (blanks are not checked)."""
+    """Numbers within the column's range: low <= value <= high, value > above (blanks are not
+    checked)."""
     unit = f" ({col.unit})" if col.unit else ""
     if col.low is not None:
         low = values < col.low
@@ -625,6 +626,8 @@ def _check_range(name: str, col: Col, values: pd.Series, problems: Problems) -> 
             if col.low >= 1 and (values == 0).any():
                 fix += "; leave the cell blank when there is no rating (0 is not on the scale)"
             problems.add(name, f"{what} ({_examples(values[low])})", values.index[low], fix)
+    if col.above is not None:
+        _check_above(name, col, values, problems)
     if col.high is not None:
         high = values > col.high
         if high.any():
@@ -632,6 +635,26 @@ def _check_range(name: str, col: Col, values: pd.Series, problems: Problems) -> 
                 name, f"values above {col.high:g} ({_examples(values[high])})", values.index[high],
                 f"values run from {col.low:g} to {col.high:g}{unit}",
             )  # fmt: skip
+
+
+def _above_problem(above: float, bad: pd.Series) -> str:
+    """The out-of-range values in words: negative, 0, or at most the bound."""
+    if above == 0 and (bad < 0).all():
+        return "negative values"
+    if above == 0 and (bad == 0).all():
+        return "values of 0"
+    return f"values of {above:g} or less"
+
+
+def _check_above(name: str, col: Col, values: pd.Series, problems: Problems) -> None:
+    """Numbers more than the column's bound, value > above (a 0 gets the column's own fix)."""
+    wrong = values <= col.above
+    if wrong.any():
+        bad = values[wrong]
+        fix = f"values must be more than {col.above:g}{f' ({col.unit})' if col.unit else ''}"
+        if col.zero_fix and (bad == 0).any():
+            fix += f"; {col.zero_fix}"
+        problems.add(name, f"{_above_problem(col.above, bad)} ({_examples(bad)})", bad.index, fix)
 
 
 def _check_rules(spec: Spec, frame: Mapping[str, pd.Series], problems: Problems) -> None:

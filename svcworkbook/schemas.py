@@ -28,6 +28,8 @@ class Col:
     unique: bool = False
     low: float | None = None
     high: float | None = None
+    above: float | None = None  # values must be more than this (low allows it, above does not)
+    zero_fix: str = ""  # added to the fix when a 0 is out of range
     allowed: tuple[str, ...] = ()
     optional: bool = False  # may be missing from a user's file (then left blank)
 
@@ -64,6 +66,10 @@ class Spec:
 
 CHANNELS = ("phone", "email", "chat", "social")
 SECONDS = "seconds"
+_ZERO_HANDLE_TIME = (
+    "a handled contact always takes some time, so 0 is a recording error: correct it from the "
+    "source system, or leave the cell blank when nothing was handled"
+)
 
 SPECS: dict[str, Spec] = {
     "contacts": Spec(
@@ -85,7 +91,12 @@ SPECS: dict[str, Spec] = {
                 "datetime", "when an agent answered (blank if abandoned)", nullable=True
             ),
             "handle_time_s": Col(
-                "float", "talk + hold + wrap-up (blank if abandoned)", SECONDS, nullable=True, low=0
+                "float",
+                "talk + hold + wrap-up (blank if abandoned)",
+                SECONDS,
+                nullable=True,
+                above=0,
+                zero_fix=_ZERO_HANDLE_TIME,
             ),
             "resolved_first_contact": Col("bool", "resolved without the customer contacting again"),
             "escalated": Col("bool", "passed to a specialist or manager", optional=True),
@@ -119,9 +130,15 @@ SPECS: dict[str, Spec] = {
                 "average handle time of those handled (blank if none)",
                 SECONDS,
                 nullable=True,
+                above=0,
+                zero_fix=_ZERO_HANDLE_TIME,
+            ),
+            "agents_scheduled": Col(
+                "int",
+                "agents rostered on the queue (0 when none, e.g. lines closed)",
+                "agents",
                 low=0,
             ),
-            "agents_scheduled": Col("int", "agents rostered on the queue", "agents", low=0),
         },
         date="interval_start",
         not_more=(("handled", "offered"),),
@@ -369,6 +386,8 @@ def _pandera_column(col: Col) -> pa.Column:
     checks = []
     if col.low is not None:
         checks.append(pa.Check.ge(col.low))
+    if col.above is not None:
+        checks.append(pa.Check.gt(col.above))
     if col.high is not None:
         checks.append(pa.Check.le(col.high))
     if col.allowed:
@@ -427,6 +446,8 @@ def _allowed_text(col: Col) -> str:
     """A column's allowed values in words."""
     if col.allowed:
         return ", ".join(col.allowed)
+    if col.above is not None:
+        return f"more than {col.above:g}"
     if col.low is not None and col.high is not None:
         return f"{col.low:g} to {col.high:g}"
     if col.low is not None:

@@ -118,9 +118,51 @@ def test_negative_durations_both_reported():
     assert problem_lines(message) == [
         "column 'queue_wait_s': negative values ('-30') in rows 5. Fix: values must be 0 or "
         "more (seconds)",
-        "column 'handle_time_s': negative values ('-1.5') in rows 7. Fix: values must be 0 or "
-        "more (seconds)",
+        "column 'handle_time_s': negative values ('-1.5') in rows 7. Fix: values must be more "
+        "than 0 (seconds)",
     ]
+
+
+def test_zero_handle_time_is_refused_with_its_own_fix(tmp_path):
+    """handle_time_s must be more than 0: 0 is a recording error, the smallest positive time
+    and a blank (abandoned) are fine."""
+    frame = raw_contacts()
+    frame.loc[[1, 4], "handle_time_s"] = "0"
+    frame.loc[2, "handle_time_s"] = "0.01"
+    frame.to_csv(tmp_path / "c.csv", index=False)
+    with pytest.raises(DataError) as caught:
+        io.load("contacts", tmp_path / "c.csv")
+    assert problem_lines(str(caught.value)) == [
+        "column 'handle_time_s': values of 0 ('0') in rows 3, 6. Fix: values must be more than 0 "
+        "(seconds); a handled contact always takes some time, so 0 is a recording error: correct "
+        "it from the source system, or leave the cell blank when nothing was handled"
+    ]
+    frame.loc[[1, 4], "handle_time_s"] = ["", "0.5"]
+    frame.to_csv(tmp_path / "c.csv", index=False)
+    back = io.load("contacts", tmp_path / "c.csv")["handle_time_s"]
+    assert pd.isna(back[1]) and back[2] == 0.01 and back[4] == 0.5
+
+
+def test_intervals_zero_aht_refused_zero_agents_kept(tmp_path):
+    """aht_s 0 in an interval that handled nothing is refused (leave it blank); 0 agents
+    scheduled (lines closed) is a real value and loads as 0."""
+    frame = pd.read_csv(CORPUS / "handled_more_than_offered.csv", dtype=str)
+    frame.loc[3, "handled"] = "30"
+    frame.loc[[5, 6], ["offered", "handled", "agents_scheduled"]] = "0"
+    frame.loc[[5, 6], "aht_s"] = ["0", ""]
+    frame.to_csv(tmp_path / "intervals.csv", index=False)
+    with pytest.raises(DataError) as caught:
+        io.load("intervals", tmp_path / "intervals.csv")
+    assert problem_lines(str(caught.value)) == [
+        "column 'aht_s': values of 0 ('0') in rows 7. Fix: values must be more than 0 (seconds); "
+        "a handled contact always takes some time, so 0 is a recording error: correct it from the "
+        "source system, or leave the cell blank when nothing was handled"
+    ]
+    frame.loc[5, "aht_s"] = ""
+    frame.to_csv(tmp_path / "intervals.csv", index=False)
+    result = io.load("intervals", tmp_path / "intervals.csv")
+    assert result["agents_scheduled"].tolist() == [int(v) for v in frame["agents_scheduled"]]
+    assert result["aht_s"].isna().tolist() == frame["aht_s"].fillna("").eq("").tolist()
 
 
 def test_several_problems_in_one_error():

@@ -69,12 +69,38 @@ def _failed_rows(cases: pd.DataFrame, column: str, check: str) -> set[int]:
 
 
 def test_negative_duration_rejected(tiny):
-    """A negative handle time breaks 'durations are >= 0'."""
+    """A negative handle time breaks 'handle times are > 0'."""
     frame = tiny["contacts"].copy()
     row = frame.index[frame["handle_time_s"].notna()][3]
     frame.loc[row, "handle_time_s"] = -12.0
     cases = _failures("contacts", frame)
-    assert _failed_rows(cases, "handle_time_s", "greater_than_or_equal_to(0)") == {row}
+    assert _failed_rows(cases, "handle_time_s", "greater_than(0)") == {row}
+
+
+def test_handle_times_must_be_more_than_zero(tiny):
+    """A 0 handle time or AHT is a recording error; the smallest positive time passes."""
+    contacts, intervals = tiny["contacts"].copy(), tiny["intervals"].copy()
+    timed = contacts.index[contacts["handle_time_s"].notna()]
+    contacts.loc[timed[:2], "handle_time_s"] = [0.0, 0.001]
+    assert _failed_rows(_failures("contacts", contacts), "handle_time_s", "greater_than(0)") == {
+        timed[0]
+    }
+    handled = intervals.index[intervals["aht_s"].notna()]
+    intervals.loc[handled[:2], "aht_s"] = [0.0, 0.001]
+    assert _failed_rows(_failures("intervals", intervals), "aht_s", "greater_than(0)") == {
+        handled[0]
+    }
+
+
+def test_zero_agents_scheduled_is_allowed(tiny):
+    """An interval with nobody rostered (lines closed) is valid; fewer than 0 agents is not."""
+    frame = tiny["intervals"].copy()
+    frame.loc[[0, 1], ["offered", "handled", "agents_scheduled"]] = 0
+    frame.loc[[0, 1], "aht_s"] = float("nan")
+    pd.testing.assert_frame_equal(schemas.SCHEMAS["intervals"].validate(frame), frame)
+    frame.loc[1, "agents_scheduled"] = -1
+    cases = _failures("intervals", frame)
+    assert _failed_rows(cases, "agents_scheduled", "greater_than_or_equal_to(0)") == {1}
 
 
 def test_negative_queue_wait_rejected(tiny):
@@ -193,7 +219,10 @@ def test_describe_states_scales_and_units():
     assert surveys.loc["ces", "allowed"] == "1 to 7"
     contacts = schemas.describe("contacts").set_index("column")
     assert contacts.loc["handle_time_s", "unit"] == "seconds"
-    assert contacts.loc["handle_time_s", "allowed"] == "0 or more"
+    assert contacts.loc["handle_time_s", "allowed"] == "more than 0"
+    intervals = schemas.describe("intervals").set_index("column")
+    assert intervals.loc["aht_s", "allowed"] == "more than 0"
+    assert intervals.loc["agents_scheduled", "allowed"] == "0 or more"
     assert contacts.loc["channel", "allowed"] == "phone, email, chat, social"
 
 
