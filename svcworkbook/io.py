@@ -378,12 +378,6 @@ def _numbers(name: str, col: Col, values: pd.Series, problems: Problems, notes: 
     return numbers
 
 
-def _by_fit(sample: pd.Series, formats: tuple[str, ...]) -> list[str]:
-    """A style's formats, those that read most of a sample first (so most values parse at once)."""
-    hits = {f: pd.to_datetime(sample, format=f, errors="coerce").notna().sum() for f in formats}
-    return sorted(formats, key=lambda f: -hits[f])
-
-
 def _uk_fast(text: pd.Series) -> pd.Series:
     """Zero-padded UK dates, DD/MM/YYYY ('/', '-' or '.') with an optional ' HH:MM' or
     ' HH:MM:SS', read by arithmetic on their characters over the whole column at once (pandas
