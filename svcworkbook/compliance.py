@@ -13,13 +13,11 @@ taken to pay refunds (:func:`refund_chart`) and checks a learner's refund compli
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import pandas as pd
 
 from svcworkbook import narrative
-from svcworkbook.errors import DataError
+from svcworkbook.errors import require_columns
 
 #: Consumer Rights Act 2015 s.20(15): a refund is given without undue delay and in any event
 #: within 14 days beginning with the day the trader agrees the consumer is entitled to it.
@@ -138,16 +136,6 @@ def compliance_summary(complaints: pd.DataFrame, as_of=None) -> pd.DataFrame:
 # The law in the complaints log in words (unit 1): the log pseudonymised before the checks, the
 # checks as sentences, the refund chart and the refund exercise
 # ---------------------------------------------------------------------------------------------
-
-
-def _require(frame: pd.DataFrame, columns: Sequence[str], dataset: str) -> None:
-    """DataError naming any column the analysis needs that the dataset lacks."""
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataError(
-            f"{dataset}: missing column(s) {', '.join(missing)}; rename your export's columns "
-            "to the data dictionary names (data/README.md) or give a mapping"
-        )
 
 
 def pseudonymised_complaints(complaints: pd.DataFrame, key: bytes | None = None) -> pd.DataFrame:
@@ -276,7 +264,7 @@ def refund_chart(refunds: pd.DataFrame, ax=None):
 
     from svcworkbook.style import COLOURS, LINESTYLES
 
-    _require(refunds, ["days_taken"], "refund table")
+    require_columns(refunds, ["days_taken"], "refund table")
     days = refunds["days_taken"].dropna().astype(int)
     if ax is None:
         _, ax = plt.subplots()

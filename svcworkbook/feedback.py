@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from svcworkbook import exercises, kpi, narrative, stats
-from svcworkbook.errors import DataError
+from svcworkbook.errors import DataError, require_columns
 from svcworkbook.measurement_plan import ReviewWindow, mystery_shop_met_rate, split_rows
 from svcworkbook.style import COLOURS, LINESTYLES, PALETTE, date_axis, percent_axis
 
@@ -36,16 +36,6 @@ MIN_MENTIONS = 5
 WEEKLY_FROM_DAYS = 42
 
 
-def _require(frame: pd.DataFrame, columns, dataset: str) -> None:
-    """Raise a DataError naming the columns a dataset lacks."""
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataError(
-            f"{dataset}: column(s) {', '.join(missing)} not found; map your columns to them "
-            f"(the data has {', '.join(map(str, frame.columns))})"
-        )
-
-
 # ---------------------------------------------------------------------------------------------
 # Surveys: participation and scores
 # ---------------------------------------------------------------------------------------------
@@ -54,7 +44,7 @@ def _require(frame: pd.DataFrame, columns, dataset: str) -> None:
 def response_rates(surveys: pd.DataFrame, by: str = "method", target: float | None = None):
     """Per group: surveys sent, responses, response rate = responses / sent (kpi.survey_response_rate)
     and, with a target, whether it is met. Sorted by rate, lowest first."""
-    _require(surveys, [by, "responded"], "surveys")
+    require_columns(surveys, [by, "responded"], "surveys")
     rows = []
     for group, part in surveys.groupby(by, sort=True):
         rows.append(
@@ -143,7 +133,7 @@ def check_lowest_method(my_answer, surveys: pd.DataFrame, edition: str = "learne
 def standard_scores(mystery_shops: pd.DataFrame) -> pd.DataFrame:
     """Per standard: mean score (0-4), share of the maximum = mean / 4, and the share of visits
     with full marks. Sorted weakest first (lowest share of the maximum)."""
-    _require(mystery_shops, list(STANDARDS), "mystery_shops")
+    require_columns(mystery_shops, list(STANDARDS), "mystery_shops")
     if mystery_shops.empty:
         raise DataError("mystery_shops: there are no visits to score")
     rows = []
@@ -165,7 +155,7 @@ def standard_scores(mystery_shops: pd.DataFrame) -> pd.DataFrame:
 
 def mystery_shop_summary(mystery_shops: pd.DataFrame) -> dict[str, float]:
     """Visits, share meeting the standard (overall >= 80%) and the mean overall score (%)."""
-    _require(mystery_shops, ["standard_met", "overall_pct"], "mystery_shops")
+    require_columns(mystery_shops, ["standard_met", "overall_pct"], "mystery_shops")
     return {
         "visits": len(mystery_shops),
         "met_rate": mystery_shop_met_rate(mystery_shops),
@@ -336,7 +326,7 @@ def trend_chart(trends: pd.DataFrame, targets: Mapping[str, float], ax=None):
 def complaint_root_causes(complaints: pd.DataFrame, window: ReviewWindow) -> pd.DataFrame:
     """stats.pareto of root_cause for complaints received in the review window (older
     complaints kept for their retention period are left out)."""
-    _require(complaints, ["root_cause", "received_at"], "complaints")
+    require_columns(complaints, ["root_cause", "received_at"], "complaints")
     whole = ReviewWindow(window.start, window.end, window.end)
     inside, _ = split_rows(complaints, "received_at", whole)
     if inside.empty:

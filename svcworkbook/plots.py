@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from svcworkbook import stats
-from svcworkbook.errors import DataError
+from svcworkbook.errors import NAME_YOUR_COLUMN, DataError, require_columns
 from svcworkbook.narrative import format_target, format_value
 from svcworkbook.servqual import DIMENSIONS
 from svcworkbook.style import (
@@ -37,16 +37,6 @@ def _axes(ax: Axes | None) -> Axes:
         return ax
     _, new = plt.subplots()
     return new
-
-
-def _require(data: pd.DataFrame, columns: Sequence[str], chart: str) -> None:
-    """Raise a DataError naming any column the chart needs that the data lacks."""
-    missing = [c for c in columns if c is not None and c not in data.columns]
-    if missing:
-        raise DataError(
-            f"{chart}: column(s) {', '.join(map(repr, missing))} not found; the data has "
-            f"{', '.join(map(str, data.columns))}"
-        )
 
 
 def _finish(ax: Axes, xlabel: str, ylabel: str, title: str, legend: bool = True) -> Axes:
@@ -88,7 +78,7 @@ def kpi_trend(
 ) -> Axes:
     """A KPI over time (one line per `hue` group) with an optional dashed target line.
     With several rows per x value, the line shows their mean."""
-    _require(data, [x, y, hue], "kpi_trend")
+    require_columns(data, [x, y, hue], "kpi_trend", fix=NAME_YOUR_COLUMN)
     ax = _axes(ax)
     frame = data.assign(**{y: pd.to_numeric(data[y]).astype(float)})
     sns.lineplot(
@@ -126,7 +116,9 @@ def control_chart(
     """A control chart from stats.xmr_chart or stats.p_chart_limits: the values, the centre line,
     dashed upper/lower control limits, and flagged points (stats.chart_signals if not given) as
     diamonds. Use unit='%' for a p-chart."""
-    _require(chart, ["period", "value", "centre", "ucl", "lcl"], "control_chart")
+    require_columns(
+        chart, ["period", "value", "centre", "ucl", "lcl"], "control_chart", fix=NAME_YOUR_COLUMN
+    )
     ax = _axes(ax)
     flags = stats.chart_signals(chart) if flags is None else flags
     periods = chart["period"]
@@ -177,7 +169,12 @@ def pareto_chart(
 ) -> Axes:
     """A Pareto chart from stats.pareto: bars of counts (vital few in colour, the rest grey), the
     cumulative share as a line on a second axis (0-100%), and a dotted line at the threshold."""
-    _require(table, ["category", "count", "cumulative_share", "vital_few"], "pareto_chart")
+    require_columns(
+        table,
+        ["category", "count", "cumulative_share", "vital_few"],
+        "pareto_chart",
+        fix=NAME_YOUR_COLUMN,
+    )
     ax = _axes(ax)
     colours = [COLOURS["data"] if vital else COLOURS["muted"] for vital in table["vital_few"]]
     labels = table["category"].astype(str).tolist()
@@ -247,7 +244,7 @@ def before_after_chart(
 ) -> Axes:
     """A measure over time with a dotted line at the change date and the before and after levels
     (the `statistic`, "mean" or "median", of all rows on each side: date < change, date >= change)."""
-    _require(data, [x, y], "before_after_chart")
+    require_columns(data, [x, y], "before_after_chart", fix=NAME_YOUR_COLUMN)
     if statistic not in ("mean", "median"):
         raise ValueError(f"statistic must be 'mean' or 'median', not {statistic!r}")
     ax = _axes(ax)
@@ -297,7 +294,7 @@ def servqual_gap_chart(
     each bar labelled with its value, and a line at zero. weighted=True plots weighted_gap."""
     column = "weighted_gap" if weighted else "gap"
     by = "item" if "item" in gaps.columns else "dimension"
-    _require(gaps, [by, column], "servqual_gap_chart")
+    require_columns(gaps, [by, column], "servqual_gap_chart", fix=NAME_YOUR_COLUMN)
     ax = _axes(ax)
     table = gaps
     if by == "dimension":

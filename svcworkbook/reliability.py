@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from svcworkbook import kpi, narrative, stats
-from svcworkbook.errors import DataError
+from svcworkbook.errors import DataError, require_columns
 
 #: Columns of a case history in the portfolio extract, in order.
 EXTRACT_COLUMNS = (
@@ -68,16 +68,6 @@ def service_level_definition(answer_within_s: float) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _require(frame: pd.DataFrame, columns, dataset: str) -> None:
-    """DataError naming any column the analysis needs that the dataset lacks."""
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataError(
-            f"{dataset}: missing column(s) {missing}; rename your export's columns to the "
-            "data dictionary names (data/README.md)"
-        )
-
-
 def _data_end(contacts: pd.DataFrame) -> pd.Timestamp:
     """The end of the data: the latest opened or resolved time (as kpi.backlog reads it)."""
     return max(contacts["opened_at"].max(), contacts["resolved_at"].max())
@@ -86,7 +76,7 @@ def _data_end(contacts: pd.DataFrame) -> pd.Timestamp:
 def overdue_cases(contacts: pd.DataFrame, sla_hours: float) -> pd.DataFrame:
     """The service log's overdue view: answered contacts still open at the end of the data and
     older than the SLA, oldest first, with the hours they have been open."""
-    _require(contacts, ["contact_id", "opened_at", "resolved_at", "abandoned"], "contacts")
+    require_columns(contacts, ["contact_id", "opened_at", "resolved_at", "abandoned"], "contacts")
     end = _data_end(contacts)
     open_ = ~contacts["abandoned"].astype(bool) & (
         contacts["resolved_at"].isna() | (contacts["resolved_at"] > end)
@@ -120,7 +110,7 @@ def recording_summary(contacts: pd.DataFrame, sla_hours: float) -> pd.DataFrame:
     """Per channel and for all: cases (answered contacts), resolved, SLA compliance (resolved
     within sla_hours / cases due), median and 90th percentile hours to resolve, backlog (open at
     the end of the data) and overdue (open and older than the SLA)."""
-    _require(contacts, ["channel", "opened_at", "resolved_at", "abandoned"], "contacts")
+    require_columns(contacts, ["channel", "opened_at", "resolved_at", "abandoned"], "contacts")
     end = _data_end(contacts)
     rows = []
     for channel, group in contacts.groupby("channel", sort=True):
@@ -331,7 +321,7 @@ def reliability_and_satisfaction(
 ) -> pd.DataFrame:
     """Daily service level next to daily CSAT (share of responses scoring 4-5, kpi.csat) of the
     surveys about contacts opened that day; days without a scored response have CSAT blank."""
-    _require(surveys, ["contact_id", "csat"], "surveys")
+    require_columns(surveys, ["contact_id", "csat"], "surveys")
     opened = contacts.set_index("contact_id")["opened_at"]
     if not opened.index.is_unique:
         raise DataError("contacts: contact_id must be unique to link surveys to their contacts")
@@ -446,7 +436,7 @@ def case_histories(contacts: pd.DataFrame, sla_hours: float, rows: int = 8) -> p
     """A case history sample from the log: the most recently opened cases that breached the SLA
     (resolved late, or open past it) and that met it, half each (fewer if there are not enough),
     in time order: ids, channel, team, category, opened, resolved, hours to resolve, within SLA."""
-    _require(contacts, ["contact_id", "customer_id", "agent_id", "opened_at", "resolved_at",
+    require_columns(contacts, ["contact_id", "customer_id", "agent_id", "opened_at", "resolved_at",
                         "abandoned", "channel", "team", "category"], "contacts")  # fmt: skip
     if isinstance(rows, bool) or not isinstance(rows, int) or rows < 1:
         raise ValueError(f"rows must be a whole number, 1 or more, not {rows!r}")

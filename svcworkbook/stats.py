@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from svcworkbook.errors import DataError
+from svcworkbook.errors import NAME_YOUR_COLUMN, DataError, require_columns
 
 #: A group smaller than this is flagged as a small sample (a common rule of thumb).
 MIN_GROUP_SIZE = 30
@@ -362,16 +362,6 @@ def compare_means(
     )
 
 
-def _require_columns(data: pd.DataFrame, columns: Sequence[str], where: str) -> None:
-    """Raise a DataError naming any missing column and the columns that are there."""
-    missing = [column for column in columns if column not in data.columns]
-    if missing:
-        raise DataError(
-            f"{where}: column(s) {', '.join(repr(c) for c in missing)} not found; the data has "
-            f"{', '.join(map(str, data.columns))}. Pass the name of your column instead."
-        )
-
-
 def _as_yes_no(values: pd.Series, column: str) -> pd.Series:
     """A yes/no column as bool with blanks dropped; anything but True/False/1/0 is a DataError."""
     present = values.dropna()
@@ -405,7 +395,7 @@ def before_after(
     choices = ("proportion", "duration", "score")
     if kind not in choices:
         raise ValueError(f"kind must be one of {', '.join(choices)}, not {kind!r}")
-    _require_columns(data, [date_column, measure], "before_after")
+    require_columns(data, [date_column, measure], "before_after", fix=NAME_YOUR_COLUMN)
     dates = data[date_column]
     if not pd.api.types.is_datetime64_any_dtype(dates):
         try:
@@ -644,7 +634,9 @@ def run_rules(values, centre, ucl, lcl, run_length: int = 8, trend_length: int =
 
 def chart_signals(chart: pd.DataFrame, run_length: int = 8, trend_length: int = 6) -> pd.DataFrame:
     """run_rules applied to a chart table from xmr_chart or p_chart_limits."""
-    _require_columns(chart, ["period", "value", "centre", "ucl", "lcl"], "chart_signals")
+    require_columns(
+        chart, ["period", "value", "centre", "ucl", "lcl"], "chart_signals", fix=NAME_YOUR_COLUMN
+    )
     values = pd.Series(chart["value"].to_numpy(), index=pd.Index(chart["period"]))
     return run_rules(
         values,
@@ -963,7 +955,7 @@ def triangulate(
     comments, mean score, share of low scores (<= `low_at_or_below`, e.g. CSAT 1-2) and an example
     (the lowest-scoring comment, alphabetical among ties). Comments with no theme get their own
     row. Only rows with a comment count; a comment can carry several themes."""
-    _require_columns(surveys, [score, comment], "triangulate")
+    require_columns(surveys, [score, comment], "triangulate", fix=NAME_YOUR_COLUMN)
     has_comment = surveys[comment].notna() & (surveys[comment].astype(str).str.strip() != "")
     answered = surveys.loc[has_comment]
     scores = pd.to_numeric(answered[score], errors="coerce")

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from svcworkbook import kpi, narrative, stats
-from svcworkbook.errors import DataError, ParameterError
+from svcworkbook.errors import DataError, ParameterError, require_columns
 
 STRUCTURES = ("centralised", "decentralised")
 #: Bootstrap resamples for the median resolution time interval (enough for a 95% interval).
@@ -50,16 +50,6 @@ RESPONSE = ("service_level", "asa_s", "abandonment_rate")
 RESOLUTION = ("first_contact_resolution", "median_resolution_hours", "p90_resolution_hours")
 
 
-def _require(frame: pd.DataFrame, columns, dataset: str = "contacts") -> None:
-    """DataError naming any column the comparison needs that the dataset lacks."""
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataError(
-            f"{dataset}: missing column(s) {', '.join(missing)}; rename your export's columns "
-            "to the data dictionary names (data/README.md) or give a mapping"
-        )
-
-
 def generate_structures(seed: int, **options) -> dict[str, pd.DataFrame]:
     """The contacts log of each structure, generated with the same seed (so the same demand):
     {'centralised': contacts, 'decentralised': contacts}. Options go to datasets.generate."""
@@ -77,8 +67,8 @@ def same_demand(first: pd.DataFrame, second: pd.DataFrame) -> bool:
     """True when two contacts logs hold the same contacts: same count, and the same opened time,
     channel, team and reason for each contact in order."""
     columns = ["opened_at", "channel", "team", "category"]
-    _require(first, columns)
-    _require(second, columns)
+    require_columns(first, columns, "contacts")
+    require_columns(second, columns, "contacts")
     if len(first) != len(second):
         return False
     return bool(
@@ -95,7 +85,7 @@ def _live_waits(contacts: pd.DataFrame) -> pd.Series:
 def service_level_counts(contacts: pd.DataFrame, answer_within_s: float) -> tuple[int, int]:
     """(answered within answer_within_s, offered) for phone and chat, short abandons (< 5 s)
     left out of both: the counts behind kpi.service_level's default definition."""
-    _require(contacts, ["channel", "abandoned", "queue_wait_s"])
+    require_columns(contacts, ["channel", "abandoned", "queue_wait_s"], "contacts")
     wait = contacts["queue_wait_s"].astype(float)
     abandoned = contacts["abandoned"].astype(bool)
     live = contacts["channel"].isin(kpi.LIVE_CHANNELS)
@@ -106,7 +96,7 @@ def service_level_counts(contacts: pd.DataFrame, answer_within_s: float) -> tupl
 
 def resolution_hours(contacts: pd.DataFrame) -> pd.Series:
     """Hours from opened to resolved for answered contacts that are resolved."""
-    _require(contacts, ["abandoned", "opened_at", "resolved_at"])
+    require_columns(contacts, ["abandoned", "opened_at", "resolved_at"], "contacts")
     done = ~contacts["abandoned"].astype(bool) & contacts["resolved_at"].notna()
     rows = contacts.loc[done]
     return (rows["resolved_at"] - rows["opened_at"]) / pd.Timedelta(hours=1)
@@ -115,8 +105,8 @@ def resolution_hours(contacts: pd.DataFrame) -> pd.Series:
 def structure_kpis(contacts: pd.DataFrame, answer_within_s: float) -> dict[str, float]:
     """Response and resolution for one contacts log: contacts, service level, ASA (s),
     abandonment, FCR, median and 90th percentile hours to resolve."""
-    _require(contacts, ["channel", "abandoned", "queue_wait_s", "resolved_first_contact",
-                        "opened_at", "resolved_at"])  # fmt: skip
+    require_columns(contacts, ["channel", "abandoned", "queue_wait_s", "resolved_first_contact",
+                               "opened_at", "resolved_at"], "contacts")  # fmt: skip
     hours = kpi.resolution_time_percentiles(contacts, (50, 90))
     return {
         "contacts": float(len(contacts)),
@@ -354,7 +344,7 @@ def compare_structures(
     if data_dir is not None:
         if contacts is None:
             raise ValueError("compare_structures: give the contacts log from data_dir")
-        _require(contacts, ["team"])
+        require_columns(contacts, ["team"], "contacts")
         teams = {str(t): g for t, g in contacts.groupby(contacts["team"].astype(str), sort=True)}
         note = (
             "Comparing two structures fairly needs the same demand handled both ways, which only "

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from svcworkbook import kpi, narrative
-from svcworkbook.errors import DataError, ParameterError
+from svcworkbook.errors import DataError, ParameterError, require_columns
 
 #: Touchpoints in the data contract's order (surveys.touchpoint).
 TOUCHPOINTS = ("phone", "email", "chat", "social", "website", "delivery", "store")
@@ -54,16 +54,6 @@ VALUE_COLUMNS = [
     "weakest_csat",
     "no_responses_at",
 ]
-
-
-def _require(frame: pd.DataFrame, columns: Sequence[str], dataset: str) -> None:
-    """DataError naming any column the analysis needs that the dataset lacks."""
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataError(
-            f"{dataset}: missing column(s) {', '.join(missing)}; rename your export's columns "
-            "to the data dictionary names (data/README.md) or give a mapping"
-        )
 
 
 def check_brand_values(brand_values: Mapping | None) -> dict[str, tuple[str, ...]]:
@@ -126,7 +116,7 @@ def _score_row(name: str, group: pd.DataFrame) -> dict:
 def touchpoint_scores(surveys: pd.DataFrame) -> pd.DataFrame:
     """Per touchpoint: surveys sent, responses (with a CSAT score), response rate, CSAT (share
     of 4-5 among responses), CSAT mean (1-5) and NPS (% 9-10 minus % 0-6, -100 to 100)."""
-    _require(surveys, ["touchpoint", "responded", "csat", "nps"], "surveys")
+    require_columns(surveys, ["touchpoint", "responded", "csat", "nps"], "surveys")
     if surveys.empty:
         raise DataError("surveys: the file has no rows, so there is nothing to score")
     touchpoint = surveys["touchpoint"].astype(str).str.strip().str.lower()
@@ -265,7 +255,7 @@ def touchpoint_chart(scores: pd.DataFrame, csat_target: float, ax=None):
 
     from svcworkbook.style import COLOURS, LINESTYLES, percent_axis
 
-    _require(scores, ["touchpoint", "csat", "nps", "responses"], "touchpoint scores")
+    require_columns(scores, ["touchpoint", "csat", "nps", "responses"], "touchpoint scores")
     shown = scores.loc[scores["csat"].notna()].iloc[::-1]
     if shown.empty:
         raise DataError("no touchpoint has a CSAT score to chart")

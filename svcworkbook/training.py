@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from svcworkbook import exercises, narrative, stats
-from svcworkbook.errors import DataError
+from svcworkbook.errors import DataError, require_columns
 
 #: The outcomes compared: {name: (label, column of the outcome frame)}.
 OUTCOMES = {
@@ -33,15 +33,6 @@ OUTCOMES = {
 MIN_SIDE = 1
 
 
-def _require(frame: pd.DataFrame, columns, dataset: str) -> None:
-    """DataError naming the dataset and the missing columns."""
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataError(
-            f"{dataset}: column(s) {missing} not found; map your columns to these names"
-        )
-
-
 def outcome_rows(
     outcome: str, contacts: pd.DataFrame, surveys: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -50,9 +41,9 @@ def outcome_rows(
     FCR: answered contacts, success = resolved_first_contact. CSAT: survey responses with a
     score, success = csat >= 4, agent and date from the surveyed contact.
     """
-    _require(contacts, ["contact_id", "agent_id", "opened_at", "abandoned"], "contacts")
+    require_columns(contacts, ["contact_id", "agent_id", "opened_at", "abandoned"], "contacts")
     if outcome == "first_contact_resolution":
-        _require(contacts, ["resolved_first_contact"], "contacts")
+        require_columns(contacts, ["resolved_first_contact"], "contacts")
         answered = contacts.loc[~contacts["abandoned"].astype(bool)]
         return pd.DataFrame(
             {
@@ -64,7 +55,7 @@ def outcome_rows(
     if outcome == "csat":
         if surveys is None:
             raise ValueError("CSAT needs the surveys dataset: pass surveys=")
-        _require(surveys, ["contact_id", "csat"], "surveys")
+        require_columns(surveys, ["contact_id", "csat"], "surveys")
         scored = surveys.loc[surveys["csat"].notna(), ["contact_id", "csat"]]
         joined = scored.merge(
             contacts[["contact_id", "agent_id", "opened_at"]], on="contact_id", how="inner"
@@ -82,7 +73,7 @@ def outcome_rows(
 def trained_in_period(staff: pd.DataFrame, rows: pd.DataFrame, min_side: int = MIN_SIDE):
     """Training dates of agents trained inside the data with at least min_side cases before and
     after their date: a Series agent_id -> trained_at."""
-    _require(staff, ["agent_id", "trained_at"], "staff")
+    require_columns(staff, ["agent_id", "trained_at"], "staff")
     dates = staff.dropna(subset=["trained_at"]).set_index("agent_id")["trained_at"]
     keep = {}
     for agent, when in dates.items():

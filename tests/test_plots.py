@@ -80,7 +80,7 @@ def test_kpi_trend_one_line_per_team():
 
 
 def test_kpi_trend_names_a_missing_column():
-    with pytest.raises(DataError, match="'fcr' not found"):
+    with pytest.raises(DataError, match=r"missing column\(s\) 'fcr'"):
         plots.kpi_trend(daily(), "date", "fcr")
 
 

@@ -272,7 +272,7 @@ def test_before_after_splits_at_the_change_date():
 
 
 def test_before_after_errors_name_the_problem():
-    with pytest.raises(DataError, match="'fcr' not found.*resolved_first_contact"):
+    with pytest.raises(DataError, match=r"missing column\(s\) 'fcr'.*resolved_first_contact"):
         stats.before_after(contacts(), "opened_at", "2024-03-01", "fcr")
     with pytest.raises(DataError, match="no rows after"):
         stats.before_after(contacts(), "opened_at", "2025-01-01", "resolved_first_contact")
