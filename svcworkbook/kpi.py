@@ -73,6 +73,13 @@ _MAX_TABLE_CELLS = 20_000_000
 # ---------------------------------------------------------------------------------------------
 
 
+def _codes(series: pd.Series) -> np.ndarray:
+    """A consistent integer per value (blank = -1): a categorical's own codes, else factorized."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.codes.to_numpy()
+    return pd.factorize(series)[0]
+
+
 def _factorize(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Integer codes (blank = -1) and the distinct values present, as pd.factorize gives.
 
@@ -80,7 +87,7 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
     (unused categories are not values present), which avoids hashing every row again.
     """
     if isinstance(series.dtype, pd.CategoricalDtype):
-        codes = series.cat.codes.to_numpy()
+        codes = _codes(series)
         used = np.bincount(codes[codes >= 0], minlength=len(series.cat.categories)) > 0
         renumber = np.append(np.cumsum(used) - 1, -1)  # code -1 (blank) picks the last entry
         return renumber[codes], series.cat.categories[used]
@@ -92,7 +99,7 @@ def _isin(series: pd.Series, values: Sequence) -> np.ndarray:
     """Rows whose value is one of values; a categorical column is looked up by its codes."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         hit = np.append(series.cat.categories.isin(values), False)  # blank (code -1) is no hit
-        return hit[series.cat.codes.to_numpy()]
+        return hit[_codes(series)]
     return series.isin(values).to_numpy()
 
 
@@ -463,11 +470,7 @@ def _compute_repeat_flags(f: _Frames, days: float) -> np.ndarray:
     rank (several times quicker than a two-key lexsort); rows already in time order skip ranking.
     """
     opened = f.time("contacts", "opened_at")
-    customer = f.values("contacts", "customer_id")
-    if isinstance(customer.dtype, pd.CategoricalDtype):
-        customers = customer.cat.codes.to_numpy()  # any consistent numbering will do
-    else:
-        customers, _ = pd.factorize(customer)
+    customers = _codes(f.values("contacts", "customer_id"))  # no renumbering needed here
     order, cust = _order_by_group_then_time(customers, opened)
     when = opened[order]
     same_next = (cust[1:] == cust[:-1]) & (cust[1:] >= 0)
