@@ -149,6 +149,7 @@ def execute(
     import papermill
 
     from svcworkbook.editions import make_edition
+    from svcworkbook.papermill_engine import register
 
     parameters = parameters or {}
     check_parameters(path, parameters)
@@ -168,6 +169,7 @@ def execute(
         execution_timeout=timeout,
         log_output=False,
         kernel_manager_class=kernel_manager_class(),
+        engine_name=register(),
     )
 
 

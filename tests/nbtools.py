@@ -101,3 +101,31 @@ def params_for(data_dir: Path, mapping: Path | None = None) -> dict[str, Any]:
     if mapping is not None:
         params["mapping"] = str(mapping)
     return params
+
+
+def with_targets(params: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """A notebook's default targets overlaid with the targets given among params."""
+    return {**defaults, **{name: value for name, value in params.items() if name in defaults}}
+
+
+def injected_parameters(path: Path) -> str:
+    """The source of the one cell papermill injected into an executed notebook."""
+    import nbformat
+
+    cells = nbformat.read(path, as_version=4).cells
+    injected = [c for c in cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1, f"{len(injected)} injected-parameters cells in {path.name}"
+    return injected[0].source
+
+
+def assert_ran_with(path: Path, params: dict[str, Any]) -> None:
+    """The executed notebook ran with params: each injected, and the edition's answers shown or not.
+
+    The tutor edition shows the expected value after each exercise ("Tutor edition: the answer
+    is ..."); the learner edition never does.
+    """
+    source = injected_parameters(path)
+    for name in params:
+        assert f"{name} = " in source, name
+    shown = "Tutor edition: the answer is" in path.read_text(encoding="utf-8")
+    assert shown == (params.get("edition", "tutor") == "tutor")

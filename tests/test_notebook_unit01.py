@@ -9,6 +9,7 @@ import math
 import nbformat
 import pytest
 from nbtools import (
+    assert_ran_with,
     params_for,
     run_unit,
     run_unit_failing,
@@ -90,13 +91,22 @@ def test_defaults_on_the_samples(tmp_path):
 
 @pytest.mark.parametrize(
     "params",
-    [{"seed": 11}, {"seed": 23, "scenario": "decentralised"}],
-    ids=["seed-11", "seed-23-decentralised"],
+    [
+        {"seed": 11, "organisation": "Acme & Sons", "csat_target": 0.7, "nps_target": 10},
+        {"seed": 23, "scenario": "decentralised", "edition": "learner", "learner": "ada"},
+    ],
+    ids=["seed-11-other-organisation-and-targets", "seed-23-decentralised-learner-edition"],
 )
 def test_other_seeds_and_the_structure_scenario(tmp_path, params):
+    targets = {k: v for k, v in params.items() if k in DEFAULTS}
     path, results = run_unit(1, tmp_path, **params)
-    assert_same(results, expected_results(params))
-    assert f"seed {params['seed']}" in path.read_text()
+    assert_same(results, expected_results(params, targets))
+    assert_ran_with(path, params)
+    text = path.read_text()
+    assert f"seed {params['seed']}" in text
+    if "organisation" in params:  # named in the text, HTML-escaped in the page
+        assert "Acme &amp; Sons" in text and "Acme & Sons" in text
+        assert "target 70%" in text  # the CSAT target given, in the brand value sentences
 
 
 def test_an_outside_export_compares_teams_with_own_targets_and_brand_values(tmp_path):

@@ -8,11 +8,13 @@ import math
 import nbformat
 import pytest
 from nbtools import (
+    assert_ran_with,
     params_for,
     run_unit,
     run_unit_failing,
     tiny_data,
     with_bad_value,
+    with_targets,
     write_outside_export,
     write_plain,
 )
@@ -86,12 +88,17 @@ def test_defaults_on_the_samples(tmp_path):
 
 @pytest.mark.parametrize(
     "params",
-    [{"seed": 11}, {"seed": 23, "scenario": "peak_season"}, {"scenario": "understaffed"}],
-    ids=["seed-11", "seed-23-peak-season", "understaffed"],
+    [
+        {"seed": 11},
+        {"seed": 23, "scenario": "peak_season", "answer_within_s": 30, "shrinkage": 0.25},
+        {"scenario": "understaffed", "edition": "learner", "learner": "ben"},
+    ],
+    ids=["seed-11", "seed-23-peak-season-other-targets", "understaffed-learner-edition"],
 )
 def test_other_seeds_and_scenarios(tmp_path, params):
-    _, results = run_unit(2, tmp_path, **params)
-    assert_same(results, expected_results(params))
+    path, results = run_unit(2, tmp_path, **params)
+    assert_same(results, expected_results(params, with_targets(params, DEFAULTS)))
+    assert_ran_with(path, params)
 
 
 def test_peak_and_understaffing_lower_the_daily_service_level(tmp_path):

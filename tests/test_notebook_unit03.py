@@ -6,11 +6,13 @@ from __future__ import annotations
 import nbformat
 import pytest
 from nbtools import (
+    assert_ran_with,
     params_for,
     run_unit,
     run_unit_failing,
     tiny_data,
     with_bad_value,
+    with_targets,
     write_outside_export,
     write_plain,
 )
@@ -26,19 +28,27 @@ DEFAULTS = {"service_level_target": 0.8, "answer_within_s": 20, "fcr_target": 0.
 
 def expected_results(params: dict) -> dict:
     """The headline results computed directly with the library on the notebook's data."""
+    t = with_targets(params, DEFAULTS)
     data = load_datasets({**COMMON_PARAMETERS, **params}, NAMES)
     contacts, surveys = data["contacts"], data["surveys"]
-    targets = dashboard.dashboard_targets(**DEFAULTS)
-    board = dashboard.dashboard_table(contacts, surveys, targets, answer_within_s=20)
+    targets = dashboard.dashboard_targets(**t)
+    board = dashboard.dashboard_table(
+        contacts, surveys, targets, answer_within_s=t["answer_within_s"]
+    )
     effects = {
         o: training.training_effect(o, contacts, data["staff"], surveys) for o in training.OUTCOMES
     }
     themes = dashboard.comment_themes(surveys)
     causes = dashboard.complaint_causes(data["complaints"])
     record = improvement_cycle.pdca_from_training(
-        effects["first_contact_resolution"], 0.75, dashboard.likely_causes(themes, causes), "x"
+        effects["first_contact_resolution"],
+        t["fcr_target"],
+        dashboard.likely_causes(themes, causes),
+        "x",
     )
-    peaks = improvement_cycle.peak_plan(data["intervals"], 20, 0.8)
+    peaks = improvement_cycle.peak_plan(
+        data["intervals"], t["answer_within_s"], t["service_level_target"]
+    )
     return improvement_cycle.headline_results(board, effects, peaks, record)
 
 
@@ -75,12 +85,18 @@ def test_defaults_on_the_samples(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "seed, scenario", [(11, "peak_season"), (23, "understaffed")]
-)  # fmt: skip
-def test_other_seeds_and_scenarios(tmp_path, seed, scenario):
-    params = {"seed": seed, "scenario": scenario, "organisation": "Riverside Energy"}
+    "params",
+    [
+        {"seed": 11, "scenario": "peak_season", "fcr_target": 0.7, "learner": "ben"},
+        {"seed": 23, "scenario": "understaffed", "service_level_target": 0.9, "csat_target": 0.75},
+    ],
+    ids=["seed-11-peak-season-fcr-target", "seed-23-understaffed-other-targets"],
+)
+def test_other_seeds_and_scenarios(tmp_path, params):
+    params = {**params, "organisation": "Riverside Energy"}
     path, results = run_unit(3, tmp_path, **params)
     assert_same(results, expected_results(params))
+    assert_ran_with(path, params)
     assert any("Riverside Energy" in t for t in _plain_outputs(path))
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 import nbformat
 import pytest
 from nbtools import (
+    assert_ran_with,
     params_for,
     run_unit,
     run_unit_failing,
     tiny_data,
     with_bad_value,
+    with_targets,
     write_outside_export,
     write_plain,
 )
@@ -20,24 +22,25 @@ from svcworkbook.session import COMMON_PARAMETERS, load_datasets
 
 pytestmark = pytest.mark.notebook
 NAMES = ("contacts", "surveys", "complaints", "mystery_shops", "customers")
-TARGETS = {"csat_target": 0.8, "response_rate_target": 0.3, "mystery_shop_target": 0.8,
+DEFAULT_TARGETS = {"csat_target": 0.8, "response_rate_target": 0.3, "mystery_shop_target": 0.8,
            "complaint_resolution_days": 14}  # fmt: skip
 
 
 def expected_results(params: dict) -> dict:
     """The headline results computed directly with the library on the notebook's data."""
+    targets = with_targets(params, DEFAULT_TARGETS)
     data = load_datasets({**COMMON_PARAMETERS, **params}, NAMES)
     surveys, shops, complaints = data["surveys"], data["mystery_shops"], data["complaints"]
     window = measurement_plan.review_window(data["contacts"])
-    plan = measurement_plan.measurement_plan(data, TARGETS, window)
-    rates = feedback.response_rates(surveys, "method", TARGETS["response_rate_target"])
+    plan = measurement_plan.measurement_plan(data, targets, window)
+    rates = feedback.response_rates(surveys, "method", targets["response_rate_target"])
     standards = feedback.standard_scores(shops)
     causes = feedback.complaint_root_causes(complaints, window)
     tri = feedback.triangulation(surveys, complaints, window)
     joined = loyalty.customer_loyalty(data["customers"], surveys)
     lost = loyalty.satisfied_not_retained(joined)
     recs = recommendations.recommendations(
-        plan, causes, tri, standards, rates, TARGETS["response_rate_target"], lost, window
+        plan, causes, tri, standards, rates, targets["response_rate_target"], lost, window
     )
     trends = feedback.feedback_trends(surveys, shops, window)
     return recommendations.headline_results(
@@ -80,11 +83,24 @@ def test_defaults_on_the_samples(tmp_path):
     assert any(t.startswith("Recommendations in brief\n- 1. ") for t in plain)
 
 
-@pytest.mark.parametrize("seed, scenario", [(11, "peak_season"), (23, "understaffed")])
-def test_other_seeds_and_scenarios(tmp_path, seed, scenario):
-    params = {"seed": seed, "scenario": scenario, "organisation": "Riverside Energy"}
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"seed": 11, "scenario": "peak_season", "mystery_shop_target": 0.9},
+        {
+            "seed": 23,
+            "scenario": "understaffed",
+            "response_rate_target": 0.25,
+            "edition": "learner",
+        },
+    ],
+    ids=["seed-11-peak-season-shop-target", "seed-23-understaffed-learner-edition"],
+)
+def test_other_seeds_and_scenarios(tmp_path, params):
+    params = {**params, "organisation": "Riverside Energy"}
     path, results = run_unit(4, tmp_path, **params)
     assert_same(results, expected_results(params))
+    assert_ran_with(path, params)
     assert any("Riverside Energy" in t for t in _plain_outputs(path))
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pytest
 from nbtools import (
+    assert_ran_with,
     params_for,
     run_unit,
     run_unit_failing,
     tiny_data,
     with_bad_value,
+    with_targets,
     write_outside_export,
     write_plain,
 )
@@ -19,18 +21,20 @@ from svcworkbook.session import COMMON_PARAMETERS, load_datasets
 
 pytestmark = pytest.mark.notebook
 NAMES = ("contacts", "surveys", "servqual")
-TARGETS = {"first_contact_resolution": 0.75, "csat": 0.8}
+DEFAULT_TARGETS = {"fcr_target": 0.75, "csat_target": 0.8}
 
 
 def expected_results(params: dict, change_date=None) -> dict:
     """The headline results computed directly with the library on the notebook's data."""
     data = load_datasets({**COMMON_PARAMETERS, "scenario": "improvement", **params}, NAMES)
     contacts, surveys = data["contacts"], data["surveys"]
+    t = with_targets(params, DEFAULT_TARGETS)
+    objectives = {"first_contact_resolution": t["fcr_target"], "csat": t["csat_target"]}
     change = evaluation.resolve_change_date(
         change_date, {"scenario": "improvement", **params}, contacts
     )
     comparisons = evaluation.compare_before_after(contacts, surveys, change)
-    baseline = evaluation.baseline_table(contacts, surveys, change, TARGETS)
+    baseline = evaluation.baseline_table(contacts, surveys, change, objectives)
     report = evaluation.evaluation_report(baseline, comparisons, "Northgate Home Services")
     held = evaluation.sustainment("first_contact_resolution", contacts, surveys, change)
     priorities = evaluation.improvement_priorities(data["servqual"])
@@ -67,11 +71,21 @@ def _outputs(path):
     return [o for c in nbformat.read(path, 4).cells for o in c.get("outputs", [])]
 
 
-@pytest.mark.parametrize("seed, scenario", [(11, "improvement"), (23, "slipping")])
-def test_other_seeds_and_scenarios(tmp_path, seed, scenario):
-    _, results = run_unit(5, tmp_path, seed=seed, scenario=scenario)
-    assert_same(results, expected_results({"seed": seed, "scenario": scenario}))
-    if scenario == "slipping":
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"seed": 11, "scenario": "improvement", "csat_target": 0.85, "edition": "learner"},
+        {"seed": 23, "scenario": "slipping", "fcr_target": 0.7, "change_date": "2026-02-23"},
+    ],
+    ids=["seed-11-improvement-learner-edition", "seed-23-slipping-own-change-date"],
+)
+def test_other_seeds_and_scenarios(tmp_path, params):
+    path, results = run_unit(5, tmp_path, **params)
+    assert_same(results, expected_results(params, params.get("change_date")))
+    assert_ran_with(path, params)
+    if "change_date" in params:
+        assert results["change_date"] == params["change_date"]
+    if params["scenario"] == "slipping":
         assert results["fcr_slipping"]
 
 
