@@ -29,7 +29,7 @@ demo: setup
 test: setup
 	$(BIN)/ruff check svcworkbook tests benchmarks tools notebooks
 	$(BIN)/ruff format --check svcworkbook tests benchmarks tools notebooks
-	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+	$(BIN)/python -m pytest -n 2 --dist loadscope --no-loadscope-reorder -q
 
 lab: setup
 	$(BIN)/jupyter lab notebooks/
