@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Python caches compiled modules (and pytest its assertion-rewritten test files) unless this is
+# set, as some CI images do: every kernel and test worker would then recompile them all.
+unexport PYTHONDONTWRITEBYTECODE
 KERNEL := $(VENV)/share/jupyter/kernels/svcworkbook/kernel.json
 
 .PHONY: demo test lab lint format setup clean benchmarks nbval-outputs
