@@ -90,7 +90,7 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
         codes = _codes(series)
         used = np.bincount(codes[codes >= 0], minlength=len(series.cat.categories)) > 0
         renumber = np.append(np.cumsum(used) - 1, -1)  # code -1 (blank) picks the last entry
-        return renumber[codes], series.cat.categories[used]
+        return renumber.astype(codes.dtype)[codes], series.cat.categories[used]
     codes, uniques = pd.factorize(series)
     return codes, pd.Index(uniques)
 
@@ -223,7 +223,7 @@ class _Frames:
                 f"{dataset}: column '{column}' must be dates and times, not {series.dtype}. "
                 "Parse it first (UK exports are often day-first: pd.to_datetime(..., dayfirst=True))."
             )
-        return series.to_numpy().astype("datetime64[ns]").view("int64")
+        return series.to_numpy().astype("datetime64[ns]", copy=False).view("int64")
 
     def values(self, dataset: str, column: str) -> pd.Series:
         """A column as it is (for categories such as channel)."""
@@ -263,35 +263,66 @@ class _Frames:
 
 @dataclass
 class _Parts:
-    """Row-level contributions of one dataset to a ratio KPI (aligned with the dataset's rows)."""
+    """Row-level contributions of one dataset to a ratio KPI (aligned with the dataset's rows).
+
+    Three forms, so that shares and means are counted without building arrays of 0s and 1s:
+    a share gives ``hits`` (numerator 1 for each counted row that hits, denominator 1 for each
+    counted row); a mean gives ``values`` (numerator = the value of each counted row, whatever
+    the others hold; denominator 1 for each counted row); any other ratio gives ``numerator``
+    and ``denominator`` per row. ``counted`` marks the rows counted in n.
+    """
 
     dataset: str
-    numerator: np.ndarray
-    denominator: np.ndarray
-    counted: np.ndarray  # rows counted in n
-    denominator_is_counted: bool = False  # denominator = 1 for each counted row (count it once)
+    counted: np.ndarray
+    hits: np.ndarray | None = None
+    values: np.ndarray | None = None
+    numerator: np.ndarray | None = None
+    denominator: np.ndarray | None = None
 
+    def totals(self) -> tuple[float, float]:
+        """(sum of numerators, sum of denominators) over every row."""
+        if self.hits is not None:
+            return float(np.count_nonzero(self.hits)), float(np.count_nonzero(self.counted))
+        if self.values is not None:
+            return float(self.values.sum(where=self.counted)), float(np.count_nonzero(self.counted))
+        return float(self.numerator.sum()), float(self.denominator.sum())
 
-def _indicator(mask: np.ndarray) -> np.ndarray:
-    """A boolean mask as 0.0/1.0."""
-    return mask.astype(float)
+    def by_cell(self, grid: _Grid) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(numerator, denominator, n) summed per cell of the grid.
+
+        A share is one count of cell x state (0 not counted, 1 counted, 2 counted and hit); a
+        mean counts cell x counted and sums the values per cell.
+        """
+        if self.hits is not None:
+            state = self.counted.view(np.int8) + self.hits.view(np.int8)
+            counts = grid.count_states(self.dataset, state)
+            n = (counts[:, 1] + counts[:, 2]).astype(float)
+            return counts[:, 2].astype(float), n, n
+        cells = grid.codes(self.dataset)
+        if self.values is not None:
+            n = grid.count_states(self.dataset, self.counted.view(np.int8))[:, 1].astype(float)
+            return grid.sum_by_cell(self.dataset, self.values, self.counted), n, n
+        n = np.bincount(cells, weights=self.counted, minlength=grid.size)
+        numerator = np.bincount(cells, weights=self.numerator, minlength=grid.size)
+        return numerator, np.bincount(cells, weights=self.denominator, minlength=grid.size), n
 
 
 def _mean_parts(dataset: str, values: np.ndarray, rows: np.ndarray) -> list[_Parts]:
     """Parts of a mean over rows: numerator = value, denominator = 1, blanks excluded."""
-    rows = rows & ~np.isnan(values)
-    return [_Parts(dataset, np.where(rows, values, 0.0), _indicator(rows), rows, True)]
+    return [_Parts(dataset, rows & ~np.isnan(values), values=values)]
 
 
 def _share_parts(dataset: str, hits: np.ndarray, rows: np.ndarray) -> list[_Parts]:
     """Parts of a share: numerator = 1 for rows that hit, denominator = 1 for rows counted."""
-    return [_Parts(dataset, _indicator(hits & rows), _indicator(rows), rows, True)]
+    rows = np.asarray(rows, dtype=bool)
+    return [_Parts(dataset, rows, hits=np.asarray(hits, dtype=bool) & rows)]
 
 
 def _ratio(parts: list[_Parts], scale: float = 1.0) -> float:
     """sum(numerator) / sum(denominator) x scale, NaN when the denominator is 0."""
-    numerator = sum(float(p.numerator.sum()) for p in parts)
-    denominator = sum(float(p.denominator.sum()) for p in parts)
+    totals = [p.totals() for p in parts]
+    numerator = sum(t[0] for t in totals)
+    denominator = sum(t[1] for t in totals)
     return numerator / denominator * scale if denominator > 0 else float("nan")
 
 
@@ -468,34 +499,32 @@ def _compute_repeat_flags(f: _Frames, days: float) -> np.ndarray:
     A contact whose customer made another contact at the very same moment also counts (so the
     result does not depend on row order). The sort is one integer sort of customer x rows + time
     rank (several times quicker than a two-key lexsort); rows already in time order skip ranking.
+    Three arrays of row numbers are reused in place: on a year of contacts every new array
+    costs page faults as well as arithmetic.
     """
     opened = f.time("contacts", "opened_at")
     customers = _codes(f.values("contacts", "customer_id"))  # no renumbering needed here
-    order, cust = _order_by_group_then_time(customers, opened)
-    when = opened[order]
-    same_next = (cust[1:] == cust[:-1]) & (cust[1:] >= 0)
-    gap = when[1:] - when[:-1]
-    next_in_time = same_next & (gap <= days * _NS_PER_DAY)
-    tie_before = same_next & (gap == 0)
-    repeat_sorted = np.zeros(len(order), dtype=bool)
-    repeat_sorted[:-1] |= next_in_time
-    repeat_sorted[1:] |= tie_before
-    flags = np.empty_like(repeat_sorted)
-    flags[order] = repeat_sorted
-    return flags
-
-
-def _order_by_group_then_time(
-    groups: np.ndarray, times: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Row order by group code, then time, then row (as np.lexsort), and the groups in it."""
-    rows = len(times)
-    by_time = None if np.all(times[1:] >= times[:-1]) else np.argsort(times, kind="stable")
-    in_time = groups if by_time is None else groups[by_time]
-    key = in_time.astype(np.int64) * max(rows, 1) + np.arange(rows)  # group, then time rank
+    rows = max(len(opened), 1)
+    by_time = None if np.all(opened[1:] >= opened[:-1]) else np.argsort(opened, kind="stable")
+    key = (customers if by_time is None else customers[by_time]).astype(np.int64)
+    key *= rows
+    scratch = np.arange(len(opened))
+    key += scratch  # customer, then time rank
     key.sort()
-    sorted_groups, rank = np.divmod(key, max(rows, 1))  # floor division: right for group -1 too
-    return (rank if by_time is None else by_time[rank]), sorted_groups
+    rank = np.remainder(key, rows)
+    key //= rows  # floor division: the customer, right for blank (-1) too
+    same_next = key[1:] == key[:-1]
+    same_next &= key[1:] >= 0
+    times = opened if by_time is None else opened[by_time]
+    when = np.take(times, rank, out=key)  # the customers are no longer needed
+    gap = np.subtract(when[1:], when[:-1], out=scratch[:-1])
+    repeat_sorted = np.zeros(len(opened), dtype=bool)
+    np.logical_and(same_next, gap <= days * _NS_PER_DAY, out=repeat_sorted[:-1])
+    same_next &= gap == 0
+    repeat_sorted[1:] |= same_next
+    flags = np.empty(len(opened), dtype=bool)
+    flags[rank if by_time is None else by_time[rank]] = repeat_sorted
+    return flags
 
 
 def _repeat_contact_rate(
@@ -544,13 +573,12 @@ def first_response_time(
     return _ratio(_first_response_time(_Frames(contacts=contacts), channels))
 
 
-def _channel_targets(f: _Frames, target_hours) -> np.ndarray:
-    """Target hours per contact: one number for all, or a {channel: hours} mapping."""
-    contacts = f.frame("contacts")
+def _channel_targets(f: _Frames, target_hours) -> np.ndarray | np.float64:
+    """Target hours per contact: one number for all, or per contact from a {channel: hours}."""
     if not isinstance(target_hours, Mapping):
         if float(target_hours) <= 0:
             raise ValueError(f"target_hours must be more than 0, not {target_hours!r}")
-        return np.full(len(contacts), float(target_hours))
+        return np.float64(target_hours)  # one number for every contact: no array needed
     channel = f.values("contacts", "channel")
     hours = channel.map(dict(target_hours)).to_numpy(dtype=float, na_value=np.nan)
     missing = np.isnan(hours)
@@ -569,7 +597,8 @@ def _sla_compliance(
     resolved = f.time("contacts", "resolved_at")
     is_resolved = resolved != _NAT
     cases = f.answered() & f.in_channels(channels) & (opened != _NAT)
-    took = np.where(is_resolved, resolved - opened, 0).astype(float)
+    with np.errstate(over="ignore"):  # a blank time's difference is meaningless, and masked
+        took = resolved - opened
     in_time = is_resolved & (took <= target_ns)
     overdue_open = ~is_resolved & ((f.end_ns() - opened) > target_ns)
     return _share_parts("contacts", in_time, cases & (is_resolved | overdue_open))
@@ -594,13 +623,18 @@ def sla_compliance(
     return _ratio(_sla_compliance(f, target_hours, channels))
 
 
-def _resolution_hours(f: _Frames, channels=None) -> tuple[np.ndarray, np.ndarray]:
-    """Hours from opened to resolved, and which contacts count (answered, resolved)."""
+def _resolution_rows(f: _Frames, channels=None) -> np.ndarray:
+    """The contacts a resolution time is measured on: answered, opened and resolved."""
     opened = f.time("contacts", "opened_at")
     resolved = f.time("contacts", "resolved_at")
-    rows = f.answered() & f.in_channels(channels) & (resolved != _NAT) & (opened != _NAT)
-    hours = np.where(rows, (resolved - opened) / _NS_PER_HOUR, np.nan)
-    return hours, rows
+    return f.answered() & f.in_channels(channels) & (resolved != _NAT) & (opened != _NAT)
+
+
+def _resolution_hours(f: _Frames, channels=None) -> np.ndarray:
+    """Hours from opened to resolved of the contacts a resolution time is measured on."""
+    rows = _resolution_rows(f, channels)
+    took = f.time("contacts", "resolved_at")[rows] - f.time("contacts", "opened_at")[rows]
+    return took / _NS_PER_HOUR
 
 
 def resolution_time_percentile(
@@ -614,8 +648,8 @@ def resolution_time_percentile(
     """
     if not 0 <= percentile <= 100:
         raise ValueError(f"percentile must be between 0 and 100, not {percentile!r}")
-    hours, rows = _resolution_hours(_Frames(contacts=contacts), channels)
-    return float(np.percentile(hours[rows], percentile)) if rows.any() else float("nan")
+    hours = _resolution_hours(_Frames(contacts=contacts), channels)
+    return float(np.percentile(hours, percentile)) if len(hours) else float("nan")
 
 
 def resolution_time_percentiles(
@@ -665,7 +699,7 @@ def _occupancy(f: _Frames, shrinkage: float = 0.0) -> list[_Parts]:
         * (1.0 - shrinkage)
     )
     staffed = np.nan_to_num(staffed)
-    return [_Parts("intervals", workload, staffed, staffed > 0)]
+    return [_Parts("intervals", staffed > 0, numerator=workload, denominator=staffed)]
 
 
 def occupancy(intervals: pd.DataFrame, *, shrinkage: float = 0.0) -> float:
@@ -715,7 +749,7 @@ def _net_promoter_score(f: _Frames) -> list[_Parts]:
     score = f.score("surveys", "nps", 0, 10)
     rows = ~np.isnan(score)
     signed = np.where(score >= 9, 1.0, 0.0) - np.where(score <= 6, 1.0, 0.0)
-    return [_Parts("surveys", np.where(rows, signed, 0.0), _indicator(rows), rows, True)]
+    return _mean_parts("surveys", np.where(rows, signed, np.nan), rows)
 
 
 def net_promoter_score(surveys: pd.DataFrame) -> float:
@@ -765,8 +799,18 @@ def _complaints_per_1000_contacts(f: _Frames) -> list[_Parts]:
     complaints = len(f.frame("complaints"))
     contacts = len(f.frame("contacts"))
     return [
-        _Parts("complaints", np.ones(complaints), np.zeros(complaints), np.zeros(complaints, bool)),
-        _Parts("contacts", np.zeros(contacts), np.ones(contacts), np.ones(contacts, bool)),
+        _Parts(
+            "complaints",
+            np.zeros(complaints, bool),
+            numerator=np.ones(complaints),
+            denominator=np.zeros(complaints),
+        ),
+        _Parts(
+            "contacts",
+            np.ones(contacts, bool),
+            numerator=np.zeros(contacts),
+            denominator=np.ones(contacts),
+        ),
     ]
 
 
@@ -963,7 +1007,10 @@ def _period_index(ns: np.ndarray, period: str) -> np.ndarray:
     if period == "month":
         return ns.view("datetime64[ns]").astype("datetime64[M]").view("int64")
     days = np.floor_divide(ns, _NS_PER_DAY)
-    return days if period == "day" else np.floor_divide(days + 3, 7)  # 1970-01-01 was a Thursday
+    if period == "week":  # in place: on a year of contacts each new array costs page faults
+        days += 3  # 1970-01-01 was a Thursday
+        days //= 7
+    return days
 
 
 def _period_start(index: np.ndarray, period: str) -> pd.DatetimeIndex:
@@ -983,7 +1030,9 @@ class _Grid:
     def __init__(self, f: _Frames, datasets: Iterable[str], period: str, by: tuple[str, ...]):
         self.f, self.period, self.by = f, period, by
         self.datasets = list(dict.fromkeys(datasets))
-        self._codes: dict[str, np.ndarray] = {}
+        self._codes: dict = {}
+        self._work = np.empty(0, dtype=np.int64)  # working arrays, reused by every KPI
+        self._weights = np.empty(0)
         firsts, lasts, self._factors = [], [], {}
         for dataset in self.datasets:
             index = self._periods(dataset)
@@ -1056,12 +1105,32 @@ class _Grid:
                 group_codes, uniques = self._factor(dataset, column)
                 # blank values have code -1, which picks the last entry: '(none)', last level
                 mapping = np.append(levels.get_indexer(uniques), len(levels) - 1)
-                code = code * len(levels) + mapping[group_codes]
+                code *= len(levels)
+                code += mapping.astype(np.min_scalar_type(len(levels)))[group_codes]
             self._codes[dataset] = code
         return self._codes[dataset]
 
-    def count(self, dataset: str, weights: np.ndarray | None = None) -> np.ndarray:
-        """Sum of weights (or count of rows) in each cell."""
+    def count_states(self, dataset: str, state: np.ndarray) -> np.ndarray:
+        """Rows per cell x state (a state 0, 1 or 2 per row): one count of cell x 3 + state.
+
+        The cell x 3 numbers and the working array are kept for the next KPI: on a year of
+        contacts every new array of row numbers costs page faults as well as arithmetic.
+        """
+        if ("x3", dataset) not in self._codes:
+            self._codes[("x3", dataset)] = self.codes(dataset) * 3
+        triple = self._codes[("x3", dataset)]
+        if len(self._work) < len(triple):
+            self._work = np.empty(len(triple), dtype=np.int64)
+        work = np.add(triple, state, out=self._work[: len(triple)])
+        return np.bincount(work, minlength=3 * self.size).reshape(self.size, 3)
+
+    def sum_by_cell(self, dataset: str, values: np.ndarray, where: np.ndarray) -> np.ndarray:
+        """Sum of values per cell over the rows where is True (others add 0, blanks included)."""
+        if len(self._weights) < len(values):
+            self._weights = np.empty(len(values))
+        weights = self._weights[: len(values)]
+        weights.fill(0.0)
+        np.copyto(weights, values, where=where)
         return np.bincount(self.codes(dataset), weights=weights, minlength=self.size)
 
     def frame(self) -> pd.DataFrame:
@@ -1123,12 +1192,10 @@ def _ratio_cells(kpi: KPI, f: _Frames, grid: _Grid, opts: dict) -> dict[str, np.
     denominator = np.zeros(grid.size)
     n = np.zeros(grid.size)
     for part in parts:
-        counted = grid.count(part.dataset, part.counted.astype(float))
-        numerator += grid.count(part.dataset, part.numerator)
-        denominator += (
-            counted if part.denominator_is_counted else grid.count(part.dataset, part.denominator)
-        )
-        n += counted
+        cells = part.by_cell(grid)
+        numerator += cells[0]
+        denominator += cells[1]
+        n += cells[2]
     return {"numerator": numerator, "denominator": denominator, "n": n}
 
 
@@ -1142,18 +1209,32 @@ def _channel_key(channels) -> tuple | None:
 def _hours_by_cell(f: _Frames, grid: _Grid, channels) -> tuple[np.ndarray, np.ndarray]:
     """Resolution hours sorted by grid cell then value, and the count in each cell.
 
-    Quicker than one lexsort: group the hours by cell (a radix sort when the cell numbers fit in
-    16 bits), then sort each cell's hours in place.
+    One integer sort of cell x 2^b + (time taken - the shortest), b the bits the range of times
+    taken needs, whenever that fits in 63 bits (a grid of 1,000 cells with times taken spanning
+    up to 100 days); else one lexsort of (cell, time taken). The times are whole nanoseconds,
+    so both sorts are exact.
     """
-    hours, rows = _resolution_hours(f, channels)
+    opened = f.time("contacts", "opened_at")
+    resolved = f.time("contacts", "resolved_at")
+    rows = _resolution_rows(f, channels)
+    took = resolved[rows]
+    took -= opened[rows]
     codes = grid.codes("contacts")[rows]
-    narrow = np.int16 if grid.size < np.iinfo(np.int16).max else np.int64
-    values = hours[rows][np.argsort(codes.astype(narrow), kind="stable")]
     counts = np.bincount(codes, minlength=grid.size)
-    ends = np.cumsum(counts)
-    for cell in np.flatnonzero(counts > 1):
-        values[ends[cell] - counts[cell] : ends[cell]].sort()
-    return values, counts
+    if len(took):
+        shortest = int(took.min())
+        bits = (int(took.max()) - shortest).bit_length()
+        if int(grid.size - 1).bit_length() + bits <= 63:
+            took -= shortest
+            codes <<= bits
+            codes |= took
+            codes.sort()
+            codes &= (1 << bits) - 1
+            codes += shortest
+            took = codes
+        else:
+            took = took[np.lexsort((took, codes))]
+    return took / _NS_PER_HOUR, counts
 
 
 def _percentile_cells(kpi: KPI, f: _Frames, grid: _Grid, opts: dict) -> dict[str, np.ndarray]:
@@ -1183,18 +1264,26 @@ def _percentile_cells(kpi: KPI, f: _Frames, grid: _Grid, opts: dict) -> dict[str
 
 
 def _backlog_cells(kpi: KPI, f: _Frames, grid: _Grid, opts: dict) -> dict[str, np.ndarray]:
-    """Open contacts at each period's end: opened so far minus resolved so far, per group."""
+    """Open contacts at each period's end: opened so far minus resolved so far, per group.
+
+    A contact resolved in a later period leaves the backlog in that period's cell of its group;
+    one resolved (by its dates) before it was opened leaves it at once.
+    """
     end = f.end_ns()
     cases = f.answered() & (f.time("contacts", "opened_at") <= end)
-    codes = grid.codes("contacts")
-    opened = np.bincount(codes[cases], minlength=grid.size)
+    opened = grid.count_states("contacts", cases.view(np.int8))[:, 1]
     resolved_ns = f.time("contacts", "resolved_at")
     done = cases & (resolved_ns != _NAT) & (resolved_ns <= end)
-    shift = _period_index(resolved_ns[done], grid.period) - grid._periods("contacts")[done]
-    shift = np.maximum(shift, 0)  # a resolution dated before opening is counted at once
-    resolved_codes = codes[done] + shift * grid.n_groups
-    inside = resolved_codes < grid.size
-    resolved = np.bincount(resolved_codes[inside], minlength=grid.size)
+    codes = grid.codes("contacts")[done]  # the cell each was opened in
+    shift = _period_index(resolved_ns[done], grid.period)  # the period it was resolved in ...
+    shift -= grid.first
+    opened_period = codes // grid.n_groups
+    np.maximum(shift, opened_period, out=shift)
+    shift -= opened_period  # ... as periods after the one it was opened in
+    shift *= grid.n_groups
+    codes += shift
+    np.minimum(codes, grid.size, out=codes)  # resolved after the last period: not in the table
+    resolved = np.bincount(codes, minlength=grid.size + 1)[: grid.size]
     shape = (grid.n_periods, grid.n_groups)
     level = np.cumsum(opened.reshape(shape), axis=0) - np.cumsum(resolved.reshape(shape), axis=0)
     level = level.reshape(-1).astype(float)
