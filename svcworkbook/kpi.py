@@ -287,21 +287,32 @@ class _Parts:
             return float(self.values.sum(where=self.counted)), float(np.count_nonzero(self.counted))
         return float(self.numerator.sum()), float(self.denominator.sum())
 
-    def by_cell(self, grid: _Grid) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(numerator, denominator, n) summed per cell of the grid.
+    def state(self) -> np.ndarray | None:
+        """Each row's state to count per cell: 0 not counted, 1 counted, 2 counted and a hit.
 
-        A share is one count of cell x state (0 not counted, 1 counted, 2 counted and hit); a
-        mean counts cell x counted and sums the values per cell.
+        None for a ratio of numerators and denominators, which is summed rather than counted.
         """
         if self.hits is not None:
-            state = self.counted.view(np.int8) + self.hits.view(np.int8)
-            counts = grid.count_states(self.dataset, state)
+            return self.counted.view(np.int8) + self.hits.view(np.int8)
+        return self.counted.view(np.int8) if self.values is not None else None
+
+    def by_cell(
+        self, grid: _Grid, counts: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(numerator, denominator, n) summed per cell of the grid.
+
+        Shares and means take the rows per cell x :meth:`state` (counted here unless given); a
+        mean also sums its values per cell.
+        """
+        if counts is None and self.state() is not None:
+            counts = grid.count_states(self.dataset, [self.state()])[0]
+        if self.hits is not None:
             n = (counts[:, 1] + counts[:, 2]).astype(float)
             return counts[:, 2].astype(float), n, n
-        cells = grid.codes(self.dataset)
         if self.values is not None:
-            n = grid.count_states(self.dataset, self.counted.view(np.int8))[:, 1].astype(float)
+            n = counts[:, 1].astype(float)
             return grid.sum_by_cell(self.dataset, self.values, self.counted), n, n
+        cells = grid.codes(self.dataset)
         n = np.bincount(cells, weights=self.counted, minlength=grid.size)
         numerator = np.bincount(cells, weights=self.numerator, minlength=grid.size)
         return numerator, np.bincount(cells, weights=self.denominator, minlength=grid.size), n
@@ -1024,6 +1035,10 @@ def _period_start(index: np.ndarray, period: str) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(starts)
 
 
+#: Most cells x states counted in one pass (8 MiB of counts); more states take more passes.
+_JOINT_COUNT_CELLS = 1 << 20
+
+
 class _Grid:
     """Every period from the first to the last x every value of each grouping column."""
 
@@ -1110,19 +1125,32 @@ class _Grid:
             self._codes[dataset] = code
         return self._codes[dataset]
 
-    def count_states(self, dataset: str, state: np.ndarray) -> np.ndarray:
-        """Rows per cell x state (a state 0, 1 or 2 per row): one count of cell x 3 + state.
+    def count_states(self, dataset: str, states: list[np.ndarray]) -> list[np.ndarray]:
+        """Rows per cell x state for each array of states (0, 1 or 2 per row), counted together.
 
-        The cell x 3 numbers and the working array are kept for the next KPI: on a year of
-        contacts every new array of row numbers costs page faults as well as arithmetic.
+        k arrays make one count of cell x 3^k + sum(state_i x 3^i), with k as large as keeps the
+        counts within _JOINT_COUNT_CELLS (7 arrays on a year of weeks x 6 teams); each array's counts are then
+        the sums over the others' states. One pass over the rows serves several KPIs.
         """
-        if ("x3", dataset) not in self._codes:
-            self._codes[("x3", dataset)] = self.codes(dataset) * 3
-        triple = self._codes[("x3", dataset)]
-        if len(self._work) < len(triple):
-            self._work = np.empty(len(triple), dtype=np.int64)
-        work = np.add(triple, state, out=self._work[: len(triple)])
-        return np.bincount(work, minlength=3 * self.size).reshape(self.size, 3)
+        codes = self.codes(dataset)
+        if len(self._work) < len(codes):
+            self._work = np.empty(len(codes), dtype=np.int64)  # reused by every count
+        work = self._work[: len(codes)]
+        k = 1
+        while k < 9 and self.size * 3 ** (k + 1) <= _JOINT_COUNT_CELLS:
+            k += 1
+        counted = []
+        for start in range(0, len(states), k):
+            batch = states[start : start + k]
+            np.multiply(codes, 3 ** len(batch), out=work)
+            for i, state in enumerate(batch):
+                work += state * np.int16(3**i)
+            shape = (self.size, *[3] * len(batch))
+            counts = np.bincount(work, minlength=self.size * 3 ** len(batch)).reshape(shape)
+            for i in range(len(batch)):
+                others = tuple(1 + j for j in range(len(batch)) if j != len(batch) - 1 - i)
+                counted.append(counts.sum(axis=others))
+        return counted
 
     def sum_by_cell(self, dataset: str, values: np.ndarray, where: np.ndarray) -> np.ndarray:
         """Sum of values per cell over the rows where is True (others add 0, blanks included)."""
@@ -1182,21 +1210,42 @@ def _options(kpi: KPI, options: Mapping[str, Mapping[str, Any]] | None) -> dict[
     return {**kpi.options, **dict((options or {}).get(kpi.name, {}))}
 
 
-def _ratio_cells(kpi: KPI, f: _Frames, grid: _Grid, opts: dict) -> dict[str, np.ndarray]:
-    """Numerator, denominator and n per cell for a ratio KPI."""
+def _ratio_parts(kpi: KPI, f: _Frames, opts: dict) -> list[_Parts]:
+    """A ratio KPI's row-level parts, with its options checked."""
     try:
-        parts = kpi.parts(f, **opts)
+        return kpi.parts(f, **opts)
     except TypeError as error:
         raise ValueError(f"bad options for {kpi.name}: {error}") from None
-    numerator = np.zeros(grid.size)
-    denominator = np.zeros(grid.size)
-    n = np.zeros(grid.size)
-    for part in parts:
-        cells = part.by_cell(grid)
-        numerator += cells[0]
-        denominator += cells[1]
-        n += cells[2]
-    return {"numerator": numerator, "denominator": denominator, "n": n}
+
+
+def _ratio_cells(
+    chosen: list[tuple[KPI, dict]], f: _Frames, grid: _Grid
+) -> list[dict[str, np.ndarray]]:
+    """Numerator, denominator and n per cell for ratio KPIs (with their options).
+
+    The shares and means of each dataset are counted per cell together (see
+    :meth:`_Grid.count_states`).
+    """
+    parts = [_ratio_parts(kpi, f, opts) for kpi, opts in chosen]
+    counted = [(part, part.state()) for kpi_parts in parts for part in kpi_parts]
+    counted = [(part, state) for part, state in counted if state is not None]
+    counts = {}
+    for dataset in dict.fromkeys(part.dataset for part, _ in counted):
+        mine = [(part, state) for part, state in counted if part.dataset == dataset]
+        together = grid.count_states(dataset, [state for _, state in mine])
+        counts.update((id(part), cells) for (part, _), cells in zip(mine, together, strict=True))
+    results = []
+    for kpi_parts in parts:
+        numerator = np.zeros(grid.size)
+        denominator = np.zeros(grid.size)
+        n = np.zeros(grid.size)
+        for part in kpi_parts:
+            cells = part.by_cell(grid, counts.get(id(part)))
+            numerator += cells[0]
+            denominator += cells[1]
+            n += cells[2]
+        results.append({"numerator": numerator, "denominator": denominator, "n": n})
+    return results
 
 
 def _channel_key(channels) -> tuple | None:
@@ -1271,7 +1320,7 @@ def _backlog_cells(kpi: KPI, f: _Frames, grid: _Grid, opts: dict) -> dict[str, n
     """
     end = f.end_ns()
     cases = f.answered() & (f.time("contacts", "opened_at") <= end)
-    opened = grid.count_states("contacts", cases.view(np.int8))[:, 1]
+    opened = grid.count_states("contacts", [cases.view(np.int8)])[0][:, 1]
     resolved_ns = f.time("contacts", "resolved_at")
     done = cases & (resolved_ns != _NAT) & (resolved_ns <= end)
     codes = grid.codes("contacts")[done]  # the cell each was opened in
@@ -1290,18 +1339,25 @@ def _backlog_cells(kpi: KPI, f: _Frames, grid: _Grid, opts: dict) -> dict[str, n
     return {"value": level, "n": level.copy()}
 
 
-def _cells(kpi: KPI, f: _Frames, grid: _Grid, options) -> dict[str, np.ndarray]:
-    """Per-cell results for one KPI, by its kind."""
-    opts = _options(kpi, options)
-    if kpi.kind == "ratio":
-        cells = _ratio_cells(kpi, f, grid, opts)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            value = cells["numerator"] / cells["denominator"] * kpi.scale
-        cells["value"] = np.where(cells["denominator"] > 0, value, np.nan)
-        return cells
-    if kpi.kind == "percentile":
-        return _percentile_cells(kpi, f, grid, opts)
-    return _backlog_cells(kpi, f, grid, opts)
+def _cells(chosen: list[KPI], f: _Frames, grid: _Grid, options) -> list[dict[str, np.ndarray]]:
+    """Per-cell results for each KPI, by its kind; the ratios worked out together."""
+    ratios = [kpi for kpi in chosen if kpi.kind == "ratio"]
+    worked = _ratio_cells([(kpi, _options(kpi, options)) for kpi in ratios], f, grid)
+    by_name = dict(zip([kpi.name for kpi in ratios], worked, strict=True))
+    results = []
+    for kpi in chosen:
+        opts = _options(kpi, options)
+        if kpi.kind == "ratio":
+            cells = by_name[kpi.name]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                value = cells["numerator"] / cells["denominator"] * kpi.scale
+            cells["value"] = np.where(cells["denominator"] > 0, value, np.nan)
+        elif kpi.kind == "percentile":
+            cells = _percentile_cells(kpi, f, grid, opts)
+        else:
+            cells = _backlog_cells(kpi, f, grid, opts)
+        results.append(cells)
+    return results
 
 
 def _prepare(datasets: dict, period: str, by, kpis, as_of) -> tuple[_Frames, tuple, list[KPI]]:
@@ -1356,7 +1412,8 @@ def kpi_parts(
     f, by, chosen = _prepare(datasets, period, by, kpis, as_of)
     chosen = [k for k in chosen if k.kind == "ratio"]
     grid = _Grid(f, [d for k in chosen for d in k.datasets], period, by)
-    results = [(k, _ratio_cells(k, f, grid, _options(k, options))) for k in chosen]
+    worked = _ratio_cells([(k, _options(k, options)) for k in chosen], f, grid)
+    results = list(zip(chosen, worked, strict=True))
     table = _long(grid, results, ["numerator", "denominator", "n"])
     table["n"] = table["n"].astype("int64")
     return table
@@ -1403,8 +1460,7 @@ def kpi_table(
         raise ValueError(f"targets for unknown KPI(s) {unknown}; choose from {list(KPIS)}")
     grid = _Grid(f, [d for k in chosen for d in k.datasets], period, by)
     results = []
-    for kpi in chosen:
-        cells = _cells(kpi, f, grid, options)
+    for kpi, cells in zip(chosen, _cells(chosen, f, grid, options), strict=True):
         goal = (targets or {}).get(kpi.name, kpi.target)
         cells["target"] = np.full(grid.size, np.nan if goal is None else float(goal))
         results.append((kpi, cells))

@@ -1,6 +1,7 @@
 """KPIs on small logs worked by hand, the published ICMI service level example, and properties."""
 
 import math
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -679,3 +680,16 @@ def test_categorical_columns_give_the_same_table_as_text(rows):
         categories = kpi.kpi_table(as_categories(frame), period="week", by=by, options=options)
         assert "unused" not in set(categories[list(by)].stack())
         pd.testing.assert_frame_equal(text, categories, check_exact=False, rtol=1e-9)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(contact_rows.filter(len), st.integers(1, 4))
+def test_the_table_is_the_same_however_many_kpis_are_counted_in_one_pass(rows, per_pass):
+    # shares and means are counted per cell x state together, as many as fit in the count limit:
+    # one pass for all of them, or one, two, ... at a time, must give the same numbers
+    frame = contacts_from(rows)
+    together = kpi.kpi_parts(frame, period="week", by=("team",))
+    size = len(together) // together["kpi"].nunique()
+    with mock.patch.object(kpi, "_JOINT_COUNT_CELLS", size * 3**per_pass):
+        apart = kpi.kpi_parts(frame, period="week", by=("team",))
+    pd.testing.assert_frame_equal(together, apart)
