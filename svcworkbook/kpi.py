@@ -1013,15 +1013,20 @@ del C, S
 # ---------------------------------------------------------------------------------------------
 
 
-def _period_index(ns: np.ndarray, period: str) -> np.ndarray:
-    """Period number of each timestamp: days since 1970, Monday-weeks, or months."""
+def _period_index(ns: np.ndarray, period: str, *, overwrite: bool = False) -> np.ndarray:
+    """Period number of each timestamp: days since 1970, Monday-weeks, or months.
+
+    With ``overwrite`` a day or week number is worked out in the array of times itself: on a
+    year of contacts every new array costs page faults as well as arithmetic.
+    """
     if period == "month":
         return ns.view("datetime64[ns]").astype("datetime64[M]").view("int64")
+    out = ns if overwrite else np.empty_like(ns)
     if period == "day":
-        return np.floor_divide(ns, _NS_PER_DAY)
-    weeks = ns + 3 * _NS_PER_DAY  # 1970-01-01 was a Thursday
-    weeks //= 7 * _NS_PER_DAY  # in place: on a year of contacts each new array costs page faults
-    return weeks
+        return np.floor_divide(ns, _NS_PER_DAY, out=out)
+    np.add(ns, 3 * _NS_PER_DAY, out=out)  # 1970-01-01 was a Thursday
+    out //= 7 * _NS_PER_DAY
+    return out
 
 
 def _period_start(index: np.ndarray, period: str) -> pd.DatetimeIndex:
@@ -1050,10 +1055,11 @@ class _Grid:
         self._weights = np.empty(0)
         firsts, lasts, self._factors = [], [], {}
         for dataset in self.datasets:
-            index = self._periods(dataset)
-            if len(index):
-                firsts.append(index.min())
-                lasts.append(index.max())
+            ns = self._times(dataset)
+            if len(ns):  # period numbers rise with time: the first and last times give them
+                first, last = _period_index(np.array([ns.min(), ns.max()]), period)
+                firsts.append(first)
+                lasts.append(last)
         self.first = min(firsts) if firsts else 0
         self.n_periods = (max(lasts) - self.first + 1) if firsts else 0
         self.levels = [self._levels(column) for column in by]
@@ -1065,8 +1071,8 @@ class _Grid:
                 "columns or a longer period"
             )
 
-    def _periods(self, dataset: str) -> np.ndarray:
-        """Period numbers of a dataset's rows, refusing blank dates."""
+    def _times(self, dataset: str) -> np.ndarray:
+        """The times that place a dataset's rows in periods, refusing blank dates."""
         column = TIME_COLUMNS[dataset]
         ns = self.f.time(dataset, column)
         blank = ns == _NAT
@@ -1076,9 +1082,7 @@ class _Grid:
                 f"{dataset}: column '{column}' is blank in {int(blank.sum())} row(s), e.g. {rows}; "
                 "every row needs a date to be placed in a period. Fill or drop those rows."
             )
-        return self.f._cached(
-            ("period", dataset, self.period), lambda: _period_index(ns, self.period)
-        )
+        return ns
 
     def group_values(self, dataset: str, column: str) -> pd.Series:
         """A grouping column of a dataset, taken from contacts by contact_id for surveys."""
@@ -1115,7 +1119,8 @@ class _Grid:
     def codes(self, dataset: str) -> np.ndarray:
         """Cell number of each row: period x group, in the grid's order."""
         if dataset not in self._codes:
-            code = self._periods(dataset) - self.first
+            code = _period_index(self._times(dataset), self.period)
+            code -= self.first
             for column, levels in zip(self.by, self.levels, strict=True):
                 group_codes, uniques = self._factor(dataset, column)
                 # blank values have code -1, which picks the last entry: '(none)', last level
@@ -1140,11 +1145,14 @@ class _Grid:
         while k < 9 and self.size * 3 ** (k + 1) <= _JOINT_COUNT_CELLS:
             k += 1
         counted = []
+        together, digit = np.empty(len(codes), dtype=np.int16), np.empty(len(codes), dtype=np.int16)
         for start in range(0, len(states), k):
             batch = states[start : start + k]
+            together.fill(0)
+            for i, state in enumerate(batch):  # 3^9 fits in 16 bits: quicker than 64
+                together += np.multiply(state, 3**i, out=digit, dtype=np.int16)
             np.multiply(codes, 3 ** len(batch), out=work)
-            for i, state in enumerate(batch):
-                work += state * np.int16(3**i)
+            work += together
             shape = (self.size, *[3] * len(batch))
             counts = np.bincount(work, minlength=self.size * 3 ** len(batch)).reshape(shape)
             for i in range(len(batch)):
@@ -1255,13 +1263,34 @@ def _channel_key(channels) -> tuple | None:
     return tuple(channels)
 
 
-def _hours_by_cell(f: _Frames, grid: _Grid, channels) -> tuple[np.ndarray, np.ndarray]:
-    """Resolution hours sorted by grid cell then value, and the count in each cell.
+@dataclass
+class _SortedTimes:
+    """Times taken to resolve (ns), grouped by grid cell and sorted within each cell.
+
+    Packed as ``keys``: cell x 2^bits + (time taken - shortest), or the times themselves when
+    ``bits`` is None; ``counts`` holds how many each cell has.
+    """
+
+    keys: np.ndarray
+    counts: np.ndarray
+    bits: int | None = None
+    shortest: int = 0
+
+    def hours(self, positions: np.ndarray) -> np.ndarray:
+        """The times at these positions (in cell-then-time order), in hours."""
+        picked = self.keys[positions]
+        if self.bits is not None:
+            picked = (picked & ((1 << self.bits) - 1)) + self.shortest
+        return picked / _NS_PER_HOUR
+
+
+def _times_by_cell(f: _Frames, grid: _Grid, channels) -> _SortedTimes:
+    """Resolution times sorted by grid cell then value, with the count in each cell.
 
     One integer sort of cell x 2^b + (time taken - the shortest), b the bits the range of times
     taken needs, whenever that fits in 63 bits (a grid of 1,000 cells with times taken spanning
     up to 100 days); else one lexsort of (cell, time taken). The times are whole nanoseconds,
-    so both sorts are exact.
+    so both sorts are exact, and only the times a percentile picks are unpacked.
     """
     opened = f.time("contacts", "opened_at")
     resolved = f.time("contacts", "resolved_at")
@@ -1270,20 +1299,17 @@ def _hours_by_cell(f: _Frames, grid: _Grid, channels) -> tuple[np.ndarray, np.nd
     took -= opened[rows]
     codes = grid.codes("contacts")[rows]
     counts = np.bincount(codes, minlength=grid.size)
-    if len(took):
-        shortest = int(took.min())
-        bits = (int(took.max()) - shortest).bit_length()
-        if int(grid.size - 1).bit_length() + bits <= 63:
-            took -= shortest
-            codes <<= bits
-            codes |= took
-            codes.sort()
-            codes &= (1 << bits) - 1
-            codes += shortest
-            took = codes
-        else:
-            took = took[np.lexsort((took, codes))]
-    return took / _NS_PER_HOUR, counts
+    if not len(took):
+        return _SortedTimes(took, counts)
+    shortest = int(took.min())
+    bits = (int(took.max()) - shortest).bit_length()
+    if int(grid.size - 1).bit_length() + bits > 63:
+        return _SortedTimes(took[np.lexsort((took, codes))], counts)
+    took -= shortest
+    codes <<= bits
+    codes |= took
+    codes.sort()
+    return _SortedTimes(codes, counts, bits, shortest)
 
 
 def _percentile_cells(kpi: KPI, f: _Frames, grid: _Grid, opts: dict) -> dict[str, np.ndarray]:
@@ -1295,10 +1321,11 @@ def _percentile_cells(kpi: KPI, f: _Frames, grid: _Grid, opts: dict) -> dict[str
         channels = opts.pop("channels", None)
         if opts:
             raise TypeError(f"unexpected option(s) {sorted(opts)}")
-        key = ("cell-sorted hours", grid.period, grid.by, _channel_key(channels))
-        values, counts = f._cached(key, lambda: _hours_by_cell(f, grid, channels))
+        key = ("cell-sorted times", grid.period, grid.by, _channel_key(channels))
+        times = f._cached(key, lambda: _times_by_cell(f, grid, channels))
     except TypeError as error:
         raise ValueError(f"bad options for {kpi.name}: {error}") from None
+    counts = times.counts
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     position = (counts - 1) * percentile / 100.0
     low = np.floor(position).astype(np.int64)
@@ -1306,8 +1333,8 @@ def _percentile_cells(kpi: KPI, f: _Frames, grid: _Grid, opts: dict) -> dict[str
     has = counts > 0
     value = np.full(grid.size, np.nan)
     if has.any():
-        v_low = values[(starts + low)[has]]
-        v_high = values[(starts + high)[has]]
+        v_low = times.hours((starts + low)[has])
+        v_high = times.hours((starts + high)[has])
         value[has] = v_low + (v_high - v_low) * (position - low)[has]
     return {"value": value, "n": counts.astype(float)}
 
@@ -1324,7 +1351,7 @@ def _backlog_cells(kpi: KPI, f: _Frames, grid: _Grid, opts: dict) -> dict[str, n
     resolved_ns = f.time("contacts", "resolved_at")
     done = cases & (resolved_ns != _NAT) & (resolved_ns <= end)
     codes = grid.codes("contacts")[done]  # the cell each was opened in
-    shift = _period_index(resolved_ns[done], grid.period)  # the period it was resolved in ...
+    shift = _period_index(resolved_ns[done], grid.period, overwrite=True)  # period resolved in ...
     shift -= grid.first
     opened_period = codes // grid.n_groups
     np.maximum(shift, opened_period, out=shift)
