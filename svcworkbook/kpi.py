@@ -88,7 +88,11 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """
     if isinstance(series.dtype, pd.CategoricalDtype):
         codes = _codes(series)
-        used = np.bincount(codes[codes >= 0], minlength=len(series.cat.categories)) > 0
+        used = np.zeros(len(series.cat.categories) + 1, dtype=bool)
+        used[codes] = True  # code -1 (blank) marks the extra last entry
+        used = used[:-1]
+        if used.all():
+            return codes, series.cat.categories
         renumber = np.append(np.cumsum(used) - 1, -1)  # code -1 (blank) picks the last entry
         return renumber.astype(codes.dtype)[codes], series.cat.categories[used]
     codes, uniques = pd.factorize(series)
