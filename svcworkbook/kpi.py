@@ -227,7 +227,9 @@ class _Frames:
                 f"{dataset}: column '{column}' must be dates and times, not {series.dtype}. "
                 "Parse it first (UK exports are often day-first: pd.to_datetime(..., dayfirst=True))."
             )
-        return series.to_numpy().astype("datetime64[ns]", copy=False).view("int64")
+        ns = series.to_numpy().astype("datetime64[ns]", copy=False).view("int64")
+        ns.flags.writeable = False  # often the frame's own memory: in-place work must copy first
+        return ns
 
     def values(self, dataset: str, column: str) -> pd.Series:
         """A column as it is (for categories such as channel)."""
@@ -301,15 +303,13 @@ class _Parts:
         return self.counted.view(np.int8) if self.values is not None else None
 
     def by_cell(
-        self, grid: _Grid, counts: np.ndarray | None = None
+        self, grid: _Grid, counts: np.ndarray | None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(numerator, denominator, n) summed per cell of the grid.
 
-        Shares and means take the rows per cell x :meth:`state` (counted here unless given); a
-        mean also sums its values per cell.
+        Shares and means read the rows per cell x :meth:`state` from counts (see
+        :meth:`_Grid.count_states`); a mean also sums its values per cell.
         """
-        if counts is None and self.state() is not None:
-            counts = grid.count_states(self.dataset, [self.state()])[0]
         if self.hits is not None:
             n = (counts[:, 1] + counts[:, 2]).astype(float)
             return counts[:, 2].astype(float), n, n
@@ -638,18 +638,20 @@ def sla_compliance(
     return _ratio(_sla_compliance(f, target_hours, channels))
 
 
-def _resolution_rows(f: _Frames, channels=None) -> np.ndarray:
-    """The contacts a resolution time is measured on: answered, opened and resolved."""
+def _resolution_taken(f: _Frames, channels=None) -> tuple[np.ndarray, np.ndarray]:
+    """Nanoseconds from opened to resolved of the contacts measured (answered, opened and
+    resolved), and which rows those are."""
     opened = f.time("contacts", "opened_at")
     resolved = f.time("contacts", "resolved_at")
-    return f.answered() & f.in_channels(channels) & (resolved != _NAT) & (opened != _NAT)
+    rows = f.answered() & f.in_channels(channels) & (resolved != _NAT) & (opened != _NAT)
+    took = resolved[rows]
+    took -= opened[rows]
+    return took, rows
 
 
 def _resolution_hours(f: _Frames, channels=None) -> np.ndarray:
     """Hours from opened to resolved of the contacts a resolution time is measured on."""
-    rows = _resolution_rows(f, channels)
-    took = f.time("contacts", "resolved_at")[rows] - f.time("contacts", "opened_at")[rows]
-    return took / _NS_PER_HOUR
+    return _resolution_taken(f, channels)[0] / _NS_PER_HOUR
 
 
 def resolution_time_percentile(
@@ -1054,7 +1056,7 @@ class _Grid:
     def __init__(self, f: _Frames, datasets: Iterable[str], period: str, by: tuple[str, ...]):
         self.f, self.period, self.by = f, period, by
         self.datasets = list(dict.fromkeys(datasets))
-        self._codes: dict = {}
+        self._codes: dict[str, np.ndarray] = {}
         self._work = np.empty(0, dtype=np.int64)  # working arrays, reused by every KPI
         self._weights = np.empty(0)
         firsts, lasts, self._factors = [], [], {}
@@ -1138,8 +1140,9 @@ class _Grid:
         """Rows per cell x state for each array of states (0, 1 or 2 per row), counted together.
 
         k arrays make one count of cell x 3^k + sum(state_i x 3^i), with k as large as keeps the
-        counts within _JOINT_COUNT_CELLS (7 arrays on a year of weeks x 6 teams); each array's counts are then
-        the sums over the others' states. One pass over the rows serves several KPIs.
+        counts within _JOINT_COUNT_CELLS (7 arrays on a year of weeks x 6 teams); each array's
+        counts are then the sums over the others' states. One pass over the rows serves several
+        KPIs.
         """
         codes = self.codes(dataset)
         if len(self._work) < len(codes):
@@ -1296,11 +1299,7 @@ def _times_by_cell(f: _Frames, grid: _Grid, channels) -> _SortedTimes:
     up to 100 days); else one lexsort of (cell, time taken). The times are whole nanoseconds,
     so both sorts are exact, and only the times a percentile picks are unpacked.
     """
-    opened = f.time("contacts", "opened_at")
-    resolved = f.time("contacts", "resolved_at")
-    rows = _resolution_rows(f, channels)
-    took = resolved[rows]
-    took -= opened[rows]
+    took, rows = _resolution_taken(f, channels)
     codes = grid.codes("contacts")[rows]
     counts = np.bincount(codes, minlength=grid.size)
     if not len(took):
@@ -1372,12 +1371,13 @@ def _backlog_cells(kpi: KPI, f: _Frames, grid: _Grid, opts: dict) -> dict[str, n
 
 def _cells(chosen: list[KPI], f: _Frames, grid: _Grid, options) -> list[dict[str, np.ndarray]]:
     """Per-cell results for each KPI, by its kind; the ratios worked out together."""
+    opts_of = {kpi.name: _options(kpi, options) for kpi in chosen}
     ratios = [kpi for kpi in chosen if kpi.kind == "ratio"]
-    worked = _ratio_cells([(kpi, _options(kpi, options)) for kpi in ratios], f, grid)
+    worked = _ratio_cells([(kpi, opts_of[kpi.name]) for kpi in ratios], f, grid)
     by_name = dict(zip([kpi.name for kpi in ratios], worked, strict=True))
     results = []
     for kpi in chosen:
-        opts = _options(kpi, options)
+        opts = opts_of[kpi.name]
         if kpi.kind == "ratio":
             cells = by_name[kpi.name]
             with np.errstate(invalid="ignore", divide="ignore"):
