@@ -25,8 +25,8 @@ from pathlib import Path
 
 import psutil
 
-from svcworkbook import classpack, runner
-from svcworkbook.roster import learner_seed
+from svcworkbook.data.roster import learner_seed
+from svcworkbook.teaching import classpack, runner
 
 UNITS = (1, 2, 3, 4, 5)
 

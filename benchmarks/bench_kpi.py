@@ -97,7 +97,7 @@ def bare_groupby(contacts: pd.DataFrame) -> pd.DataFrame:
 
 def table(contacts: pd.DataFrame) -> pd.DataFrame:
     """The measured call: every contact KPI by week x team."""
-    from svcworkbook import kpi
+    from svcworkbook.analysis import kpi
 
     return kpi.kpi_table(contacts, period="week", by=("team",))
 
@@ -111,7 +111,7 @@ def table_without_sorts(contacts: pd.DataFrame) -> pd.DataFrame:
     Repeat contacts need the contacts sorted by customer and time, percentiles each cell's hours
     sorted; a groupby-mean does neither, so this column shows what the rest costs.
     """
-    from svcworkbook import kpi
+    from svcworkbook.analysis import kpi
 
     names = [k.name for k in kpi.KPIS.values() if k.datasets == ("contacts",)]
     kept = [name for name in names if name not in SORTED_KPIS]
@@ -142,7 +142,7 @@ def measure_memory(rows: int) -> dict:
     """Peak resident memory with the data and one kpi_table, and what kpi_table added."""
     contacts = synthetic_contacts(rows)
     data_bytes = int(contacts.memory_usage(deep=True).sum())
-    from svcworkbook import kpi  # noqa: F401 - import before tracing
+    from svcworkbook.analysis import kpi  # noqa: F401 - import before tracing
 
     tracemalloc.start()
     table(contacts)

@@ -1,6 +1,6 @@
-"""Loading speed: `io.load` (read, convert, validate) against a bare `pandas.read_csv`.
+"""Loading speed: `loading.load` (read, convert, validate) against a bare `pandas.read_csv`.
 
-Writes a contacts CSV of about a million rows (`datasets.generate("contacts", rows=...)`, ISO
+Writes a contacts CSV of about a million rows (`generators.generate("contacts", rows=...)`, ISO
 timestamps as in the samples), then times each approach, best of --repeats runs, alternating so
 that both see the same disk cache and machine load. Peak memory is measured in a fresh Python per
 approach, started before this process holds any data: the peak resident set of the child after
@@ -14,7 +14,7 @@ figure just before it (imports done), so the difference is what the read costs.
 --uk-dates writes the timestamps day-first (DD/MM/YYYY HH:MM:SS), as a UK spreadsheet exports
 them, instead of ISO.
 
-Target (issue 3): io.load at most 3x the bare read.
+Target (issue 3): loading.load at most 3x the bare read.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from svcworkbook import datasets, io
+from svcworkbook.data import generators, loading
 
 TARGET_RATIO = 3.0
 
@@ -42,7 +42,7 @@ def bare_read(path: Path) -> pd.DataFrame:
 
 def workbook_load(path: Path) -> pd.DataFrame:
     """The workbook's loader: names, types, UK dates, every schema rule checked."""
-    return io.load("contacts", path)
+    return loading.load("contacts", path)
 
 
 APPROACHES = {"bare": bare_read, "load": workbook_load}
@@ -51,7 +51,7 @@ APPROACHES = {"bare": bare_read, "load": workbook_load}
 def write_contacts(rows: int, folder: Path, uk_dates: bool = False) -> Path:
     """A generated contacts CSV of about `rows` rows, written as the samples are (or with
     day-first timestamps)."""
-    frame = datasets.generate("contacts", rows=rows)
+    frame = generators.generate("contacts", rows=rows)
     path = folder / "contacts.csv"
     layout = "%d/%m/%Y %H:%M:%S" if uk_dates else "%Y-%m-%d %H:%M:%S"
     frame.to_csv(path, index=False, date_format=layout, lineterminator="\n")
@@ -120,7 +120,7 @@ def main() -> None:
                 f"wrote {path.stat().st_size / 2**20:,.0f} MB in {time.perf_counter() - start:.1f} s"
             )
         memory = {name: peak_memory_mb(name, path) for name in APPROACHES}
-        rows = len(io.load("contacts", path))
+        rows = len(loading.load("contacts", path))
         print(f"contacts CSV: {rows:,} rows, {path.stat().st_size / 2**20:,.0f} MB")
         times = best_times(path, args.repeats)
         ratio = times["load"] / times["bare"]
@@ -134,9 +134,9 @@ def main() -> None:
         verdict = "met" if ratio <= TARGET_RATIO else "NOT met"
         print(f"ratio load / bare read: {ratio:.2f}x (target <= {TARGET_RATIO:g}x: {verdict})")
         if args.pandera:
-            from svcworkbook.schemas import SCHEMAS
+            from svcworkbook.data.schemas import SCHEMAS
 
-            frame = io.load("contacts", path)
+            frame = loading.load("contacts", path)
             start = time.perf_counter()
             SCHEMAS["contacts"].validate(frame, lazy=True)
             print(f"pandera validation of the loaded frame: {time.perf_counter() - start:.2f} s")

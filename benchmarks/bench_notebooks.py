@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from svcworkbook import runner
+from svcworkbook.teaching import runner
 
 
 def time_notebook(path: Path, repeat: int) -> float:

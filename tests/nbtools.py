@@ -1,5 +1,5 @@
 """Shared helpers for the notebook tests: run a unit with papermill, write data folders as users'
-own exports would arrive (other column names, UK dates), tiny and broken datasets."""
+own exports would arrive (other column names, UK dates), tiny and broken generators."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import papermill
 import pytest
 import yaml
 
-from svcworkbook import runner
-from svcworkbook.session import read_results
+from svcworkbook.teaching import runner
+from svcworkbook.teaching.session import read_results
 
 #: How another system might name our columns (its export's header -> the workbook's column).
 OUTSIDE_NAMES = {
@@ -79,9 +79,9 @@ def write_outside_export(folder: Path, data: dict[str, pd.DataFrame]) -> Path:
 
 def tiny_data(seed: int = 7) -> dict[str, pd.DataFrame]:
     """All eight datasets for one week and one team."""
-    from svcworkbook import datasets
+    from svcworkbook.data import generators
 
-    return datasets.generate_all(seed=seed, days=7, teams=("billing",))
+    return generators.generate_all(seed=seed, days=7, teams=("billing",))
 
 
 def with_bad_value(

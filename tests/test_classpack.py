@@ -8,10 +8,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from svcworkbook import classpack, evaluation, io
+from svcworkbook.data import loading
+from svcworkbook.data.roster import learner_seed
 from svcworkbook.errors import DataError, ParameterError
-from svcworkbook.roster import learner_seed
-from svcworkbook.session import read_results
+from svcworkbook.teaching import classpack
+from svcworkbook.teaching.session import read_results
+from svcworkbook.units.unit5_improvement import evaluation
 
 NAMES = ("contacts", "surveys", "servqual")
 
@@ -77,11 +79,11 @@ def test_a_class_pack_is_built_resumed_and_never_overwrites_edits(tmp_path):
     assert (report.generated, report.executed, report.editions_written) == (2, 2, 2)
 
     for learner in ("L01", "L02"):
-        data = io.load_folder(out / "learners" / learner / "data", datasets=("contacts",))
+        data = loading.load_folder(out / "learners" / learner / "data", datasets=("contacts",))
         # each learner's data is their own (seeded from the id) ...
-        from svcworkbook import datasets
+        from svcworkbook.data import generators
 
-        expected = datasets.generate_all(seed=learner_seed(learner))["contacts"]
+        expected = generators.generate_all(seed=learner_seed(learner))["contacts"]
         assert len(data["contacts"]) == len(expected)
         # ... the learner edition points at it and has no worked answers ...
         edition = nbformat.read(out / "learners" / learner / "05_improving_service.ipynb", 4)
@@ -94,7 +96,7 @@ def test_a_class_pack_is_built_resumed_and_never_overwrites_edits(tmp_path):
         assert f'"../../learners/{learner}/data"' in nbformat.read(key, 4).cells[2].source
         # ... and its recorded results are the library's on that learner's data
         recorded = read_results(key)
-        mine = io.load_folder(out / "learners" / learner / "data", datasets=NAMES)
+        mine = loading.load_folder(out / "learners" / learner / "data", datasets=NAMES)
         change = evaluation.resolve_change_date(
             None, {"data_dir": str(out / "learners" / learner / "data")}, mine["contacts"]
         )

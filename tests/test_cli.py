@@ -10,9 +10,10 @@ import nbformat
 import pandas as pd
 import pytest
 
-from svcworkbook import cli, datasets, io
+from svcworkbook.data import generators, loading
 from svcworkbook.errors import DataError
-from svcworkbook.session import read_results
+from svcworkbook.teaching import cli
+from svcworkbook.teaching.session import read_results
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -31,7 +32,7 @@ def run(*args: str) -> tuple[int, str, str]:
 
 def test_the_entry_point_is_installed():
     done = subprocess.run(
-        [sys.executable, "-m", "svcworkbook.cli", "--help"], capture_output=True, text=True
+        [sys.executable, "-m", "svcworkbook.teaching.cli", "--help"], capture_output=True, text=True
     )
     assert done.returncode == 0
     for command in ("generate", "validate", "anonymise", "run", "edition", "classpack"):
@@ -41,8 +42,8 @@ def test_the_entry_point_is_installed():
 def test_generate_writes_the_same_data_as_the_library(tmp_path):
     status, out, _ = run("generate", "surveys", "--seed", "11", "--out", str(tmp_path / "s.csv"))
     assert status == 0 and "s.csv" in out
-    written = io.load("surveys", tmp_path / "s.csv")
-    expected = datasets.generate("surveys", seed=11)
+    written = loading.load("surveys", tmp_path / "s.csv")
+    expected = generators.generate("surveys", seed=11)
     assert len(written) == len(expected)
     assert written["survey_id"].tolist() == expected["survey_id"].tolist()
     assert written["csat"].sum() == expected["csat"].sum()
@@ -51,7 +52,7 @@ def test_generate_writes_the_same_data_as_the_library(tmp_path):
 def test_generate_all_writes_a_folder_that_validates(tmp_path):
     status, out, _ = run("generate", "all", "--seed", "3", "--days", "14", "--out", str(tmp_path))
     assert status == 0
-    assert sorted(p.stem for p in tmp_path.glob("*.csv")) == sorted(datasets.DATASETS)
+    assert sorted(p.stem for p in tmp_path.glob("*.csv")) == sorted(generators.DATASETS)
     status, out, err = run("validate", str(tmp_path))
     assert status == 0, err
     assert "valid (8 datasets)" in out
@@ -64,7 +65,7 @@ def test_generate_refuses_an_unknown_scenario(tmp_path):
 
 
 def test_validate_reports_the_file_column_and_row_and_exits_1(tmp_path):
-    frame = datasets.generate("contacts", seed=5, days=7)
+    frame = generators.generate("contacts", seed=5, days=7)
     frame["queue_wait_s"] = frame["queue_wait_s"].astype(float)
     frame.loc[3, "queue_wait_s"] = -12.0
     path = tmp_path / "contacts.csv"
@@ -86,7 +87,7 @@ def test_validate_needs_to_know_the_dataset(tmp_path):
 def _folder_with_capitalised_bad_contacts(folder):
     """A folder of a valid surveys.csv and a Contacts.xlsm (capital C) with a bad channel."""
     folder.mkdir()
-    data = datasets.generate_all(5, "baseline", days=7)
+    data = generators.generate_all(5, "baseline", days=7)
     data["surveys"].to_csv(folder / "surveys.csv", index=False)
     contacts = data["contacts"]
     contacts.loc[2, "channel"] = "fax"
@@ -116,7 +117,7 @@ def test_run_data_folder_check_finds_files_as_the_notebooks_do(tmp_path):
 
 def test_validate_folder_refuses_two_files_for_one_dataset(tmp_path):
     """contacts.csv beside Contacts.xlsx: both named, exit status 1, nothing picked silently."""
-    frame = datasets.generate("contacts", seed=5, days=7)
+    frame = generators.generate("contacts", seed=5, days=7)
     frame.to_csv(tmp_path / "contacts.csv", index=False)
     frame.to_excel(tmp_path / "Contacts.xlsx", index=False)
     status, out, err = run("validate", str(tmp_path))
@@ -127,7 +128,7 @@ def test_validate_folder_refuses_two_files_for_one_dataset(tmp_path):
 
 def test_validate_file_named_in_any_case(tmp_path):
     """A single file named 'Mystery Shops.csv' is the mystery_shops dataset."""
-    frame = datasets.generate("mystery_shops", seed=5, days=7)
+    frame = generators.generate("mystery_shops", seed=5, days=7)
     frame.to_csv(tmp_path / "Mystery Shops.csv", index=False)
     status, out, err = run("validate", str(tmp_path / "Mystery Shops.csv"))
     assert status == 0, err
@@ -135,7 +136,7 @@ def test_validate_file_named_in_any_case(tmp_path):
 
 
 def test_anonymise_pseudonymises_with_the_key_and_keeps_the_key_out(tmp_path):
-    frame = datasets.generate("complaints", seed=9, days=28)
+    frame = generators.generate("complaints", seed=9, days=28)
     source = tmp_path / "complaints.csv"
     frame.to_csv(source, index=False)
     key = tmp_path / "key.txt"
@@ -155,7 +156,7 @@ def test_anonymise_pseudonymises_with_the_key_and_keeps_the_key_out(tmp_path):
 
 
 def test_anonymise_without_a_key_file_says_so(tmp_path):
-    frame = datasets.generate("customers", seed=9, days=7)
+    frame = generators.generate("customers", seed=9, days=7)
     frame.to_csv(tmp_path / "customers.csv", index=False)
     status, _, err = run(
         "anonymise",
@@ -188,7 +189,7 @@ def test_run_refuses_bad_input_before_executing(tmp_path, args, message):
 def test_run_refuses_invalid_data_before_executing(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
-    frame = datasets.generate("contacts", seed=5, days=7)
+    frame = generators.generate("contacts", seed=5, days=7)
     frame.loc[0, "channel"] = "carrier pigeon"
     frame.to_csv(data / "contacts.csv", index=False)
     status, _, err = run("run", "2", "--data", str(data), "--out", str(tmp_path / "out"))
@@ -210,7 +211,7 @@ def test_run_writes_the_executed_notebook_and_report_with_the_parameters_given(t
     assert str(executed) in out and str(html) in out
     # the mapping reached the notebook as a mapping: brand CSAT recomputed with plain pandas
     results = read_results(executed)
-    surveys = datasets.generate_all(seed=12)["surveys"]
+    surveys = generators.generate_all(seed=12)["surveys"]
     for name, points in [("dependable", ["phone", "delivery"]), ("easy_to_reach", ["chat"])]:
         scores = surveys.loc[surveys["touchpoint"].isin(points), "csat"].dropna()
         assert results[f"brand_{name}_csat"] == pytest.approx((scores >= 4).mean())
@@ -252,7 +253,7 @@ def test_classpack_reports_a_bad_roster(tmp_path):
 
 
 def test_flashcards_export_an_anki_deck(tmp_path):
-    from svcworkbook.units import load_unit
+    from svcworkbook.content import load_unit
 
     status, out, err = run("flashcards", "--unit", "2", "--out", str(tmp_path / "u2.apkg"))
     assert status == 0, err

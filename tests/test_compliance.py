@@ -8,7 +8,8 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from svcworkbook import compliance, privacy
+from svcworkbook.data import privacy
+from svcworkbook.units.unit1_environment import compliance
 
 matplotlib.use("Agg")
 

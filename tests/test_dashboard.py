@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from svcworkbook import dashboard
 from svcworkbook.errors import DataError
+from svcworkbook.units.unit3_operations import dashboard
 
 
 def contacts_frame(rows: list[tuple]) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Tests for svcworkbook.datasets: contract, determinism, consistency, realism and the samples."""
+"""Tests for svcworkbook.data.generators: contract, determinism, consistency, realism and the samples."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from svcworkbook import datasets, stats
+from svcworkbook.analysis import stats
+from svcworkbook.data import generators
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -72,13 +73,13 @@ EXAMPLE_EMAIL = re.compile(r"^[a-z]+\.[a-z]+\d+@example\.(com|co\.uk)$")
 @pytest.fixture(scope="module")
 def baseline() -> dict[str, pd.DataFrame]:
     """The default generated operation (seed 2026, baseline): the samples' data."""
-    return datasets.generate_all()
+    return generators.generate_all()
 
 
 @pytest.fixture(scope="module")
 def scenario_data() -> dict[str, dict[str, pd.DataFrame]]:
     """Every scenario at the default seed and size."""
-    return {name: datasets.generate_all(scenario=name) for name in datasets.SCENARIOS}
+    return {name: generators.generate_all(scenario=name) for name in generators.SCENARIOS}
 
 
 def _kind_ok(series: pd.Series, kind: str) -> bool:
@@ -101,21 +102,21 @@ def _kind_ok(series: pd.Series, kind: str) -> bool:
 
 
 def test_datasets_and_scenarios_are_the_agreed_names():
-    assert datasets.DATASETS == (
+    assert generators.DATASETS == (
         "contacts", "intervals", "surveys", "complaints", "mystery_shops", "servqual", "staff",
         "customers",
     )  # fmt: skip
-    assert list(datasets.SCENARIOS) == [
+    assert list(generators.SCENARIOS) == [
         "baseline", "peak_season", "understaffed", "improvement", "slipping", "centralised",
         "decentralised",
     ]  # fmt: skip
-    for name, scenario in datasets.SCENARIOS.items():
+    for name, scenario in generators.SCENARIOS.items():
         assert scenario.name == name
         assert scenario.description.endswith(".") and len(scenario.description) > 40
-        assert set(scenario.knobs) <= set(datasets.BASELINE_KNOBS)
+        assert set(scenario.knobs) <= set(generators.BASELINE_KNOBS)
 
 
-@pytest.mark.parametrize("dataset", datasets.DATASETS)
+@pytest.mark.parametrize("dataset", generators.DATASETS)
 def test_contract_columns_and_dtypes(baseline, dataset):
     frame = baseline[dataset]
     assert list(frame.columns) == list(CONTRACT[dataset])
@@ -126,11 +127,11 @@ def test_contract_columns_and_dtypes(baseline, dataset):
 
 def test_unknown_scenario_and_dataset_list_the_allowed_names():
     with pytest.raises(ValueError, match="unknown scenario 'busy'.*baseline.*decentralised"):
-        datasets.generate_all(scenario="busy")
+        generators.generate_all(scenario="busy")
     with pytest.raises(ValueError, match="unknown dataset 'calls'.*contacts.*customers"):
-        datasets.generate("calls")
+        generators.generate("calls")
     with pytest.raises(ValueError, match="unknown scenario"):
-        datasets.change_date("busy")
+        generators.change_date("busy")
 
 
 @pytest.mark.parametrize(
@@ -147,39 +148,41 @@ def test_unknown_scenario_and_dataset_list_the_allowed_names():
 )
 def test_bad_arguments_are_named(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        datasets.generate_all(**kwargs)
+        generators.generate_all(**kwargs)
 
 
 def test_generate_rejects_unknown_keywords_and_bad_rows():
     with pytest.raises(ValueError, match="unknown argument.*'volume'"):
-        datasets.generate("contacts", volume=10)
+        generators.generate("contacts", volume=10)
     with pytest.raises(ValueError, match="rows must be between 1"):
-        datasets.generate("contacts", rows=0)
+        generators.generate("contacts", rows=0)
 
 
 def test_change_date_is_the_scenario_offset_from_start():
-    assert datasets.change_date("baseline") is None
-    assert datasets.change_date("improvement") == pd.Timestamp("2026-01-05") + pd.Timedelta(days=42)
-    assert datasets.change_date("slipping", start="2026-03-02") == pd.Timestamp("2026-03-30")
+    assert generators.change_date("baseline") is None
+    assert generators.change_date("improvement") == pd.Timestamp("2026-01-05") + pd.Timedelta(
+        days=42
+    )
+    assert generators.change_date("slipping", start="2026-03-02") == pd.Timestamp("2026-03-30")
     # offsets are written for 84 days and scale with the period: 42 of 84 -> 14 of 28
-    assert datasets.change_date("improvement", days=28) == pd.Timestamp("2026-01-19")
+    assert generators.change_date("improvement", days=28) == pd.Timestamp("2026-01-19")
 
 
 # --- determinism and consistency -------------------------------------------------------------
 
 
 def test_same_seed_same_data_and_other_seed_other_data():
-    first = datasets.generate_all(seed=11, days=14)
-    again = datasets.generate_all(seed=11, days=14)
-    other = datasets.generate_all(seed=12, days=14)
-    for name in datasets.DATASETS:
+    first = generators.generate_all(seed=11, days=14)
+    again = generators.generate_all(seed=11, days=14)
+    other = generators.generate_all(seed=12, days=14)
+    for name in generators.DATASETS:
         pd.testing.assert_frame_equal(first[name], again[name])
         assert not first[name].equals(other[name]), name
 
 
 def test_one_dataset_equals_the_same_dataset_generated_with_all(baseline):
     for name in ("contacts", "surveys", "staff", "servqual"):
-        pd.testing.assert_frame_equal(datasets.generate(name), baseline[name])
+        pd.testing.assert_frame_equal(generators.generate(name), baseline[name])
 
 
 def test_datasets_refer_to_each_other(baseline):
@@ -273,7 +276,7 @@ def test_pooled_queue_waits_less_but_resolves_specialist_contacts_less(scenario_
 
     def specialist_fcr(contacts):
         answered = contacts[~contacts["abandoned"]]
-        specialist = answered["category"].isin(datasets.SPECIALIST_CATEGORIES)
+        specialist = answered["category"].isin(generators.SPECIALIST_CATEGORIES)
         return answered.loc[specialist, "resolved_first_contact"].mean()
 
     assert specialist_fcr(central) < specialist_fcr(local) - 0.08
@@ -343,7 +346,7 @@ def test_surveys_response_rate_methods_and_blank_scores(baseline):
 
 def test_improvement_lifts_fcr_after_the_change_date(scenario_data):
     contacts = scenario_data["improvement"]["contacts"].query("not abandoned")
-    change = datasets.change_date("improvement")
+    change = generators.change_date("improvement")
     after = contacts["opened_at"] >= change
     lift = (
         contacts.loc[after, "resolved_first_contact"].mean()
@@ -357,7 +360,7 @@ def test_improvement_lifts_fcr_after_the_change_date(scenario_data):
 
 def test_slipping_gain_fades_after_monitoring_stops(scenario_data):
     contacts = scenario_data["slipping"]["contacts"].query("not abandoned")
-    change = datasets.change_date("slipping")
+    change = generators.change_date("slipping")
     day = (contacts["opened_at"] - change).dt.days
     before = contacts.loc[day < 0, "resolved_first_contact"].mean()
     gain = contacts.loc[(day >= 0) & (day < 28), "resolved_first_contact"].mean()
@@ -443,10 +446,10 @@ def test_comments_use_the_theme_keywords_and_match_their_scores(scenario_data):
 
 
 def test_every_comment_template_codes_to_its_own_theme():
-    for (theme, _tone), texts in datasets.COMMENT_TEMPLATES.items():
+    for (theme, _tone), texts in generators.COMMENT_TEMPLATES.items():
         coded = stats.code_themes(list(texts))
         assert (coded["themes"] == theme).all(), (theme, texts)
-    assert set(datasets.THEMES) == set(stats.THEME_KEYWORDS)
+    assert set(generators.THEMES) == set(stats.THEME_KEYWORDS)
 
 
 def test_mystery_shops_and_servqual(baseline):
@@ -471,7 +474,7 @@ def test_mystery_shops_and_servqual(baseline):
 
 def test_whole_points_keep_the_total_of_100():
     shares = np.array([[33.3, 33.3, 33.4, 0, 0], [19.5, 20.5, 20.5, 19.5, 20.0]])
-    points = datasets._whole_points(shares)
+    points = generators._whole_points(shares)
     assert points.sum(axis=1).tolist() == [100, 100]
     assert points[0].tolist() == [33, 33, 34, 0, 0]
 
@@ -502,21 +505,21 @@ def test_customers_loyalty_is_not_satisfaction(baseline):
      ("customers", 123, 0), ("staff", 12, 0)],
 )  # fmt: skip
 def test_rows_scales_a_dataset(dataset, rows, tolerance):
-    frame = datasets.generate(dataset, seed=3, rows=rows)
+    frame = generators.generate(dataset, seed=3, rows=rows)
     assert abs(len(frame) - rows) <= tolerance * rows + 1
 
 
 def test_a_day_with_no_contacts_still_gives_every_dataset():
-    data = datasets.generate_all(seed=0, days=1, contacts_per_day=1, start="2026-01-04")
+    data = generators.generate_all(seed=0, days=1, contacts_per_day=1, start="2026-01-04")
     assert len(data["contacts"]) == 0 and len(data["surveys"]) == 0
     assert (data["intervals"]["offered"] == 0).all() and data["intervals"]["aht_s"].isna().all()
-    assert list(data) == list(datasets.DATASETS)
+    assert list(data) == list(generators.DATASETS)
     for name, frame in data.items():
         assert list(frame.columns) == list(CONTRACT[name])
 
 
 def test_small_operation_with_one_team():
-    data = datasets.generate_all(seed=7, days=7, teams=("billing",), contacts_per_day=120)
+    data = generators.generate_all(seed=7, days=7, teams=("billing",), contacts_per_day=120)
     assert set(data["contacts"]["team"]) == {"billing"}
     assert data["contacts"]["opened_at"].max() < pd.Timestamp("2026-01-12")
     assert 5 <= len(data["mystery_shops"]) <= 12
@@ -526,8 +529,8 @@ def test_small_operation_with_one_team():
 
 
 def test_write_samples_matches_the_committed_files(tmp_path):
-    written = datasets.write_samples(tmp_path)
-    assert [p.name for p in written] == [f"{name}.csv" for name in datasets.DATASETS]
+    written = generators.write_samples(tmp_path)
+    assert [p.name for p in written] == [f"{name}.csv" for name in generators.DATASETS]
     for path in written:
         committed = DATA_DIR / path.name
         assert committed.read_bytes() == path.read_bytes(), f"data/{path.name} is out of date"
@@ -555,9 +558,9 @@ def test_readme_describes_every_column_and_the_sample_sizes(baseline):
         for column in frame.columns:
             assert f"`{column}`" in section, f"data/README.md: {name}.{column} not described"
         assert f"| `{name}.csv` | {len(frame):,} |" in readme, f"row count of {name}.csv"
-    for scenario in datasets.SCENARIOS:
+    for scenario in generators.SCENARIOS:
         assert f"| `{scenario}` |" in readme
-    for knob in datasets.BASELINE_KNOBS:
+    for knob in generators.BASELINE_KNOBS:
         assert f"| `{knob}` |" in readme
 
 
@@ -567,10 +570,10 @@ def test_readme_describes_every_column_and_the_sample_sizes(baseline):
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     seed=st.integers(min_value=0, max_value=10_000),
-    scenario=st.sampled_from(list(datasets.SCENARIOS)),
+    scenario=st.sampled_from(list(generators.SCENARIOS)),
 )
 def test_invariants_hold_for_any_seed(seed, scenario):
-    data = datasets.generate_all(seed=seed, scenario=scenario, days=14, contacts_per_day=150)
+    data = generators.generate_all(seed=seed, scenario=scenario, days=14, contacts_per_day=150)
     c = data["contacts"]
     answered = ~c["abandoned"]
     wait = pd.to_timedelta(c["queue_wait_s"], unit="s")

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from svcworkbook import display
-from svcworkbook.units.models import Concept, MarkingPoint
+from svcworkbook.content.models import Concept, MarkingPoint
 
 
 def test_say_escapes_and_joins_sentences():

@@ -5,7 +5,7 @@ import json
 import nbformat
 import pytest
 
-from svcworkbook import editions, runner
+from svcworkbook.teaching import editions, runner
 
 
 def sample_notebook() -> nbformat.NotebookNode:

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from svcworkbook import evaluation
 from svcworkbook.errors import DataError, ParameterError
+from svcworkbook.units.unit5_improvement import evaluation
 
 START = pd.Timestamp("2026-01-05")  # a Monday
 CHANGE = pd.Timestamp("2026-01-19")  # 14 days in
@@ -205,15 +205,15 @@ def test_row_order_changes_nothing(shares, random):
 
 
 def test_the_change_date_comes_from_the_generator_note_or_must_be_given(tmp_path):
-    from svcworkbook import datasets, io
+    from svcworkbook.data import generators, loading
 
-    contacts = datasets.generate("contacts", seed=4, scenario="slipping")
-    io.write_about(tmp_path, 4, "slipping")
+    contacts = generators.generate("contacts", seed=4, scenario="slipping")
+    loading.write_about(tmp_path, 4, "slipping")
     found = evaluation.resolve_change_date(None, {"data_dir": str(tmp_path)}, contacts)
-    assert found == datasets.change_date("slipping")
+    assert found == generators.change_date("slipping")
     # generated data without a note: the scenario's own date, or the improvement's for baseline
     assert evaluation.resolve_change_date(None, {"scenario": "baseline"}, contacts) == (
-        datasets.change_date("improvement")
+        generators.change_date("improvement")
     )
     # an export of your own (no note) needs the date
     with pytest.raises(ParameterError, match="change_date is not set"):

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from svcworkbook.exercises import Feedback, check
+from svcworkbook.learning.exercises import Feedback, check
 
 
 def test_none_asks_for_an_answer():

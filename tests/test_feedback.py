@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from svcworkbook import feedback as fb
-from svcworkbook import measurement_plan as mp
 from svcworkbook.errors import DataError
+from svcworkbook.units.unit4_review import feedback as fb
+from svcworkbook.units.unit4_review import measurement_plan as mp
 
 START = pd.Timestamp("2026-01-05")
 

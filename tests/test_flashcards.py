@@ -4,8 +4,8 @@ import sqlite3
 import zipfile
 from datetime import date, timedelta
 
-from svcworkbook import flashcards
-from svcworkbook.units import load_unit
+from svcworkbook.content import load_unit
+from svcworkbook.learning import flashcards
 
 TODAY = date(2026, 3, 2)
 

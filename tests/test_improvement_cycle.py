@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 from test_training import TRAINED_AT, contacts_for, staff_for
 
-from svcworkbook import improvement_cycle as ic
-from svcworkbook import service_plan, training
+from svcworkbook.units.unit2_delivery import service_plan
+from svcworkbook.units.unit3_operations import improvement_cycle as ic
+from svcworkbook.units.unit3_operations import training
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Tests for svcworkbook.io: the malformed-file corpus, reading real exports, folders, properties.
+"""Tests for svcworkbook.data.loading: the malformed-file corpus, reading real exports, folders, properties.
 
 The corpus is tests/fixtures/malformed/: small files a user could open in a spreadsheet. Every
 message is checked line by line: the file, the column, the rows as the spreadsheet numbers them
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from svcworkbook import datasets, io
+from svcworkbook.data import generators, loading
 from svcworkbook.errors import DataError
 
 CORPUS = Path(__file__).parent / "fixtures" / "malformed"
@@ -28,7 +28,7 @@ def error_of(dataset: str, name: str, mapping: str | dict | None = None) -> str:
     if isinstance(mapping, str):
         mapping = CORPUS / mapping
     with pytest.raises(DataError) as caught:
-        io.load(dataset, CORPUS / name, mapping)
+        loading.load(dataset, CORPUS / name, mapping)
     return str(caught.value)
 
 
@@ -39,7 +39,7 @@ def problem_lines(message: str) -> list[str]:
 
 def loaded(dataset: str, name: str, mapping: str | None = None) -> pd.DataFrame:
     """A corpus file that must load."""
-    return io.load(dataset, CORPUS / name, None if mapping is None else CORPUS / mapping)
+    return loading.load(dataset, CORPUS / name, None if mapping is None else CORPUS / mapping)
 
 
 def raw_contacts() -> pd.DataFrame:
@@ -131,7 +131,7 @@ def test_zero_handle_time_is_refused_with_its_own_fix(tmp_path):
     frame.loc[2, "handle_time_s"] = "0.01"
     frame.to_csv(tmp_path / "c.csv", index=False)
     with pytest.raises(DataError) as caught:
-        io.load("contacts", tmp_path / "c.csv")
+        loading.load("contacts", tmp_path / "c.csv")
     assert problem_lines(str(caught.value)) == [
         "column 'handle_time_s': values of 0 ('0') in rows 3, 6. Fix: values must be more than 0 "
         "(seconds); a handled contact always takes some time, so 0 is a recording error: correct "
@@ -139,7 +139,7 @@ def test_zero_handle_time_is_refused_with_its_own_fix(tmp_path):
     ]
     frame.loc[[1, 4], "handle_time_s"] = ["", "0.5"]
     frame.to_csv(tmp_path / "c.csv", index=False)
-    back = io.load("contacts", tmp_path / "c.csv")["handle_time_s"]
+    back = loading.load("contacts", tmp_path / "c.csv")["handle_time_s"]
     assert pd.isna(back[1]) and back[2] == 0.01 and back[4] == 0.5
 
 
@@ -152,7 +152,7 @@ def test_intervals_zero_aht_refused_zero_agents_kept(tmp_path):
     frame.loc[[5, 6], "aht_s"] = ["0", ""]
     frame.to_csv(tmp_path / "intervals.csv", index=False)
     with pytest.raises(DataError) as caught:
-        io.load("intervals", tmp_path / "intervals.csv")
+        loading.load("intervals", tmp_path / "intervals.csv")
     assert problem_lines(str(caught.value)) == [
         "column 'aht_s': values of 0 ('0') in rows 7. Fix: values must be more than 0 (seconds); "
         "a handled contact always takes some time, so 0 is a recording error: correct it from the "
@@ -160,7 +160,7 @@ def test_intervals_zero_aht_refused_zero_agents_kept(tmp_path):
     ]
     frame.loc[5, "aht_s"] = ""
     frame.to_csv(tmp_path / "intervals.csv", index=False)
-    result = io.load("intervals", tmp_path / "intervals.csv")
+    result = loading.load("intervals", tmp_path / "intervals.csv")
     assert result["agents_scheduled"].tolist() == [int(v) for v in frame["agents_scheduled"]]
     assert result["aht_s"].isna().tolist() == frame["aht_s"].fillna("").eq("").tolist()
 
@@ -203,7 +203,7 @@ def test_many_rows_are_counted_not_listed(tmp_path):
     frame["channel"] = "fax"
     frame.to_csv(tmp_path / "c.csv", index=False)
     with pytest.raises(DataError) as caught:
-        io.load("contacts", tmp_path / "c.csv")
+        loading.load("contacts", tmp_path / "c.csv")
     assert "in rows 2, 3, 4, 5, 6 and 3 more." in str(caught.value)
 
 
@@ -251,7 +251,7 @@ def test_scores_on_a_survey_not_responded_to(tmp_path):
     off = frame["responded"].str.lower().isin(["false", "no", "n"])
     rows = ", ".join(str(i + 2) for i in frame.index[off & scored])
     with pytest.raises(DataError) as caught:
-        io.load("surveys", tmp_path / "surveys.csv")
+        loading.load("surveys", tmp_path / "surveys.csv")
     assert problem_lines(str(caught.value)) == [
         f"column 'responded': False but scores given (csat, nps, ces) in rows {rows}. Fix: only "
         "a customer who responded gives scores: set responded to True or blank the scores"
@@ -262,9 +262,9 @@ def test_scores_on_a_survey_not_responded_to(tmp_path):
 def test_no_such_file_and_unknown_dataset(tmp_path):
     """A wrong path is a DataError; a wrong dataset name a ValueError listing the names."""
     with pytest.raises(DataError, match=r"nothere.csv: no such file. Fix: check the folder"):
-        io.load("contacts", tmp_path / "nothere.csv")
+        loading.load("contacts", tmp_path / "nothere.csv")
     with pytest.raises(ValueError, match="choose one of: contacts, intervals"):
-        io.load("calls", CORPUS / "bom.csv")
+        loading.load("calls", CORPUS / "bom.csv")
 
 
 # --- exports that read fine -------------------------------------------------------------------
@@ -280,7 +280,7 @@ def test_blank_lines_left_out_and_reported(plain_contacts):
     """Blank lines are the only rows left out, and the summary says how many."""
     assert list(plain_contacts["contact_id"]) == CONTACTS
     assert plain_contacts.attrs["excluded"] == "2 completely blank line(s) left out"
-    assert io.summary("contacts", plain_contacts) == (
+    assert loading.summary("contacts", plain_contacts) == (
         "contacts: 8 rows, 05 Jan 2026 to 05 Jan 2026; 2 completely blank line(s) left out"
     )
 
@@ -295,7 +295,7 @@ def test_lines_of_spaces_are_blank_lines(tmp_path):
     for position, line in zip((3, 5, 7, 8), SPACE_LINES, strict=True):
         lines.insert(position, line)
     (tmp_path / "c.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    frame = io.load("contacts", tmp_path / "c.csv")
+    frame = loading.load("contacts", tmp_path / "c.csv")
     assert frame["contact_id"].tolist() == CONTACTS
     assert frame.attrs["excluded"] == "4 completely blank line(s) left out"
 
@@ -309,7 +309,7 @@ def test_a_problem_after_lines_of_spaces_keeps_its_row_number(tmp_path):
     lines[row] = lines[row].replace(",email,", ",fax,")
     (tmp_path / "c.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(DataError) as caught:
-        io.load("contacts", tmp_path / "c.csv")
+        loading.load("contacts", tmp_path / "c.csv")
     assert problem_lines(str(caught.value)) == [
         f"column 'channel': unexpected values ('fax') in rows {row + 1}. Fix: use one of: phone, "
         "email, chat, social"
@@ -322,7 +322,7 @@ def test_rows_of_spaces_in_a_workbook_are_blank_lines(tmp_path, plain_contacts):
     spaces = pd.DataFrame([[" "] * len(frame.columns)], columns=frame.columns)
     spaces.iloc[0, 3:] = None
     pd.concat([frame[:2], spaces, frame[2:]]).to_excel(tmp_path / "c.xlsx", index=False)
-    result = io.load("contacts", tmp_path / "c.xlsx")
+    result = loading.load("contacts", tmp_path / "c.xlsx")
     pd.testing.assert_frame_equal(result, plain_contacts, check_exact=True)
     assert result.attrs["excluded"] == "1 completely blank line(s) left out"
 
@@ -339,7 +339,7 @@ def test_other_layouts_read_the_same(name, note, plain_contacts):
     and how the file was read is in the summary."""
     frame = loaded("contacts", name)
     pd.testing.assert_frame_equal(frame, plain_contacts, check_exact=True)
-    summary = io.summary("contacts", frame)
+    summary = loading.summary("contacts", frame)
     assert summary.startswith("contacts: 8 rows, 05 Jan 2026 to 05 Jan 2026")
     if note:
         assert summary.endswith(f"; {note}")
@@ -358,7 +358,7 @@ def test_excel_one_sheet_matches_uk_dates_csv():
     assert book.loc[3, "start_date"] == pd.Timestamp("2020-02-29")  # 29/02/2020 in the CSV
     assert book.loc[1, "trained_at"] == pd.Timestamp("2026-01-09 09:00")
     assert str(book["coaching_sessions"].dtype) == "int64"
-    assert "sheet" not in io.summary("staff", book)
+    assert "sheet" not in loading.summary("staff", book)
 
 
 def test_thousands_separators():
@@ -386,7 +386,7 @@ def test_clock_durations_read_as_seconds(plain_contacts):
     assert (CORPUS / "hh_mm_ss_durations.csv").read_text().count(",0:03:59,") == 1
     assert frame.loc[0, "handle_time_s"] == 239.0
     assert frame["handle_time_s"].tolist() == plain_contacts["handle_time_s"].tolist()
-    assert "column 'handle_time_s': h:mm:ss durations read as seconds" in io.summary(
+    assert "column 'handle_time_s': h:mm:ss durations read as seconds" in loading.summary(
         "contacts", frame
     )
 
@@ -405,7 +405,7 @@ def test_spaces_and_case_in_values_and_headers(tmp_path, plain_contacts):
     frame["Channel "] = " " + frame["Channel "].str.upper() + " "
     frame["Contact Id "] = frame["Contact Id "] + "  "
     frame.to_csv(tmp_path / "c.csv", index=False)
-    pd.testing.assert_frame_equal(io.load("contacts", tmp_path / "c.csv"), plain_contacts)
+    pd.testing.assert_frame_equal(loading.load("contacts", tmp_path / "c.csv"), plain_contacts)
 
 
 def test_extra_columns_with_one_name_are_all_kept(tmp_path, plain_contacts):
@@ -416,12 +416,12 @@ def test_extra_columns_with_one_name_are_all_kept(tmp_path, plain_contacts):
     for header, values in written.items():
         frame[header] = values
     frame.to_csv(tmp_path / "c.csv", index=False)
-    result = io.load("contacts", tmp_path / "c.csv")
+    result = loading.load("contacts", tmp_path / "c.csv")
     assert result.attrs["extra_columns"] == ["notes", "notes_2", "notes_1"]
     kept = result[["notes", "notes_2", "notes_1"]]
     assert [kept[c].tolist() for c in kept] == list(written.values())
     pd.testing.assert_frame_equal(result[list(plain_contacts.columns)], plain_contacts)
-    assert io.summary("contacts", result).endswith(
+    assert loading.summary("contacts", result).endswith(
         "; extra columns kept: notes, notes_2, notes_1; columns 'Notes' and 'notes ' both give "
         "'notes': 'notes ' kept as notes_2"
     )
@@ -438,7 +438,7 @@ def test_good_mapping_renames_and_is_reported(plain_contacts):
         "Ticket No": "contact_id", "Date Opened": "opened_at", "Contact Channel": "channel",
         "AHT (secs)": "handle_time_s",
     }  # fmt: skip
-    assert "mapped 'Ticket No' -> contact_id, 'Date Opened' -> opened_at" in io.summary(
+    assert "mapped 'Ticket No' -> contact_id, 'Date Opened' -> opened_at" in loading.summary(
         "contacts", frame
     )
 
@@ -457,7 +457,7 @@ def test_dict_mapping_flat(plain_contacts):
     """A flat dict mapping works like the YAML file."""
     mapping = {"Ticket No": "contact_id", "date opened": "opened_at",
                "CONTACT CHANNEL": "channel", "AHT (secs)": "handle_time_s"}  # fmt: skip
-    frame = io.load("contacts", CORPUS / "crm_export.csv", mapping)
+    frame = loading.load("contacts", CORPUS / "crm_export.csv", mapping)
     pd.testing.assert_frame_equal(frame, plain_contacts)
 
 
@@ -481,7 +481,7 @@ def test_mapping_targets_and_dataset_names_in_any_case(plain_contacts):
     'handle-time-s' under 'Contacts' map as the exact names do."""
     mapping = {"Contacts": {"Ticket No": "Contact_ID", "Date Opened": "Opened At",
                             "Contact Channel": " CHANNEL ", "AHT (secs)": "handle-time-s"}}  # fmt: skip
-    frame = io.load("contacts", CORPUS / "crm_export.csv", mapping)
+    frame = loading.load("contacts", CORPUS / "crm_export.csv", mapping)
     pd.testing.assert_frame_equal(frame, plain_contacts)
     assert frame.attrs["mapped"] == {
         "Ticket No": "contact_id", "Date Opened": "opened_at", "Contact Channel": "channel",
@@ -496,7 +496,7 @@ def test_flat_mapping_serves_several_datasets(tmp_path, plain_contacts):
     surveys = pd.read_csv(CORPUS / "csat_out_of_range.csv", dtype=str, keep_default_na=False)
     surveys.loc[surveys["csat"] == "6", "csat"] = "5"
     surveys.rename(columns={"csat": "Score"}).to_csv(tmp_path / "surveys.csv", index=False)
-    frames = io.load_folder(tmp_path, {**CRM_FLAT, "Score": "CSAT"}, ("contacts", "surveys"))
+    frames = loading.load_folder(tmp_path, {**CRM_FLAT, "Score": "CSAT"}, ("contacts", "surveys"))
     pd.testing.assert_frame_equal(frames["contacts"], plain_contacts)
     assert frames["surveys"]["csat"].tolist() == [
         pd.NA if v == "" else int(v) for v in surveys["csat"]
@@ -511,7 +511,7 @@ def test_flat_mapping_onto_another_datasets_column_is_refused(tmp_path):
     frame["Score"] = "4"
     frame.to_csv(tmp_path / "contacts.csv", index=False)
     with pytest.raises(DataError) as caught:
-        io.load("contacts", tmp_path / "contacts.csv", {**CRM_FLAT, "score": "CSAT"})
+        loading.load("contacts", tmp_path / "contacts.csv", {**CRM_FLAT, "score": "CSAT"})
     assert str(caught.value) == (
         "contacts.csv: the mapping sends 'score' to 'CSAT', a column of surveys only, which is "
         "not a column of contacts. Fix: map it to one of contact_id, customer_id, opened_at, "
@@ -525,7 +525,7 @@ def test_grouped_mapping_onto_another_datasets_column_is_refused():
     """Under 'contacts', a pair sending a column to surveys' sent_at is refused before reading."""
     mapping = {"contacts": {**CRM_FLAT, "Date Opened": "sent_at"}}
     with pytest.raises(DataError) as caught:
-        io.load("contacts", CORPUS / "crm_export.csv", mapping)
+        loading.load("contacts", CORPUS / "crm_export.csv", mapping)
     assert str(caught.value).startswith(
         "crm_export.csv: the mapping sends 'Date Opened' to 'sent_at', a column of surveys only, "
         "which is not a column of contacts. Fix: map it to one of contact_id, customer_id,"
@@ -536,16 +536,16 @@ def test_mapping_that_names_a_column_or_dataset_twice():
     """One header given two targets, or one dataset given twice, is refused, not overwritten."""
     twice = {**CRM_FLAT, "TICKET NO": "customer_id"}
     with pytest.raises(DataError) as caught:
-        io.load("contacts", CORPUS / "crm_export.csv", twice)
+        loading.load("contacts", CORPUS / "crm_export.csv", twice)
     assert str(caught.value) == (
         "crm_export.csv: the mapping gives 'Ticket No' and 'TICKET NO' (the same name once "
         "compared) two targets, contact_id and customer_id. Fix: keep one of the two pairs."
     )
     same = {**CRM_FLAT, "ticket no": "Contact ID"}  # the same target twice is harmless
-    assert io.mapping_for("contacts", same, "m")["ticket_no"] == "contact_id"
+    assert loading.mapping_for("contacts", same, "m")["ticket_no"] == "contact_id"
     grouped = {"contacts": CRM_FLAT, "Contacts": {"Score": "csat"}}
     with pytest.raises(DataError) as caught:
-        io.load("contacts", CORPUS / "crm_export.csv", grouped)
+        loading.load("contacts", CORPUS / "crm_export.csv", grouped)
     assert str(caught.value) == (
         "crm_export.csv: the mapping names a dataset twice ('contacts' and 'Contacts' are both "
         "contacts). Fix: put all of a dataset's pairs under one name."
@@ -555,7 +555,9 @@ def test_mapping_that_names_a_column_or_dataset_twice():
 def test_grouped_mapping_with_a_dataset_that_holds_no_pairs():
     """'surveys: csat' beside a contacts group is refused with the layout, not a crash."""
     with pytest.raises(DataError) as caught:
-        io.load("surveys", CORPUS / "csat_out_of_range.csv", {"contacts": CRM_FLAT, "surveys": "x"})
+        loading.load(
+            "surveys", CORPUS / "csat_out_of_range.csv", {"contacts": CRM_FLAT, "surveys": "x"}
+        )
     assert str(caught.value).startswith(
         "csat_out_of_range.csv: under 'surveys' the mapping holds 'x', not name pairs. Fix: write "
         "one 'their name: our name' pair per line under it, e.g.\ncontacts:\n"
@@ -601,27 +603,29 @@ def test_two_columns_mapped_to_one():
 def test_missing_mapping_file(tmp_path):
     """A mapping path that does not exist says so with an example."""
     with pytest.raises(DataError, match="mapping file .*nope.yaml does not exist"):
-        io.load("contacts", CORPUS / "crm_export.csv", tmp_path / "nope.yaml")
+        loading.load("contacts", CORPUS / "crm_export.csv", tmp_path / "nope.yaml")
 
 
 def test_read_mapping_forms(tmp_path):
     """read_mapping: None is empty, a dict is copied, an empty YAML file is empty."""
-    assert io.read_mapping(None) == {}
+    assert loading.read_mapping(None) == {}
     source = {"a": "contact_id"}
-    assert io.read_mapping(source) == source and io.read_mapping(source) is not source
+    assert loading.read_mapping(source) == source and loading.read_mapping(source) is not source
     (tmp_path / "empty.yaml").write_text("")
-    assert io.read_mapping(tmp_path / "empty.yaml") == {}
-    assert io.read_mapping(CORPUS / "mapping_good.yaml")["contacts"]["Ticket No"] == "contact_id"
+    assert loading.read_mapping(tmp_path / "empty.yaml") == {}
+    assert (
+        loading.read_mapping(CORPUS / "mapping_good.yaml")["contacts"]["Ticket No"] == "contact_id"
+    )
 
 
 def test_mapping_for_normalises_their_names():
     """mapping_for returns {their normalised name: our column} for the dataset asked."""
-    mapping = io.read_mapping(CORPUS / "mapping_good.yaml")
-    assert io.mapping_for("contacts", mapping, "m.yaml") == {
+    mapping = loading.read_mapping(CORPUS / "mapping_good.yaml")
+    assert loading.mapping_for("contacts", mapping, "m.yaml") == {
         "ticket_no": "contact_id", "date_opened": "opened_at", "contact_channel": "channel",
         "aht_secs": "handle_time_s",
     }  # fmt: skip
-    assert io.mapping_for("surveys", mapping, "m.yaml") == {}
+    assert loading.mapping_for("surveys", mapping, "m.yaml") == {}
 
 
 # --- folders -----------------------------------------------------------------------------------
@@ -631,7 +635,7 @@ def test_load_folder_names_the_missing_file(tmp_path):
     """A folder without surveys.csv: the folder and the file to add are named."""
     shutil.copy(CORPUS / "bom.csv", tmp_path / "contacts.csv")
     with pytest.raises(DataError) as caught:
-        io.load_folder(tmp_path, datasets=("contacts", "surveys"))
+        loading.load_folder(tmp_path, datasets=("contacts", "surveys"))
     assert str(caught.value).startswith(f"{tmp_path}: no file for surveys. Fix: add surveys.csv")
 
 
@@ -640,7 +644,7 @@ def test_load_folder_reports_two_files_together(tmp_path):
     shutil.copy(CORPUS / "unknown_channel.csv", tmp_path / "contacts.csv")
     shutil.copy(CORPUS / "csat_out_of_range.csv", tmp_path / "surveys.csv")
     with pytest.raises(DataError) as caught:
-        io.load_folder(tmp_path, datasets=("contacts", "surveys"))
+        loading.load_folder(tmp_path, datasets=("contacts", "surveys"))
     message = str(caught.value)
     assert "contacts.csv: 1 problem" in message and "surveys.csv: 1 problem" in message
     assert problem_lines(message) == [
@@ -655,7 +659,7 @@ def test_load_folder_with_mapping_and_excel(tmp_path, plain_contacts):
     shutil.copy(CORPUS / "crm_export.csv", tmp_path / "Contacts.csv")
     shutil.copy(CORPUS / "one_sheet.xlsx", tmp_path / "staff.xlsx")
     shutil.copy(CORPUS / "mapping_good.yaml", tmp_path / "map.yaml")
-    frames = io.load_folder(tmp_path, mapping="map.yaml", datasets=("contacts", "staff"))
+    frames = loading.load_folder(tmp_path, mapping="map.yaml", datasets=("contacts", "staff"))
     pd.testing.assert_frame_equal(frames["contacts"], plain_contacts)
     assert len(frames["staff"]) == 8
 
@@ -669,13 +673,15 @@ def test_dataset_files_match_any_case_and_every_workbook_type(tmp_path):
     for junk in ("._surveys.csv", "~$surveys.xlsx", "surveys.pdf", "complaints_old.csv"):
         (tmp_path / junk).write_bytes(b"\x00not data")
     (tmp_path / "customers.csv").mkdir()
-    assert io.dataset_files(tmp_path) == {
+    assert loading.dataset_files(tmp_path) == {
         "contacts": tmp_path / "Contacts.CSV",
         "mystery_shops": tmp_path / "Mystery Shops.xlsx",
         "staff": tmp_path / "STAFF.xlsm",
     }
-    assert io.dataset_files(tmp_path, ("staff", "surveys")) == {"staff": tmp_path / "STAFF.xlsm"}
-    frames = io.load_folder(tmp_path, datasets=("contacts", "staff"))
+    assert loading.dataset_files(tmp_path, ("staff", "surveys")) == {
+        "staff": tmp_path / "STAFF.xlsm"
+    }
+    frames = loading.load_folder(tmp_path, datasets=("contacts", "staff"))
     assert frames["contacts"]["contact_id"].tolist() == CONTACTS
     pd.testing.assert_frame_equal(frames["staff"], loaded("staff", "uk_dates.csv"))
 
@@ -693,27 +699,29 @@ def test_two_files_for_one_dataset_are_refused(tmp_path):
         "file per dataset in the folder, and move or rename the others."
     )
     with pytest.raises(DataError) as caught:
-        io.dataset_files(tmp_path)
+        loading.dataset_files(tmp_path)
     assert str(caught.value) == expected
     with pytest.raises(DataError) as caught:
-        io.load_folder(tmp_path, datasets=("contacts", "staff"))
+        loading.load_folder(tmp_path, datasets=("contacts", "staff"))
     assert str(caught.value) == expected
-    assert set(io.dataset_files(tmp_path, ("surveys",))) == set()  # only the datasets asked for
+    assert (
+        set(loading.dataset_files(tmp_path, ("surveys",))) == set()
+    )  # only the datasets asked for
 
 
 def test_dataset_of_a_file_name():
     """A file is named after a dataset in any case and spacing, whatever its type."""
-    assert io.dataset_of("export/Mystery Shops.xlsx") == "mystery_shops"
-    assert io.dataset_of(Path("CONTACTS.tsv")) == "contacts"
-    assert io.dataset_of("contacts_2026.csv") is None
+    assert loading.dataset_of("export/Mystery Shops.xlsx") == "mystery_shops"
+    assert loading.dataset_of(Path("CONTACTS.tsv")) == "contacts"
+    assert loading.dataset_of("contacts_2026.csv") is None
 
 
 def test_load_samples_are_valid_copies():
     """The bundled samples load, and changing a returned frame does not change the next one."""
-    first = io.load_samples()
-    assert set(first) == set(datasets.DATASETS)
+    first = loading.load_samples()
+    assert set(first) == set(generators.DATASETS)
     first["contacts"].loc[0, "channel"] = "changed"
-    assert io.load_samples()["contacts"].loc[0, "channel"] != "changed"
+    assert loading.load_samples()["contacts"].loc[0, "channel"] != "changed"
 
 
 # --- properties ----------------------------------------------------------------------------------
@@ -722,7 +730,7 @@ def test_load_samples_are_valid_copies():
 @pytest.fixture(scope="module")
 def small_contacts() -> pd.DataFrame:
     """Forty contacts from a one-team week."""
-    return datasets.generate("contacts", 7, days=7, teams=("orders",)).head(40)
+    return generators.generate("contacts", 7, days=7, teams=("orders",)).head(40)
 
 
 @settings(
@@ -735,20 +743,22 @@ def test_reordering_rows_changes_only_the_order(small_contacts, order):
         plain, shuffled = Path(folder) / "a.csv", Path(folder) / "b.csv"
         small_contacts.to_csv(plain, index=False)
         small_contacts.iloc[list(order)].to_csv(shuffled, index=False)
-        expected = io.load("contacts", plain).iloc[list(order)].reset_index(drop=True)
-        pd.testing.assert_frame_equal(io.load("contacts", shuffled), expected, check_exact=True)
+        expected = loading.load("contacts", plain).iloc[list(order)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(
+            loading.load("contacts", shuffled), expected, check_exact=True
+        )
 
 
 @settings(max_examples=3, deadline=None)
 @given(seed=st.integers(0, 2**31 - 1))
 def test_write_then_load_round_trips_exactly(seed):
     """load(write(generate(seed))) equals the generator's output, dtype for dtype."""
-    data = datasets.generate_all(seed, "baseline", days=7, teams=("billing", "orders"))
+    data = generators.generate_all(seed, "baseline", days=7, teams=("billing", "orders"))
     with tempfile.TemporaryDirectory() as folder:
         for name, frame in data.items():
             path = Path(folder) / f"{name}.csv"
             frame.to_csv(path, index=False, date_format="%Y-%m-%d %H:%M:%S")
-            pd.testing.assert_frame_equal(io.load(name, path), frame, check_exact=True)
+            pd.testing.assert_frame_equal(loading.load(name, path), frame, check_exact=True)
 
 
 @settings(max_examples=12, deadline=None)
@@ -778,7 +788,7 @@ def test_uk_dates_and_thousands_read_back(offered, starts, layout):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "intervals.csv"
         frame.to_csv(path, index=False)
-        result = io.load("intervals", path)
+        result = loading.load("intervals", path)
     assert result["offered"].tolist() == offered
     assert result["interval_start"].tolist() == starts
 
@@ -788,7 +798,7 @@ def test_load_folder_reports_a_bad_mapping_once(tmp_path):
     shutil.copy(CORPUS / "crm_export.csv", tmp_path / "contacts.csv")
     shutil.copy(CORPUS / "one_sheet.xlsx", tmp_path / "staff.xlsx")
     with pytest.raises(DataError) as caught:
-        io.load_folder(
+        loading.load_folder(
             tmp_path, CORPUS / "mapping_unknown_dataset.yaml", datasets=("contacts", "staff")
         )
     assert str(caught.value).count("unknown dataset(s) calls") == 1
@@ -804,7 +814,7 @@ def test_impossible_uk_times_are_reported(tmp_path):
     frame["answered_at"] = frame["resolved_at"] = ""
     frame.to_csv(tmp_path / "c.csv", index=False)
     with pytest.raises(DataError) as caught:
-        io.load("contacts", tmp_path / "c.csv")
+        loading.load("contacts", tmp_path / "c.csv")
     assert problem_lines(str(caught.value)) == [
         "column 'opened_at': values that are not valid dates ('05/01/2026 24:00', "
         "'05/01/2026 08:60', '30/02/2026 09:00') in rows 3, 5, 7. Fix: check the day, month and "

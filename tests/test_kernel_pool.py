@@ -6,7 +6,7 @@ import nbformat
 import pytest
 import zmq
 
-from svcworkbook.kernel_pool import NotebookFailed, WarmKernel
+from svcworkbook.teaching.kernel_pool import NotebookFailed, WarmKernel
 
 KERNELSPEC = {"name": "python3", "language": "python", "display_name": "Python 3"}
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from svcworkbook import kpi
+from svcworkbook.analysis import kpi
 from svcworkbook.errors import DataError
 
 CONTACT_COLUMNS = [

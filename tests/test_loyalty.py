@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from svcworkbook import loyalty as ly
 from svcworkbook.errors import DataError
+from svcworkbook.units.unit4_review import loyalty as ly
 
 T0 = pd.Timestamp("2026-01-05 10:00")
 

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from svcworkbook import narrative, servqual, stats
+from svcworkbook.analysis import servqual, stats
+from svcworkbook.report import narrative
 
 # --------------------------------------------------------------------------- formatting
 

@@ -19,8 +19,10 @@ from nbtools import (
     write_plain,
 )
 
-from svcworkbook import compliance, datasets, kpi, privacy, structure, touchpoints
-from svcworkbook.session import COMMON_PARAMETERS, load_datasets
+from svcworkbook.analysis import kpi
+from svcworkbook.data import generators, privacy
+from svcworkbook.teaching.session import COMMON_PARAMETERS, load_datasets
+from svcworkbook.units.unit1_environment import compliance, structure, touchpoints
 
 pytestmark = pytest.mark.notebook
 NAMES = ("surveys", "complaints", "contacts")
@@ -110,7 +112,7 @@ def test_other_seeds_and_the_structure_scenario(tmp_path, params):
 
 
 def test_an_outside_export_compares_teams_with_own_targets_and_brand_values(tmp_path):
-    data = datasets.generate_all(seed=31)
+    data = generators.generate_all(seed=31)
     mapping = write_outside_export(tmp_path / "export", {n: data[n] for n in NAMES})
     targets = {"csat_target": 0.85, "nps_target": 20, "answer_within_s": 30}
     brand = {"we keep our promises": ["delivery", "phone"], "here for you": ["chat", "store"]}
@@ -136,7 +138,7 @@ def test_a_tiny_dataset_runs(tmp_path):
 
 
 def test_bad_data_stops_at_the_first_cell_naming_file_and_column(tmp_path):
-    data = datasets.generate_all(seed=31)
+    data = generators.generate_all(seed=31)
     bad = with_bad_value({n: data[n] for n in NAMES}, "surveys", "csat", 3, 9)
     write_plain(tmp_path / "bad", bad)
     err = run_unit_failing(1, tmp_path, **params_for(tmp_path / "bad"))

@@ -19,8 +19,10 @@ from nbtools import (
     write_plain,
 )
 
-from svcworkbook import datasets, kpi, reliability, service_plan
-from svcworkbook.session import COMMON_PARAMETERS, load_datasets
+from svcworkbook.analysis import kpi
+from svcworkbook.data import generators
+from svcworkbook.teaching.session import COMMON_PARAMETERS, load_datasets
+from svcworkbook.units.unit2_delivery import reliability, service_plan
 
 pytestmark = pytest.mark.notebook
 NAMES = ("contacts", "intervals", "surveys")
@@ -109,7 +111,7 @@ def test_peak_and_understaffing_lower_the_daily_service_level(tmp_path):
 
 
 def test_an_outside_export_with_a_mapping_and_other_targets(tmp_path):
-    data = datasets.generate_all(seed=31)
+    data = generators.generate_all(seed=31)
     mapping = write_outside_export(tmp_path / "export", {n: data[n] for n in NAMES})
     targets = {"sla_hours": 48, "answer_within_s": 30, "shrinkage": 0.35}
     params = params_for(tmp_path / "export", mapping)
@@ -127,7 +129,7 @@ def test_a_tiny_dataset_runs_and_says_the_forecast_cannot_be_tested(tmp_path):
 
 
 def test_bad_data_stops_at_the_first_cell_naming_file_and_column(tmp_path):
-    data = datasets.generate_all(seed=31)
+    data = generators.generate_all(seed=31)
     bad = with_bad_value({n: data[n] for n in NAMES}, "contacts", "queue_wait_s", 4, -30)
     write_plain(tmp_path / "bad", bad)
     err = run_unit_failing(2, tmp_path, **params_for(tmp_path / "bad"))

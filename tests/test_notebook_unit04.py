@@ -17,8 +17,9 @@ from nbtools import (
     write_plain,
 )
 
-from svcworkbook import datasets, feedback, loyalty, measurement_plan, recommendations
-from svcworkbook.session import COMMON_PARAMETERS, load_datasets
+from svcworkbook.data import generators
+from svcworkbook.teaching.session import COMMON_PARAMETERS, load_datasets
+from svcworkbook.units.unit4_review import feedback, loyalty, measurement_plan, recommendations
 
 pytestmark = pytest.mark.notebook
 NAMES = ("contacts", "surveys", "complaints", "mystery_shops", "customers")
@@ -105,7 +106,7 @@ def test_other_seeds_and_scenarios(tmp_path, params):
 
 
 def test_an_outside_export_with_a_mapping(tmp_path):
-    data = datasets.generate_all(seed=31)
+    data = generators.generate_all(seed=31)
     mapping = write_outside_export(tmp_path / "export", {n: data[n] for n in NAMES})
     params = params_for(tmp_path / "export", mapping)
     _, results = run_unit(4, tmp_path, **params)
@@ -124,7 +125,7 @@ def test_a_tiny_dataset_of_one_week_and_one_team_runs(tmp_path):
 
 
 def test_bad_data_stops_at_the_first_cell_naming_file_and_column(tmp_path):
-    data = datasets.generate_all(seed=31)
+    data = generators.generate_all(seed=31)
     bad = with_bad_value({n: data[n] for n in NAMES}, "mystery_shops", "greeting", 3, 7)
     write_plain(tmp_path / "bad", bad)
     err = run_unit_failing(4, tmp_path, **params_for(tmp_path / "bad"))

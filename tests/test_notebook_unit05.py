@@ -16,8 +16,9 @@ from nbtools import (
     write_plain,
 )
 
-from svcworkbook import datasets, evaluation
-from svcworkbook.session import COMMON_PARAMETERS, load_datasets
+from svcworkbook.data import generators
+from svcworkbook.teaching.session import COMMON_PARAMETERS, load_datasets
+from svcworkbook.units.unit5_improvement import evaluation
 
 pytestmark = pytest.mark.notebook
 NAMES = ("contacts", "surveys", "servqual")
@@ -54,7 +55,7 @@ def assert_same(recorded: dict, expected: dict) -> None:
 def test_defaults_evaluate_the_improvement_scenario(tmp_path):
     path, results = run_unit(5, tmp_path)
     assert_same(results, expected_results({}))
-    assert results["change_date"] == f"{datasets.change_date('improvement'):%Y-%m-%d}"
+    assert results["change_date"] == f"{generators.change_date('improvement'):%Y-%m-%d}"
     # the improvement scenario lifts FCR for real, and the gain holds
     assert results["fcr_significant"] and results["fcr_difference"] > 0
     assert not results["fcr_slipping"]
@@ -90,7 +91,7 @@ def test_other_seeds_and_scenarios(tmp_path, params):
 
 
 def test_an_outside_export_with_a_mapping_and_a_change_date(tmp_path):
-    data = datasets.generate_all(seed=31, scenario="improvement")
+    data = generators.generate_all(seed=31, scenario="improvement")
     mapping = write_outside_export(tmp_path / "export", {n: data[n] for n in NAMES})
     params = {**params_for(tmp_path / "export", mapping), "change_date": "2026-02-16"}
     _, results = run_unit(5, tmp_path, **params)
@@ -98,7 +99,7 @@ def test_an_outside_export_with_a_mapping_and_a_change_date(tmp_path):
 
 
 def test_own_data_without_a_change_date_stops_at_the_first_cell(tmp_path):
-    data = datasets.generate_all(seed=31)
+    data = generators.generate_all(seed=31)
     write_plain(tmp_path / "mine", {n: data[n] for n in NAMES})
     err = run_unit_failing(5, tmp_path, **params_for(tmp_path / "mine"))
     assert err.ename == "ParameterError"
@@ -114,7 +115,7 @@ def test_a_tiny_dataset_is_refused_with_the_reason(tmp_path):
 
 
 def test_bad_data_stops_at_the_first_cell_naming_file_and_column(tmp_path):
-    data = datasets.generate_all(seed=31)
+    data = generators.generate_all(seed=31)
     bad = with_bad_value({n: data[n] for n in NAMES}, "surveys", "csat", 4, 9)
     write_plain(tmp_path / "bad", bad)
     err = run_unit_failing(5, tmp_path, **params_for(tmp_path / "bad"), change_date="2026-02-16")

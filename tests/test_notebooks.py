@@ -11,7 +11,8 @@ import papermill
 import pytest
 from nbtools import injected_parameters
 
-from svcworkbook import runner, units
+from svcworkbook import content
+from svcworkbook.teaching import runner
 
 NOTEBOOKS = runner.unit_notebooks()
 IDS = [p.stem for p in NOTEBOOKS]
@@ -36,7 +37,7 @@ def test_start_here_runs_for_a_named_learner(tmp_path):
         out
     ) or 'learner = "ada"' in injected_parameters(out)
     text = outputs_text(out)
-    assert all(units.load_unit(n).title in text for n in range(1, 6))  # the units table
+    assert all(content.load_unit(n).title in text for n in range(1, 6))  # the units table
 
 
 @pytest.mark.notebook

@@ -10,8 +10,8 @@ import papermill
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from svcworkbook import papermill_engine, runner
-from svcworkbook.papermill_engine import ThrottledSaves
+from svcworkbook.teaching import papermill_engine, runner
+from svcworkbook.teaching.papermill_engine import ThrottledSaves
 
 T0 = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC)
 

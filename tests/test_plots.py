@@ -12,8 +12,12 @@ import seaborn as sns  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.ticker import PercentFormatter  # noqa: E402
 
-from svcworkbook import plots, servqual, stats, style  # noqa: E402
+from svcworkbook.analysis import servqual, stats
 from svcworkbook.errors import DataError  # noqa: E402
+from svcworkbook.report import (
+    plots,
+    style,  # noqa: E402
+)
 
 
 @pytest.fixture(autouse=True)

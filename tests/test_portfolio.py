@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from svcworkbook import portfolio
+from svcworkbook.learning import portfolio
 
 TODAY = date(2026, 3, 10)
 

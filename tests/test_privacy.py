@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from svcworkbook import datasets, privacy
+from svcworkbook.data import generators, privacy
 from svcworkbook.errors import DataError
 
 KEY = b"a test key of more than sixteen bytes"
@@ -94,7 +94,7 @@ def test_personal_data_is_found_by_content_when_names_do_not_say():
 
 
 def test_anonymised_data_keeps_no_personal_data_and_still_joins():
-    data = datasets.generate_all(seed=5, days=28)
+    data = generators.generate_all(seed=5, days=28)
     complaints = privacy.anonymise(data["complaints"], KEY, "complaints")
     customers = privacy.anonymise(data["customers"], KEY, "customers")
     surveys = privacy.anonymise(data["surveys"], KEY, "surveys")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from svcworkbook import progress
+from svcworkbook.learning import progress
 
 
 def test_the_learner_folder_follows_home_then_the_environment(tmp_path, monkeypatch):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from svcworkbook import progress, quiz
-from svcworkbook.units import load_unit
+from svcworkbook.content import load_unit
+from svcworkbook.learning import progress, quiz
 
 
 def wrong_option(question):

@@ -7,9 +7,9 @@ import math
 
 import pandas as pd
 
-from svcworkbook import recommendations as rc
-from svcworkbook import stats
-from svcworkbook.measurement_plan import ReviewWindow
+from svcworkbook.analysis import stats
+from svcworkbook.units.unit4_review import recommendations as rc
+from svcworkbook.units.unit4_review.measurement_plan import ReviewWindow
 
 WINDOW = ReviewWindow(
     pd.Timestamp("2026-01-05"), pd.Timestamp("2026-02-02"), pd.Timestamp("2026-03-30")

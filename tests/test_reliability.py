@@ -11,8 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from svcworkbook import datasets, kpi, reliability, service_plan, units
+from svcworkbook import content
+from svcworkbook.analysis import kpi
+from svcworkbook.data import generators
 from svcworkbook.errors import DataError
+from svcworkbook.units.unit2_delivery import reliability, service_plan
 
 T0 = pd.Timestamp("2026-01-05 09:00")
 
@@ -252,7 +255,7 @@ def test_missing_columns_are_named():
 
 
 def test_reordering_the_log_changes_nothing():
-    contacts = datasets.generate_all(seed=5, days=14)["contacts"]
+    contacts = generators.generate_all(seed=5, days=14)["contacts"]
     shuffled = contacts.sample(frac=1.0, random_state=1)
     pd.testing.assert_frame_equal(
         reliability.daily_service_level(contacts, 20),
@@ -264,7 +267,7 @@ def test_reordering_the_log_changes_nothing():
 
 
 def test_headline_results_and_evidence_on_generated_data():
-    data = datasets.generate_all(seed=5, days=28)
+    data = generators.generate_all(seed=5, days=28)
     forecast = service_plan.forecast_demand(data["intervals"])
     plan = service_plan.staffing_for(forecast, 20, 0.8, 0.3)
     what_if = service_plan.peak_what_if(forecast, shrinkage=0.3)
@@ -288,7 +291,7 @@ def test_headline_results_and_evidence_on_generated_data():
         what_if["roster_hours"].iloc[2] - what_if["roster_hours"].iloc[0]
     )
     evidence = reliability.evidence_table(results["roster_hours"], held, summary)
-    unit = units.load_unit(2)
+    unit = content.load_unit(2)
     mapped = {mp.strip() for cell in evidence["marking_points"] for mp in cell.split(",")}
     assert mapped == {f"U2.MP{i}" for i in range(1, 9)}  # every marking point has evidence
     for mp in mapped:
@@ -296,7 +299,7 @@ def test_headline_results_and_evidence_on_generated_data():
 
 
 def test_exercise_checks_give_feedback():
-    pytest.importorskip("svcworkbook.exercises")
+    pytest.importorskip("svcworkbook.learning.exercises")
     contacts = recording_log()
     right = reliability.check_sla_compliance(1 / 3, contacts, 24, edition="learner")
     assert right.status == "right"
@@ -311,7 +314,7 @@ def test_sla_trend_chart_plots_the_weekly_compliance():
     import matplotlib
 
     matplotlib.use("Agg")
-    contacts = datasets.generate_all(seed=5, days=21)["contacts"]
+    contacts = generators.generate_all(seed=5, days=21)["contacts"]
     trend = reliability.weekly_recording_trend(contacts, 24, 0.9)
     ax = reliability.sla_trend_chart(trend, 24)
     weekly = trend.loc[trend["kpi"] == "sla_compliance", "value"].to_numpy()
@@ -321,7 +324,7 @@ def test_sla_trend_chart_plots_the_weekly_compliance():
 
 
 def test_portfolio_extract_pseudonymises_the_ids_and_keeps_the_case_history():
-    from svcworkbook import privacy
+    from svcworkbook.data import privacy
 
     contacts = recording_log()
     key = b"k" * 32
@@ -339,7 +342,7 @@ def test_portfolio_extract_pseudonymises_the_ids_and_keeps_the_case_history():
 
 
 def test_daily_csat_equals_kpi_csat_of_each_day():
-    data = datasets.generate_all(seed=5, days=10)
+    data = generators.generate_all(seed=5, days=10)
     contacts, surveys = data["contacts"], data["surveys"]
     daily = reliability.daily_service_level(contacts, 20)
     both = reliability.reliability_and_satisfaction(daily, contacts, surveys)

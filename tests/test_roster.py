@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from svcworkbook.data.roster import learner_seed, read_roster
 from svcworkbook.errors import DataError
-from svcworkbook.roster import learner_seed, read_roster
 
 
 def write(tmp_path, text, name="roster.csv"):

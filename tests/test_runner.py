@@ -7,8 +7,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from svcworkbook import runner
 from svcworkbook.errors import ParameterError
+from svcworkbook.teaching import runner
 
 
 def test_notebooks_are_found_in_unit_order():

@@ -1,4 +1,4 @@
-"""Tests for svcworkbook.schemas: generated data passes, every rule violation is caught."""
+"""Tests for svcworkbook.data.schemas: generated data passes, every rule violation is caught."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from svcworkbook import datasets, io, schemas
+from svcworkbook.data import generators, loading, schemas
 
-SCENARIOS = tuple(datasets.SCENARIOS)
+SCENARIOS = tuple(generators.SCENARIOS)
 
 
 @pytest.fixture(scope="module")
 def tiny() -> dict[str, pd.DataFrame]:
     """A week of one team's data: small enough to edit row by row."""
-    return datasets.generate_all(2026, "baseline", days=7, teams=("billing",))
+    return generators.generate_all(2026, "baseline", days=7, teams=("billing",))
 
 
 def _write(frame: pd.DataFrame, path) -> None:
@@ -26,20 +26,20 @@ def _write(frame: pd.DataFrame, path) -> None:
 def test_every_scenario_validates_and_loads(scenario, tmp_path):
     """All eight datasets of each scenario (three weeks of them, to keep the suite quick; the
     full-size baseline is the samples, checked below) pass pandera and read back equal through
-    io.load."""
-    data = datasets.generate_all(2026, scenario, days=21)
+    loading.load."""
+    data = generators.generate_all(2026, scenario, days=21)
     assert set(data) == set(schemas.SCHEMAS)
     for name, frame in data.items():
         assert len(frame) > 0, name
         schemas.SCHEMAS[name].validate(frame, lazy=True)
         path = tmp_path / f"{name}.csv"
         _write(frame, path)
-        pd.testing.assert_frame_equal(io.load(name, path), frame, check_exact=True)
+        pd.testing.assert_frame_equal(loading.load(name, path), frame, check_exact=True)
 
 
 def test_full_size_samples_pass_pandera():
     """The bundled samples (twelve weeks, full size) pass the pandera schemas as loaded."""
-    for name, frame in io.load_samples().items():
+    for name, frame in loading.load_samples().items():
         schemas.SCHEMAS[name].validate(frame, lazy=True)
 
 
@@ -49,7 +49,7 @@ def test_tiny_data_validates_and_loads(tiny, tmp_path):
         schemas.SCHEMAS[name].validate(frame, lazy=True)
         path = tmp_path / f"{name}.csv"
         _write(frame, path)
-        pd.testing.assert_frame_equal(io.load(name, path), frame, check_exact=True)
+        pd.testing.assert_frame_equal(loading.load(name, path), frame, check_exact=True)
     assert set(tiny["contacts"]["team"]) == {"billing"}
 
 
@@ -234,4 +234,4 @@ def test_describe_unknown_dataset():
 
 def test_schemas_match_datasets_module():
     """The schemas cover exactly the datasets the generator makes, in the same order."""
-    assert schemas.DATASETS == datasets.DATASETS
+    assert schemas.DATASETS == generators.DATASETS

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from svcworkbook import service_plan, staffing
+from svcworkbook.analysis import staffing
 from svcworkbook.errors import DataError
+from svcworkbook.units.unit2_delivery import service_plan
 
 
 def intervals_log(weeks: list[dict], start: str = "2026-01-05", days: int = 7) -> pd.DataFrame:
@@ -250,7 +251,7 @@ def test_reordering_the_log_changes_nothing():
 
 
 def test_staff_to_roster_exercise_feedback():
-    exercises = pytest.importorskip("svcworkbook.exercises")
+    exercises = pytest.importorskip("svcworkbook.learning.exercises")
     log = intervals_log([{"09:00": (100, 100, 180.0, 12)}], days=1)
     plan = service_plan.staffing_for(service_plan.forecast_demand(log), shrinkage=0.3)
     right = service_plan.check_staff_to_roster(20, plan, 0.3, edition="learner")

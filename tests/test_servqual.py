@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from svcworkbook import servqual
+from svcworkbook.analysis import servqual
 from svcworkbook.errors import DataError
 
 POINTS = {

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from svcworkbook.errors import ParameterError
-from svcworkbook.session import (
+from svcworkbook.teaching.session import (
     RESULTS_MIME,
     check_target,
     read_results,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from svcworkbook import staffing
+from svcworkbook.analysis import staffing
 from svcworkbook.errors import DataError
 
 

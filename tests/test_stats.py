@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
 
-from svcworkbook import stats
+from svcworkbook.analysis import stats
 from svcworkbook.errors import DataError
 
 # --------------------------------------------------------------------------- proportions

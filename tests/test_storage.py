@@ -5,7 +5,7 @@ import multiprocessing
 
 import pytest
 
-from svcworkbook import progress, storage
+from svcworkbook.learning import progress, storage
 
 
 def _answer_many(home, learner, start):

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from svcworkbook import kpi, stats, structure
+from svcworkbook.analysis import kpi, stats
 from svcworkbook.errors import DataError, ParameterError
+from svcworkbook.units.unit1_environment import structure
 
 matplotlib.use("Agg")
 T0 = pd.Timestamp("2026-01-05 09:00")

@@ -13,8 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from svcworkbook import compliance, datasets, privacy, touchpoints
+from svcworkbook.data import generators, privacy
 from svcworkbook.errors import DataError, ParameterError
+from svcworkbook.units.unit1_environment import compliance, touchpoints
 
 matplotlib.use("Agg")
 
@@ -164,7 +165,7 @@ def test_chart_draws_one_bar_per_scored_touchpoint():
 
 
 def test_headline_results_and_evidence_on_generated_data():
-    data = datasets.generate_all(seed=5)
+    data = generators.generate_all(seed=5)
     scores = touchpoints.touchpoint_scores(data["surveys"])
     values = touchpoints.brand_value_scores(data["surveys"])
     summary = compliance.compliance_summary(data["complaints"])

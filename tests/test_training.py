@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from svcworkbook import stats, training
+from svcworkbook.analysis import stats
 from svcworkbook.errors import DataError
+from svcworkbook.units.unit3_operations import training
 
 START = pd.Timestamp("2026-01-05 09:00")
 TRAINED_AT = pd.Timestamp("2026-01-15 09:00")

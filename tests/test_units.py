@@ -19,10 +19,10 @@ import pytest
 import yaml
 from IPython.lib.pretty import pretty
 
-from svcworkbook import units
+from svcworkbook import content
+from svcworkbook.content import coverage
+from svcworkbook.content.models import Question, Unit
 from svcworkbook.errors import ContentError
-from svcworkbook.units import coverage
-from svcworkbook.units.models import Question, Unit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SYLLABUS = FIXTURES / "syllabus"
@@ -82,7 +82,7 @@ def coverage_problems(unit: Unit, sections: dict[str, list[str]]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def all_units() -> list[Unit]:
-    return units.all_units()
+    return content.all_units()
 
 
 # --- loading -----------------------------------------------------------------------------------
@@ -92,42 +92,42 @@ def test_all_units_load_in_order_with_the_seeds_mapping(all_units):
     assert [u.number for u in all_units] == [1, 2, 3, 4, 5]
     for unit in all_units:
         assert (unit.slug, unit.source_file) == MAPPING[unit.number]
-        path = units.UNITS_DIR / f"{unit.number:02d}_{unit.slug}.yaml"
+        path = content.UNITS_DIR / f"{unit.number:02d}_{unit.slug}.yaml"
         assert path.exists()
 
 
 @pytest.mark.parametrize("key", [1, "1", "01", "service_environment", "01_service_environment"])
 def test_load_unit_by_number_padded_number_or_slug(key):
-    unit = units.load_unit(key)
+    unit = content.load_unit(key)
     assert unit.number == 1 and unit.slug == "service_environment"
-    assert unit is units.load_unit(1)  # cached: the same object comes back
+    assert unit is content.load_unit(1)  # cached: the same object comes back
 
 
 @pytest.mark.parametrize("key", [0, 6, "07", "no_such_unit", True, 1.0, None])
 def test_load_unit_rejects_unknown_units_naming_the_choices(key):
     with pytest.raises(ValueError, match=r"1 \(service_environment\)"):
-        units.load_unit(key)
+        content.load_unit(key)
 
 
 def test_load_unit_file_is_cached_until_the_file_changes(tmp_path):
     path = tmp_path / "minimal.yaml"
     shutil.copy(BAD / "ok_minimal.yaml", path)
-    first = units.load_unit_file(path)
-    assert units.load_unit_file(path) is first
+    first = content.load_unit_file(path)
+    assert content.load_unit_file(path) is first
     path.write_text(path.read_text().replace("A minimal unit", "A renamed unit, longer"))
-    assert units.load_unit_file(path).title == "A renamed unit, longer"
+    assert content.load_unit_file(path).title == "A renamed unit, longer"
 
 
 def test_load_unit_file_missing_file_names_it(tmp_path):
     with pytest.raises(ContentError, match=r"^nowhere\.yaml: file not found"):
-        units.load_unit_file(tmp_path / "nowhere.yaml")
+        content.load_unit_file(tmp_path / "nowhere.yaml")
 
 
 # --- malformed content files --------------------------------------------------------------------
 
 
 def test_the_minimal_fixture_is_valid_so_each_bad_copy_fails_for_one_reason():
-    unit = units.load_unit_file(BAD / "ok_minimal.yaml")
+    unit = content.load_unit_file(BAD / "ok_minimal.yaml")
     assert [c.id for c in unit.concepts] == ["U1.C1", "U1.C2"]
 
 
@@ -154,7 +154,7 @@ def line_containing(name: str, needle: str) -> int:
 )
 def test_malformed_files_name_the_file_and_the_field_path(name, expected):
     with pytest.raises(ContentError) as caught:
-        units.load_unit_file(BAD / name)
+        content.load_unit_file(BAD / name)
     message = str(caught.value)
     assert re.search(expected, message), message
     assert len(message.splitlines()) == 1, message  # one fault, one line: nothing else reported
@@ -162,19 +162,19 @@ def test_malformed_files_name_the_file_and_the_field_path(name, expected):
 
 def test_broken_link_error_gives_the_line_of_the_bad_value():
     with pytest.raises(ContentError) as caught:
-        units.load_unit_file(BAD / "broken_link.yaml")
+        content.load_unit_file(BAD / "broken_link.yaml")
     assert str(caught.value).endswith(f"(line {line_containing('broken_link.yaml', 'U1.C9')})")
 
 
 def test_missing_field_error_points_at_the_entry_that_lacks_it():
     with pytest.raises(ContentError) as caught:
-        units.load_unit_file(BAD / "missing_field.yaml")
+        content.load_unit_file(BAD / "missing_field.yaml")
     assert str(caught.value).endswith(f"(line {line_containing('missing_field.yaml', 'U1.C2')})")
 
 
 def test_misspelt_field_reports_both_the_missing_and_the_unknown_name():
     with pytest.raises(ContentError) as caught:
-        units.load_unit_file(BAD / "unknown_field.yaml")
+        content.load_unit_file(BAD / "unknown_field.yaml")
     assert str(caught.value).splitlines() == [
         f"unknown_field.yaml: tips[0].text: Field required "
         f"(line {line_containing('unknown_field.yaml', 'U1.T1')})",
@@ -185,7 +185,7 @@ def test_misspelt_field_reports_both_the_missing_and_the_unknown_name():
 
 def test_bad_syntax_names_the_file_and_the_line():
     with pytest.raises(ContentError) as caught:
-        units.load_unit_file(BAD / "bad_syntax.yaml")
+        content.load_unit_file(BAD / "bad_syntax.yaml")
     message = str(caught.value)
     opened = line_containing("bad_syntax.yaml", "[U1.C1")
     assert message.startswith("bad_syntax.yaml: line ") and "YAML syntax error" in message
@@ -196,7 +196,7 @@ def test_a_file_named_for_one_unit_must_hold_that_unit(tmp_path):
     path = tmp_path / "02_minimal.yaml"
     shutil.copy(BAD / "ok_minimal.yaml", path)
     with pytest.raises(ContentError, match=r"^02_minimal\.yaml: number: 1 does not match"):
-        units.load_unit_file(path)
+        content.load_unit_file(path)
 
 
 def test_duplicate_and_wrongly_prefixed_ids_are_reported_with_paths():
@@ -245,7 +245,7 @@ def test_reader_finds_the_hand_counted_entries(number):
 
 @pytest.mark.parametrize("number", sorted(MAPPING))
 def test_every_source_entry_is_in_the_unit_and_nothing_is_invented(number):
-    unit = units.load_unit(number)
+    unit = content.load_unit(number)
     sections = source_sections(SYLLABUS / unit.source_file)
     assert coverage_problems(unit, sections) == []
     assert [c.name for c in unit.concepts] == [s.split(":", 1)[0] for s in sections["concepts"]]
@@ -254,8 +254,8 @@ def test_every_source_entry_is_in_the_unit_and_nothing_is_invented(number):
 
 @pytest.mark.parametrize("number", sorted(MAPPING))
 def test_library_coverage_check_agrees(number):
-    unit = units.load_unit(number)
-    syllabus = units.read_syllabus(SYLLABUS / unit.source_file)
+    unit = content.load_unit(number)
+    syllabus = content.read_syllabus(SYLLABUS / unit.source_file)
     assert coverage.syllabus_gaps(unit, syllabus) == []
     assert syllabus.marking_points == tuple(
         source_sections(SYLLABUS / unit.source_file)["marking_points"]
@@ -263,24 +263,24 @@ def test_library_coverage_check_agrees(number):
 
 
 def _every_marking_point():
-    return [(u.number, mp.id) for u in units.all_units() for mp in u.marking_points]
+    return [(u.number, mp.id) for u in content.all_units() for mp in u.marking_points]
 
 
 @pytest.mark.parametrize(("number", "mp_id"), _every_marking_point())
 def test_removing_any_marking_point_is_caught(number, mp_id):
-    unit = units.load_unit(number)
+    unit = content.load_unit(number)
     removed = unit.marking_point(mp_id)
     copy = unit.model_copy(
         update={"marking_points": [m for m in unit.marking_points if m.id != mp_id]}
     )
     sections = source_sections(SYLLABUS / unit.source_file)
     assert coverage_problems(copy, sections) == [f"marking_points missing: {removed.text}"]
-    gaps = coverage.syllabus_gaps(copy, units.read_syllabus(SYLLABUS / unit.source_file))
+    gaps = coverage.syllabus_gaps(copy, content.read_syllabus(SYLLABUS / unit.source_file))
     assert gaps == [f"marking point line not in unit: {removed.text!r}"]
 
 
 def test_a_paraphrased_or_invented_marking_point_is_caught():
-    unit = units.load_unit(1)
+    unit = content.load_unit(1)
     first = unit.marking_points[0]
     paraphrase = first.model_copy(update={"text": first.text.replace("clear link", "link")})
     invented = first.model_copy(update={"id": "U1.MP9", "text": "Award credit for smiling."})
@@ -295,7 +295,7 @@ def test_a_paraphrased_or_invented_marking_point_is_caught():
 
 @pytest.mark.parametrize("kind", ["tips", "misconceptions", "concepts"])
 def test_removing_a_tip_misconception_or_concept_is_caught(kind):
-    unit = units.load_unit(2)
+    unit = content.load_unit(2)
     kept = getattr(unit, kind)[1:]
     copy = unit.model_copy(update={kind: kept})
     problems = coverage_problems(copy, source_sections(SYLLABUS / unit.source_file))
@@ -314,7 +314,7 @@ def test_read_syllabus_rejects_a_stray_line(tmp_path):
         next(x for x in text.splitlines() if x.startswith("Confusing"))
     )
     with pytest.raises(ContentError, match=rf"^changed\.txt: line {wanted + 1}: expected an entry"):
-        units.read_syllabus(path)
+        content.read_syllabus(path)
 
 
 def test_the_fixture_sources_are_the_seeds_verbatim():
@@ -329,7 +329,7 @@ def test_the_fixture_sources_are_the_seeds_verbatim():
 
 
 def test_uk_gdpr_is_explained_where_the_source_says_gdpr():
-    legal = units.load_unit(1).concept("U1.C4")
+    legal = content.load_unit(1).concept("U1.C4")
     assert "General Data Protection Regulation (GDPR)" in legal.source
     for fact in ("UK GDPR", "Data Protection Act 2018", "one month", "lawful basis"):
         assert fact in legal.explanation
@@ -352,7 +352,7 @@ def test_every_concept_has_a_workplace_example_and_richer_explanation(all_units)
 
 @pytest.mark.parametrize("number", sorted(MAPPING))
 def test_question_bank_size_kinds_and_misconceptions(number):
-    unit = units.load_unit(number)
+    unit = content.load_unit(number)
     assert len(unit.questions) >= 12
     kinds = Counter(q.kind for q in unit.questions)
     assert set(kinds) == {"multiple_choice", "true_false", "marking_point"}
@@ -361,7 +361,7 @@ def test_question_bank_size_kinds_and_misconceptions(number):
 
 
 def test_question_bank_gaps_reports_an_untested_misconception():
-    unit = units.load_unit(3)
+    unit = content.load_unit(3)
     kept = [q for q in unit.questions if q.misconception != "U3.M2"]
     gaps = coverage.question_bank_gaps(unit.model_copy(update={"questions": kept}))
     assert gaps == ["misconception U3.M2 is not the basis of any question"]
@@ -369,7 +369,7 @@ def test_question_bank_gaps_reports_an_untested_misconception():
 
 @pytest.mark.parametrize("number", sorted(MAPPING))
 def test_questions_are_well_formed(number):
-    unit = units.load_unit(number)
+    unit = content.load_unit(number)
     mp_ids = {mp.id for mp in unit.marking_points}
     for q in unit.questions:
         assert q.explanation.strip() and q.prompt.strip(), q.id
@@ -403,13 +403,13 @@ WORKED = {
 
 @pytest.mark.parametrize(("qid", "expected"), sorted(WORKED.items()))
 def test_worked_figures_match_the_formula(qid, expected):
-    unit = units.load_unit(int(qid[1]))
+    unit = content.load_unit(int(qid[1]))
     question = next(q for q in unit.questions if q.id == qid)
     assert question.options[question.answer] == expected
 
 
 def test_servqual_and_percentage_point_answers_match_the_formulas():
-    unit = units.load_unit(5)
+    unit = content.load_unit(5)
     gap = next(q for q in unit.questions if q.id == "U5.Q1")
     assert gap.options[gap.answer].startswith(
         f"{5.1 - 6.4:+.1f}:"
@@ -423,11 +423,11 @@ def test_servqual_and_percentage_point_answers_match_the_formulas():
 # --- rendering ----------------------------------------------------------------------------------
 
 RENDERERS = {
-    "header": units.show_unit_header,
-    "concepts": units.show_concepts,
-    "misconceptions": units.show_misconceptions,
-    "tips": units.show_tips,
-    "marking_points": units.show_marking_points,
+    "header": content.show_unit_header,
+    "concepts": content.show_concepts,
+    "misconceptions": content.show_misconceptions,
+    "tips": content.show_tips,
+    "marking_points": content.show_marking_points,
 }
 
 
@@ -474,7 +474,7 @@ def _hostile_unit() -> Unit:
 @pytest.mark.parametrize("name", [*RENDERERS, "table"])
 def test_html_escapes_every_content_string(name):
     unit = _hostile_unit()
-    shown = units.units_table([unit]) if name == "table" else RENDERERS[name](unit)
+    shown = content.units_table([unit]) if name == "table" else RENDERERS[name](unit)
     page = shown._repr_html_()
     assert "<script>" not in page and "alert('x')</script>" not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;quoted&quot;" in page
@@ -483,14 +483,14 @@ def test_html_escapes_every_content_string(name):
 
 
 def test_show_concepts_escapes_a_script_in_an_explanation():
-    page = units.show_concepts(_hostile_unit())._repr_html_()
+    page = content.show_concepts(_hostile_unit())._repr_html_()
     assert '<p style="margin:.3rem 0">&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;' in page
 
 
 @pytest.mark.parametrize("number", sorted(MAPPING))
 @pytest.mark.parametrize("name", RENDERERS)
 def test_plain_text_is_readable(number, name):
-    unit = units.load_unit(number)
+    unit = content.load_unit(number)
     shown = RENDERERS[name](unit)
     text = str(shown)
     assert not re.search(r"</?[a-z]+[ >]", text)  # no markup
@@ -507,36 +507,36 @@ def test_plain_text_is_readable(number, name):
 
 @pytest.mark.parametrize("number", sorted(MAPPING))
 def test_html_is_balanced_and_labelled(number):
-    unit = units.load_unit(number)
+    unit = content.load_unit(number)
     for name, render in RENDERERS.items():
         page = render(unit)._repr_html_()
         assert _balanced(page), name
         assert not re.search(r"\bid=", page), name  # no generated ids
-    concepts = units.show_concepts(unit)._repr_html_()
+    concepts = content.show_concepts(unit)._repr_html_()
     assert concepts.count("<article") == len(unit.concepts)
     assert f'aria-label="Key concept {unit.concepts[0].id}: ' in concepts
 
 
 def test_marking_point_checklist_ticks_the_checked_points():
-    unit = units.load_unit(1)
-    shown = units.show_marking_points(unit, checked=["U1.MP2"])
+    unit = content.load_unit(1)
+    shown = content.show_marking_points(unit, checked=["U1.MP2"])
     text = str(shown)
     assert "1 of 3 evidenced" in text
     assert "[x] U1.MP2" in text and "[ ] U1.MP1" in text and "[ ] U1.MP3" in text
     assert shown._repr_html_().count("(not yet evidenced)") == 2
-    assert str(units.show_marking_points(unit, checked="U1.MP3")).count("[x]") == 1
-    assert "0 of 3 evidenced" in str(units.show_marking_points(unit))
+    assert str(content.show_marking_points(unit, checked="U1.MP3")).count("[x]") == 1
+    assert "0 of 3 evidenced" in str(content.show_marking_points(unit))
 
 
 def test_marking_point_checklist_rejects_unknown_ids():
     with pytest.raises(
         ValueError, match=r"U2\.MP1.*its marking points are U1\.MP1, U1\.MP2, U1\.MP3"
     ):
-        units.show_marking_points(units.load_unit(1), checked=["U2.MP1"])
+        content.show_marking_points(content.load_unit(1), checked=["U2.MP1"])
 
 
 def test_units_table_lists_each_unit_with_its_marking_point_count(all_units):
-    shown = units.units_table()
+    shown = content.units_table()
     page = shown._repr_html_()
     assert page.count("<tr>") == 6  # header + five units
     for unit in all_units:
@@ -547,12 +547,12 @@ def test_units_table_lists_each_unit_with_its_marking_point_count(all_units):
 
 def test_rendering_is_the_same_in_a_fresh_interpreter_with_another_hash_seed():
     script = (
-        "import hashlib\nfrom svcworkbook import units\nh = hashlib.sha256()\n"
-        "for u in units.all_units():\n"
-        "    for f in (units.show_unit_header, units.show_concepts, units.show_misconceptions,"
-        " units.show_tips, units.show_marking_points):\n"
+        "import hashlib\nfrom svcworkbook import content\nh = hashlib.sha256()\n"
+        "for u in content.all_units():\n"
+        "    for f in (content.show_unit_header, content.show_concepts, content.show_misconceptions,"
+        " content.show_tips, content.show_marking_points):\n"
         "        s = f(u); h.update(s._repr_html_().encode()); h.update(str(s).encode())\n"
-        "s = units.units_table(); h.update(s._repr_html_().encode()); h.update(str(s).encode())\n"
+        "s = content.units_table(); h.update(s._repr_html_().encode()); h.update(str(s).encode())\n"
         "print(h.hexdigest())\n"
     )
     digests = {
@@ -566,12 +566,12 @@ def test_rendering_is_the_same_in_a_fresh_interpreter_with_another_hash_seed():
         for seed in ("1", "2")
     }
     here = hashlib.sha256()
-    for u in units.all_units():
+    for u in content.all_units():
         for render in RENDERERS.values():
             shown = render(u)
             here.update(shown._repr_html_().encode())
             here.update(str(shown).encode())
-    table = units.units_table()
+    table = content.units_table()
     here.update(table._repr_html_().encode())
     here.update(str(table).encode())
     assert digests == {here.hexdigest()}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from svcworkbook import runner
+from svcworkbook.teaching import runner
 
 TAG = "nbval-check-output"
 

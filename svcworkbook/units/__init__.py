@@ -1,58 +1,13 @@
-"""The five units as data: load them, show them in notebooks, check them against the syllabus.
+"""Each unit's worked analyses, one package per unit, so "unit 4" is one place in the tree.
 
-    from svcworkbook import units
-    unit = units.load_unit(1)          # or "01", or "service_environment"
-    units.show_concepts(unit)
+- ``unit1_environment``: structures (compliance with the law, organisational structure, touchpoints)
+- ``unit2_delivery``: reliable delivery (reliability against SLAs, the service plan and staffing)
+- ``unit3_operations``: managing operations (KPI dashboard, training effect, improvement cycle)
+- ``unit4_review``: reviewing delivery (measurement plan, feedback, loyalty, recommendations)
+- ``unit5_improvement``: improving service (baseline, before/after evaluation, sustaining gains)
 
-Content lives in ``svcworkbook/units/NN_slug.yaml``, one file per unit, validated against the
-models in ``svcworkbook.units.models``; a malformed file raises ``ContentError`` naming the file,
-the field path and the line.
+May import: every room below it (``errors``, ``display``, ``content``, ``analysis``, ``data``,
+``report``) and ``svcworkbook.learning`` for the exercise checks. A unit may build on an earlier
+unit's analyses (unit 3's improvement cycle staffs its plan with unit 2's service plan); never on a
+later one. Never ``svcworkbook.teaching``.
 """
-
-from svcworkbook.units.coverage import (
-    Syllabus,
-    question_bank_gaps,
-    read_syllabus,
-    syllabus_gaps,
-)
-from svcworkbook.units.loader import UNITS_DIR, all_units, load_unit, load_unit_file, unit_files
-from svcworkbook.units.models import (
-    Concept,
-    MarkingPoint,
-    Misconception,
-    Question,
-    Tip,
-    Unit,
-)
-from svcworkbook.units.render import (
-    show_concepts,
-    show_marking_points,
-    show_misconceptions,
-    show_tips,
-    show_unit_header,
-    units_table,
-)
-
-__all__ = [
-    "UNITS_DIR",
-    "Concept",
-    "MarkingPoint",
-    "Misconception",
-    "Question",
-    "Syllabus",
-    "Tip",
-    "Unit",
-    "all_units",
-    "load_unit",
-    "load_unit_file",
-    "question_bank_gaps",
-    "read_syllabus",
-    "show_concepts",
-    "show_marking_points",
-    "show_misconceptions",
-    "show_tips",
-    "show_unit_header",
-    "syllabus_gaps",
-    "unit_files",
-    "units_table",
-]

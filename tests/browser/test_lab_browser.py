@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from conftest import TOKEN, write_notebook
-from svcworkbook import portfolio, progress, quiz
-from svcworkbook.units import load_unit
+from svcworkbook.content import load_unit
+from svcworkbook.learning import portfolio, progress, quiz
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,7 @@ def test_quiz_feedback_is_saved_across_a_reload(lab, page):
     base, notebooks, home = lab
     write_notebook(
         notebooks / "quiz.ipynb",
-        'from svcworkbook.quiz import quiz\nquiz(1, n=3, seed=1, learner="ada")',
+        'from svcworkbook.learning.quiz import quiz\nquiz(1, n=3, seed=1, learner="ada")',
     )
     (first_wrong, _), (_, second_right), _ = letters()
     open_and_run(page, base, "quiz.ipynb")
@@ -80,7 +80,7 @@ def test_evidence_logged_in_the_form_is_in_the_exported_csv(lab, page, tmp_path)
     base, notebooks, home = lab
     write_notebook(
         notebooks / "evidence.ipynb",
-        'from svcworkbook import portfolio\nportfolio.evidence_form(2, learner="bea")',
+        'from svcworkbook.learning import portfolio\nportfolio.evidence_form(2, learner="bea")',
     )
     open_and_run(page, base, "evidence.ipynb")
     form = page.locator(".svc-evidence-form")

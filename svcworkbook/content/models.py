@@ -1,0 +1,206 @@
+"""Pydantic models of a unit's content: concepts, tips, misconceptions, marking points, questions.
+
+One YAML file per unit (``svcworkbook/content/NN_slug.yaml``) is validated against ``Unit``.
+Every entry taken from a syllabus source keeps that source's line in ``source`` so the coverage
+test can prove that nothing in the sources was left out.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+EVIDENCE_TYPES = (
+    "observation",
+    "witness testimony",
+    "work product",
+    "reflective account",
+    "customer feedback",
+    "professional discussion",
+    "data extract",
+)
+
+
+class FieldProblems(ValueError):
+    """Problems found by a cross-field check, each as (field path, message).
+
+    The path is relative to the model that raised it, e.g. ``misconceptions[2].concept``; the
+    loader prefixes the path of that model inside the file so a content author can find the line.
+    """
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{path}: {message}" for path, message in problems))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Concept(_Strict):
+    """A key concept: its name as the source gives it and the workbook's explanation."""
+
+    id: str = Field(pattern=r"^U[1-5]\.C[0-9]+$")
+    name: str
+    explanation: str
+    source: str
+    in_practice: str = ""
+
+
+class Tip(_Strict):
+    """An exam tip or revision strategy, in the workbook's words, with the source line."""
+
+    id: str = Field(pattern=r"^U[1-5]\.T[0-9]+$")
+    text: str
+    source: str
+    concept: str | None = None
+
+
+class Misconception(_Strict):
+    """A mistaken belief, the correction, and why it matters to an assessor."""
+
+    id: str = Field(pattern=r"^U[1-5]\.M[0-9]+$")
+    belief: str
+    correction: str
+    why_it_matters: str
+    concept: str
+    source: str
+
+
+class MarkingPoint(_Strict):
+    """An examiner marking point, quoted verbatim from the source."""
+
+    id: str = Field(pattern=r"^U[1-5]\.MP[0-9]+$")
+    text: str
+    concepts: list[str] = Field(min_length=1)
+    evidence_examples: list[str] = Field(default_factory=list)
+
+
+class Question(_Strict):
+    """A quiz question with one right answer, plausible distractors and an explanation."""
+
+    id: str = Field(pattern=r"^U[1-5]\.Q[0-9]+$")
+    kind: Literal["multiple_choice", "true_false", "marking_point"]
+    prompt: str
+    options: list[str] = Field(min_length=2)
+    answer: int = Field(ge=0)
+    explanation: str
+    concept: str | None = None
+    marking_point: str | None = None
+    misconception: str | None = None
+
+    @model_validator(mode="after")
+    def _answer_is_an_option(self) -> Question:
+        problems: list[tuple[str, str]] = []
+        if self.answer >= len(self.options):
+            problems.append(
+                ("answer", f"{self.answer} is not an option index (0..{len(self.options) - 1})")
+            )
+        if len(set(self.options)) != len(self.options):
+            problems.append(("options", "options must be distinct"))
+        if self.kind == "true_false" and self.options != ["True", "False"]:
+            problems.append(("options", "a true_false question has options ['True', 'False']"))
+        if self.kind == "marking_point" and self.marking_point is None:
+            problems.append(
+                ("marking_point", "a marking_point question names the marking point it tests")
+            )
+        if self.concept is None and self.marking_point is None:
+            problems.append(("concept", "a question links to a concept or a marking point"))
+        if problems:
+            raise FieldProblems(problems)
+        return self
+
+
+class Unit(_Strict):
+    """One unit of the qualification, as data."""
+
+    number: int = Field(ge=1, le=5)
+    slug: str = Field(pattern=r"^[a-z_]+$")
+    title: str
+    covers: str
+    source_file: str
+    synopsis: str
+    concepts: list[Concept] = Field(min_length=1)
+    tips: list[Tip] = Field(min_length=1)
+    misconceptions: list[Misconception] = Field(min_length=1)
+    marking_points: list[MarkingPoint] = Field(min_length=1)
+    questions: list[Question] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _links_resolve(self) -> Unit:
+        problems = _id_problems(self) + _link_problems(self)
+        if problems:
+            raise FieldProblems(problems)
+        return self
+
+    def concept(self, concept_id: str) -> Concept:
+        """The concept with this id (KeyError naming the known ids if there is none)."""
+        return _find(self.concepts, concept_id, f"unit {self.number} concept")
+
+    def misconception(self, misconception_id: str) -> Misconception:
+        """The misconception with this id (KeyError naming the known ids if there is none)."""
+        return _find(self.misconceptions, misconception_id, f"unit {self.number} misconception")
+
+    def marking_point(self, mp_id: str) -> MarkingPoint:
+        """The marking point with this id (KeyError naming the known ids if there is none)."""
+        return _find(self.marking_points, mp_id, f"unit {self.number} marking point")
+
+
+def _find(entries, entry_id: str, what: str):
+    """The entry whose id is entry_id, or a KeyError that lists the ids there are."""
+    for entry in entries:
+        if entry.id == entry_id:
+            return entry
+    raise KeyError(f"no {what} {entry_id!r}; known: {', '.join(e.id for e in entries)}")
+
+
+_GROUPS = ("concepts", "tips", "misconceptions", "marking_points", "questions")
+
+
+def _id_problems(unit: Unit) -> list[tuple[str, str]]:
+    """Ids that are repeated or do not start with the unit's prefix (U1. for unit 1)."""
+    prefix = f"U{unit.number}."
+    seen: dict[str, str] = {}
+    problems = []
+    for group in _GROUPS:
+        for i, entry in enumerate(getattr(unit, group)):
+            path = f"{group}[{i}].id"
+            if not entry.id.startswith(prefix):
+                problems.append((path, f"{entry.id} must start with {prefix!r}"))
+            if entry.id in seen:
+                problems.append((path, f"duplicate id {entry.id} (first used at {seen[entry.id]})"))
+            else:
+                seen[entry.id] = path
+    return problems
+
+
+def _link_problems(unit: Unit) -> list[tuple[str, str]]:
+    """Links from tips, misconceptions, marking points and questions to ids that do not exist."""
+    known = {
+        "concept": {c.id for c in unit.concepts},
+        "marking point": {m.id for m in unit.marking_points},
+        "misconception": {m.id for m in unit.misconceptions},
+    }
+    links: list[tuple[str, str, str | None]] = []
+    links += [(f"tips[{i}].concept", "concept", t.concept) for i, t in enumerate(unit.tips)]
+    links += [
+        (f"misconceptions[{i}].concept", "concept", m.concept)
+        for i, m in enumerate(unit.misconceptions)
+    ]
+    links += [
+        (f"marking_points[{i}].concepts[{j}]", "concept", c)
+        for i, mp in enumerate(unit.marking_points)
+        for j, c in enumerate(mp.concepts)
+    ]
+    for i, q in enumerate(unit.questions):
+        links += [
+            (f"questions[{i}].concept", "concept", q.concept),
+            (f"questions[{i}].marking_point", "marking point", q.marking_point),
+            (f"questions[{i}].misconception", "misconception", q.misconception),
+        ]
+    return [
+        (path, f"unknown {kind} {target!r} (known: {', '.join(sorted(known[kind]))})")
+        for path, kind, target in links
+        if target is not None and target not in known[kind]
+    ]

@@ -1,0 +1,11 @@
+"""The learner's side: quiz, flashcards, exercise checks, progress, the evidence log, saved state.
+
+Lives here: the quiz widget (``quiz``), flashcards and the Anki export (``flashcards``), the
+checks behind each "Your turn" (``exercises``), progress and the revision summary
+(``progress``), the portfolio evidence log (``portfolio``) and atomic, locked saving
+(``storage``).
+
+May import: ``svcworkbook.errors``, ``svcworkbook.display``, ``svcworkbook.content`` and
+``svcworkbook.data`` (the evidence log exports through the spreadsheet-safe writer). Never the
+units or teaching rooms.
+"""

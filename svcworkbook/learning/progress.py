@@ -1,0 +1,317 @@
+"""A learner's progress: quiz answers and flashcard boxes, saved safely, and a revision summary.
+
+Everything is kept in ``<learner folder>/progress.json`` (see ``learner_home``), written through
+``svcworkbook.learning.storage``: atomic writes, a lock so two kernels can save at once, and a corrupt file
+set aside with a message rather than replaced.
+
+    from svcworkbook.learning import progress
+    progress.summary("sam")        # scores per unit, weakest concepts, what to revise next
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from svcworkbook.learning import storage
+
+#: The learner name used when none is given.
+DEFAULT_LEARNER = "learner"
+
+#: The environment variable that moves every learner folder (e.g. to a shared drive).
+HOME_VARIABLE = "SVCWORKBOOK_HOME"
+
+#: File format marker and version written into progress.json.
+FORMAT = "svcworkbook-progress"
+VERSION = 1
+
+#: A concept is "to revise" while fewer than this share of its quiz answers are right.
+REVISE_BELOW = 0.8
+
+_LEARNER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$")
+
+
+def learner_home(learner: str | None = None, home: str | Path | None = None) -> Path:
+    """The learner's folder: ``home`` argument > $SVCWORKBOOK_HOME > ~/.svcworkbook, then /learner."""
+    name = DEFAULT_LEARNER if learner is None else str(learner)
+    if not _LEARNER_NAME.match(name) or name.endswith((".", " ")):
+        raise ValueError(
+            f"learner name {name!r} cannot be used as a folder name; use letters, digits, "
+            "spaces, '-', '_' or '.', starting with a letter or digit (at most 64 characters)"
+        )
+    if home is not None:
+        base = Path(home)
+    elif os.environ.get(HOME_VARIABLE):
+        base = Path(os.environ[HOME_VARIABLE])
+    else:
+        base = Path.home() / ".svcworkbook"
+    return base.expanduser() / name
+
+
+def progress_path(learner: str | None = None, home: str | Path | None = None) -> Path:
+    """The learner's progress file: ``<learner folder>/progress.json``."""
+    return learner_home(learner, home) / "progress.json"
+
+
+def _empty() -> dict[str, Any]:
+    """A new, empty progress record."""
+    return {"format": FORMAT, "version": VERSION, "answers": [], "cards": {}}
+
+
+def _shape_problem(data: Any) -> str | None:
+    """None if data looks like a progress record, else a sentence saying what is wrong."""
+    if not isinstance(data, dict):
+        return f"expected a JSON object, found {type(data).__name__}"
+    if data.get("format") != FORMAT:
+        return f"the 'format' field is {data.get('format')!r}, expected {FORMAT!r}"
+    if not isinstance(data.get("version"), int) or data["version"] > VERSION:
+        return f"version {data.get('version')!r} is not one this workbook can read (<= {VERSION})"
+    if not isinstance(data.get("answers"), list):
+        return "the 'answers' field is not a list"
+    if not isinstance(data.get("cards"), dict):
+        return "the 'cards' field is not an object"
+    return None
+
+
+def update_progress(
+    change: Callable[[dict[str, Any]], dict[str, Any]],
+    learner: str | None = None,
+    home: str | Path | None = None,
+) -> dict[str, Any]:
+    """Apply ``change`` to the learner's progress under the lock and save it atomically."""
+    return storage.update_json(progress_path(learner, home), change, _empty, _shape_problem)
+
+
+def _now() -> str:
+    """The current UTC time as an ISO 8601 string (seconds)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def record_answer(
+    unit: int,
+    question: str,
+    chosen: int,
+    correct: bool,
+    *,
+    learner: str | None = None,
+    home: str | Path | None = None,
+    concept: str | None = None,
+    marking_point: str | None = None,
+    at: str | None = None,
+) -> dict[str, Any]:
+    """Append one quiz answer (unit, question id, option chosen, right or not) to the record."""
+    if not isinstance(unit, int) or isinstance(unit, bool) or not 1 <= unit <= 5:
+        raise ValueError(f"unit must be a number from 1 to 5, not {unit!r}")
+    answer = {
+        "unit": unit,
+        "question": str(question),
+        "chosen": int(chosen),
+        "correct": bool(correct),
+        "concept": concept,
+        "marking_point": marking_point,
+        "at": at or _now(),
+    }
+
+    def append(data: dict[str, Any]) -> dict[str, Any]:
+        data["answers"].append(answer)
+        return data
+
+    update_progress(append, learner, home)
+    return answer
+
+
+@dataclass
+class Progress:
+    """A learner's saved quiz answers (oldest first) and flashcard states by card id."""
+
+    answers: list[dict[str, Any]] = field(default_factory=list)
+    cards: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def answers_frame(self) -> pd.DataFrame:
+        """The quiz answers as a table, one row per answer, oldest first."""
+        columns = ["unit", "question", "chosen", "correct", "concept", "marking_point", "at"]
+        return pd.DataFrame(self.answers, columns=columns)
+
+
+def load_progress(learner: str | None = None, home: str | Path | None = None) -> Progress:
+    """Read the learner's saved progress (empty if there is none yet)."""
+    data = storage.load_json(progress_path(learner, home), _empty, _shape_problem)
+    return Progress(answers=list(data["answers"]), cards=dict(data["cards"]))
+
+
+def unit_scores(answers: pd.DataFrame) -> pd.DataFrame:
+    """Per unit: questions answered, right first time, right at the latest try, latest score.
+
+    ``score`` = questions whose most recent answer is right / distinct questions answered.
+    """
+    columns = ["unit", "answered", "right_first_time", "right_now", "score"]
+    if answers.empty:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for unit, group in answers.groupby("unit", sort=True):
+        per_question = group.groupby("question", sort=False)["correct"]
+        first, latest = per_question.first(), per_question.last()
+        rows.append(
+            {
+                "unit": int(unit),
+                "answered": len(latest),
+                "right_first_time": int(first.sum()),
+                "right_now": int(latest.sum()),
+                "score": float(latest.mean()),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def concept_strength(answers: pd.DataFrame) -> pd.DataFrame:
+    """Per concept: quiz attempts, how many were right, and share right (right / attempts).
+
+    Sorted weakest first: lowest share right, then most wrong answers, then concept id.
+    """
+    columns = ["concept", "unit", "attempts", "right", "share_right"]
+    linked = answers.dropna(subset=["concept"]) if not answers.empty else answers
+    if linked.empty:
+        return pd.DataFrame(columns=columns)
+    table = (
+        linked.groupby("concept")
+        .agg(unit=("unit", "first"), attempts=("correct", "size"), right=("correct", "sum"))
+        .reset_index()
+    )
+    table["right"] = table["right"].astype(int)
+    table["share_right"] = table["right"] / table["attempts"]
+    table["wrong"] = table["attempts"] - table["right"]
+    table = table.sort_values(["share_right", "wrong", "concept"], ascending=[True, False, True])
+    return table[columns].reset_index(drop=True)
+
+
+def _concept_names(units: Iterable) -> dict[str, str]:
+    """Concept id -> concept name for the given units."""
+    return {c.id: c.name for unit in units for c in unit.concepts}
+
+
+def _loadable_units() -> list:
+    """Every unit whose content file loads (units still being written are left out)."""
+    from svcworkbook.content import load_unit, unit_files
+
+    return [load_unit(number) for number in sorted(unit_files())]
+
+
+def _due_cards(cards: dict[str, dict[str, Any]], today: str) -> list[str]:
+    """Ids of flashcards whose due date (ISO yyyy-mm-dd) is today or earlier."""
+    return sorted(card for card, state in cards.items() if str(state.get("due", "")) <= today)
+
+
+@dataclass
+class Summary:
+    """A learner's progress across units: scores, weakest concepts and what to revise next."""
+
+    learner: str
+    scores: pd.DataFrame
+    weakest: pd.DataFrame
+    revise_next: list[str]
+    cards_due: list[str]
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The per-unit score table (one row per unit with answers)."""
+        return self.scores
+
+    def __str__(self) -> str:
+        lines = [f"Progress for {self.learner}"]
+        if self.scores.empty:
+            lines.append("No quiz answers saved yet.")
+        for row in self.scores.itertuples(index=False):
+            lines.append(
+                f"Unit {row.unit}: {row.right_now} of {row.answered} questions right now "
+                f"({row.score:.0%}); {row.right_first_time} right first time"
+            )
+        if not self.weakest.empty:
+            lines.append("Weakest concepts:")
+            for row in self.weakest.head(5).itertuples(index=False):
+                lines.append(f"- {row.name} ({row.concept}): {row.right} of {row.attempts} right")
+        lines.append("Revise next:")
+        lines += [f"- {item}" for item in self.revise_next] or ["- Nothing flagged."]
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        score_rows = "".join(
+            f"<tr><td>Unit {row.unit}</td><td>{row.right_now} of {row.answered}</td>"
+            f"<td>{row.score:.0%}</td><td>{row.right_first_time}</td></tr>"
+            for row in self.scores.itertuples(index=False)
+        )
+        scores = (
+            "<table class='svc-table'><thead><tr><th>Unit</th><th>Right now</th><th>Score</th>"
+            f"<th>Right first time</th></tr></thead><tbody>{score_rows}</tbody></table>"
+            if score_rows
+            else "<p>No quiz answers saved yet.</p>"
+        )
+        weak = "".join(
+            f"<li>{esc(str(row.name))} ({esc(str(row.concept))}): "
+            f"{row.right} of {row.attempts} right</li>"
+            for row in self.weakest.head(5).itertuples(index=False)
+        )
+        weak_html = f"<strong>Weakest concepts</strong><ul>{weak}</ul>" if weak else ""
+        revise = "".join(f"<li>{esc(item)}</li>" for item in self.revise_next)
+        revise = revise or "<li>Nothing flagged.</li>"
+        return (
+            f"<div class='svc-progress'><strong>Progress for {esc(self.learner)}</strong>"
+            f"{scores}{weak_html}<strong>Revise next</strong><ul>{revise}</ul></div>"
+        )
+
+
+def revision_list(
+    scores: pd.DataFrame,
+    weakest: pd.DataFrame,
+    cards_due: list[str],
+    unit_numbers: Iterable[int],
+) -> list[str]:
+    """What to revise next: weak concepts (share right < REVISE_BELOW), due cards, untried units."""
+    items = [
+        f"Unit {row.unit}: revisit {row.name} ({row.concept}) - {row.right} of "
+        f"{row.attempts} quiz answers right"
+        for row in weakest.itertuples(index=False)
+        if row.share_right < REVISE_BELOW
+    ]
+    if cards_due:
+        items.append(f"{len(cards_due)} flashcard(s) due for review today")
+    tried = set(scores["unit"]) if not scores.empty else set()
+    items += [
+        f"Unit {n}: no quiz answers yet - try the unit {n} quiz"
+        for n in unit_numbers
+        if n not in tried
+    ]
+    return items
+
+
+def summary(
+    learner: str | None = None,
+    home: str | Path | None = None,
+    units: Iterable | None = None,
+    today: str | None = None,
+) -> Summary:
+    """Progress across units: per-unit scores, weakest concepts, and what to revise next."""
+    units = list(units) if units is not None else _loadable_units()
+    saved = load_progress(learner, home)
+    answers = saved.answers_frame()
+    scores = unit_scores(answers)
+    weakest = concept_strength(answers)
+    names = _concept_names(units)
+    weakest.insert(1, "name", [names.get(c, c) for c in weakest["concept"]])
+    today = today or datetime.now(UTC).date().isoformat()
+    due = _due_cards(saved.cards, today)
+    revise = revision_list(scores, weakest, due, [u.number for u in units])
+    return Summary(learner or DEFAULT_LEARNER, scores, weakest, revise, due)

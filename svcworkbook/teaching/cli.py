@@ -1,0 +1,355 @@
+"""The ``svcworkbook`` command: generate, validate and anonymise data; run units; editions;
+class packs; Anki flashcards.
+
+Every command checks its input first and stops with a clear message and exit status 1 (2 for a
+mistyped command line) rather than a traceback. Run ``svcworkbook COMMAND --help`` for details.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from svcworkbook.errors import ContentError, DataError, ParameterError
+
+EXIT_OK, EXIT_PROBLEM = 0, 1
+
+
+class Problem(Exception):
+    """A problem to report to the user in one message (exit status 1)."""
+
+
+def _print(*lines: str) -> None:
+    """Print lines to standard output."""
+    print("\n".join(lines))
+
+
+# --- data ------------------------------------------------------------------------------------
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    """Write a generated dataset (or all eight) as CSV."""
+    from svcworkbook.data import generators, loading
+
+    out = Path(args.out)
+    kwargs: dict[str, Any] = {}
+    if args.days is not None:
+        kwargs["days"] = args.days
+    if args.start is not None:
+        kwargs["start"] = args.start
+    if args.dataset == "all":
+        if args.rows is not None:
+            raise Problem("--rows applies to one dataset; with 'all' use --days to set the volume")
+        frames = generators.generate_all(seed=args.seed, scenario=args.scenario, **kwargs)
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, frame in frames.items():
+            path = out / f"{name}.csv"
+            _write_csv(frame, path)
+            written.append(f"  {path} ({len(frame):,} rows)")
+        loading.write_about(out, args.seed, args.scenario, args.start, args.days)
+        _print(f"Wrote {len(frames)} datasets (seed {args.seed}, {args.scenario}):", *written)
+        return EXIT_OK
+    frame = generators.generate(
+        args.dataset, seed=args.seed, scenario=args.scenario, rows=args.rows, **kwargs
+    )
+    if out.suffix.lower() != ".csv":
+        out = out / f"{args.dataset}.csv"
+    _write_csv(frame, out)
+    _print(
+        f"Wrote {out} ({len(frame):,} rows of {args.dataset}, seed {args.seed}, {args.scenario})"
+    )
+    return EXIT_OK
+
+
+def _write_csv(frame, path: Path) -> None:
+    """Write a dataset as CSV with ISO timestamps (the samples' format)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False, date_format="%Y-%m-%d %H:%M:%S")
+
+
+def _dataset_of(path: Path, given: str | None) -> str:
+    """The dataset a file holds: --dataset, or its file name (Contacts.csv -> contacts)."""
+    from svcworkbook.data import loading
+    from svcworkbook.data.generators import DATASETS
+
+    name = given or loading.dataset_of(path)
+    if name not in DATASETS:
+        raise Problem(
+            f"which dataset is {path.name}? Give --dataset, one of: {', '.join(DATASETS)}"
+        )
+    return name
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check a file (or every dataset file in a folder) against its schema."""
+    from svcworkbook.data import loading
+    from svcworkbook.data.generators import DATASETS
+
+    path = Path(args.path)
+    if not path.exists():
+        raise Problem(f"{path} does not exist; give the path of a CSV or Excel file or a folder")
+    if path.is_dir():
+        names = [args.dataset] if args.dataset else list(loading.dataset_files(path))
+        if not names:
+            raise Problem(
+                f"{path} holds no dataset files; name them after the dataset "
+                f"({', '.join(f'{n}.csv' for n in DATASETS)})"
+            )
+        frames = loading.load_folder(path, mapping=args.map, datasets=tuple(names))
+        lines = [loading.summary(name, frame) for name, frame in frames.items()]
+        _print(f"{path}: valid ({len(frames)} datasets)", *lines)
+        return EXIT_OK
+    dataset = _dataset_of(path, args.dataset)
+    frame = loading.load(dataset, path, mapping=args.map)
+    _print(f"{path}: valid", loading.summary(dataset, frame))
+    return EXIT_OK
+
+
+def cmd_anonymise(args: argparse.Namespace) -> int:
+    """Validate a file, pseudonymise ids and personal data, redact free text, write a safe CSV."""
+    from svcworkbook.data import loading, privacy
+
+    path = Path(args.path)
+    dataset = _dataset_of(path, args.dataset)
+    key = privacy.read_key(Path(args.key_file))
+    frame = loading.load(dataset, path, mapping=args.map)
+    out = Path(args.out)
+    if out.resolve() == path.resolve():
+        raise Problem(f"--out {out} is the input file; write the anonymised copy somewhere else")
+    if out.suffix.lower() != ".csv":
+        out = out / f"{dataset}.csv"
+    found = privacy.find_personal_data(frame)
+    result = privacy.anonymise(frame, key, dataset=dataset)
+    privacy.write_safe_csv(result, out)
+    columns = ", ".join(sorted(set(found["column"]))) if len(found) else "none found"
+    _print(
+        f"Wrote {out} ({len(result):,} rows). Personal data found in: {columns}.",
+        "Keep the key file separate from this output: with the key the tokens can be matched "
+        "again, so under UK GDPR the output is pseudonymised, not anonymous.",
+    )
+    return EXIT_OK
+
+
+# --- notebooks -------------------------------------------------------------------------------
+
+
+def notebook_parameters_from(args: argparse.Namespace) -> dict[str, Any]:
+    """Notebook parameters from --data/--map/--seed/--scenario/-p KEY=VALUE."""
+    from svcworkbook.teaching.runner import parse_parameter
+
+    params: dict[str, Any] = {}
+    for text in args.param or []:
+        key, value = parse_parameter(text)
+        params[key] = value
+    if getattr(args, "data", None):
+        data = Path(args.data)
+        if not data.is_dir():
+            raise Problem(f"--data {data} is not a folder; give the folder holding your CSV files")
+        params["data_dir"] = str(data.resolve())
+    if getattr(args, "map", None):
+        mapping = Path(args.map)
+        if not mapping.is_file():
+            raise Problem(f"--map {mapping} does not exist; give the mapping YAML file")
+        params["mapping"] = str(mapping.resolve())
+    if getattr(args, "seed", None) is not None:
+        params["seed"] = args.seed
+    if getattr(args, "scenario", None):
+        params["scenario"] = args.scenario
+    return params
+
+
+def check_data_folder(params: dict[str, Any]) -> list[str]:
+    """Validate every dataset file in the data folder before any notebook runs; summaries."""
+    from svcworkbook.data import loading
+    from svcworkbook.data.generators import DATASETS
+
+    folder = Path(params["data_dir"])
+    names = tuple(loading.dataset_files(folder))
+    if not names:
+        raise Problem(
+            f"{folder} holds no dataset files; name them after the dataset "
+            f"({', '.join(f'{n}.csv' for n in DATASETS)})"
+        )
+    frames = loading.load_folder(folder, mapping=params.get("mapping"), datasets=names)
+    return [loading.summary(name, frame) for name, frame in frames.items()]
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Execute one unit (or all) on the chosen data; executed notebook + HTML report."""
+    from svcworkbook.teaching import runner
+
+    params = notebook_parameters_from(args)
+    out = Path(args.out)
+    paths = runner.unit_notebooks() if args.unit == "all" else [runner.resolve_notebook(args.unit)]
+    for path in paths:
+        declared = runner.notebook_parameters(path)
+        own = {k: v for k, v in params.items() if k in declared}
+        if args.unit != "all":
+            own = params
+        runner.validate_parameters(path, own)
+    if "data_dir" in params:
+        _print(f"Data in {params['data_dir']} is valid:", *check_data_folder(params))
+    if args.unit == "all":
+        index, results = runner.run_all(
+            out, params, hide_code=not args.show_code, edition=args.edition
+        )
+    else:
+        results = [
+            runner.run_notebook(
+                paths[0], out, params, hide_code=not args.show_code, edition=args.edition
+            )
+        ]
+        index = None
+    failed = [r for r in results if r.error]
+    for r in results:
+        status = "ran" if r.error is None else f"STOPPED: {r.error}"
+        _print(f"{r.notebook.stem}: {status}", f"  notebook: {r.executed}", f"  report:   {r.html}")
+    if index is not None:
+        _print(f"Open {index.resolve()}")
+    return EXIT_PROBLEM if failed else EXIT_OK
+
+
+def cmd_edition(args: argparse.Namespace) -> int:
+    """Write the learner or tutor edition of a unit's notebook (or all)."""
+    from svcworkbook.teaching import editions, runner
+
+    edition = "learner" if args.learner else "tutor"
+    params = notebook_parameters_from(args)
+    paths = runner.unit_notebooks() if args.unit == "all" else [runner.resolve_notebook(args.unit)]
+    out = Path(args.out)
+    for path in paths:
+        declared = runner.notebook_parameters(path)
+        own = {k: v for k, v in params.items() if k in declared}
+        runner.validate_parameters(path, own)
+        try:
+            target = editions.write_edition(path, out, edition, own, force=args.force)
+        except editions.WouldOverwrite as err:
+            raise Problem(str(err)) from None
+        _print(f"{edition} edition: {target}")
+    return EXIT_OK
+
+
+def cmd_classpack(args: argparse.Namespace) -> int:
+    """Per learner: a dataset, learner editions, and the tutor's executed answer keys."""
+    from svcworkbook.teaching import classpack
+
+    units = classpack.parse_units(args.units)
+    report = classpack.build_classpack(
+        Path(args.roster),
+        Path(args.out),
+        units=units,
+        scenario=args.scenario,
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        force=args.force,
+        progress=not args.quiet,
+    )
+    _print(*report.lines())
+    return EXIT_PROBLEM if report.failed else EXIT_OK
+
+
+def cmd_flashcards(args: argparse.Namespace) -> int:
+    """Export a unit's concepts and marking points as an Anki deck (.apkg)."""
+    from svcworkbook.learning import flashcards
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".apkg":
+        raise Problem(f"--out {out} should end in .apkg (Anki's deck format)")
+    path = flashcards.export_anki(args.unit, out)
+    _print(f"Wrote {path}: import it into Anki (File > Import) or AnkiDroid/AnkiMobile.")
+    return EXIT_OK
+
+
+# --- parser ----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: one sub-command per job."""
+    parser = argparse.ArgumentParser(
+        prog="svcworkbook",
+        description="Customer service revision workbook: data, unit notebooks, class packs.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    g = sub.add_parser("generate", help="generate realistic service data as CSV")
+    g.add_argument("dataset", help="contacts, intervals, surveys, ..., or 'all' (a folder)")
+    g.add_argument("--seed", type=int, default=2026)
+    g.add_argument("--scenario", default="baseline")
+    g.add_argument("--rows", type=int, help="about this many rows (one dataset only)")
+    g.add_argument("--days", type=int, help="length of the period in days")
+    g.add_argument("--start", help="first day, YYYY-MM-DD")
+    g.add_argument("--out", required=True, help="a .csv file, or a folder")
+    g.set_defaults(func=cmd_generate)
+
+    v = sub.add_parser("validate", help="check a CSV/Excel file or folder against the schemas")
+    v.add_argument("path")
+    v.add_argument("--dataset", help="which dataset the file holds (default: its file name)")
+    v.add_argument("--map", help="YAML mapping your system's column names to the workbook's")
+    v.set_defaults(func=cmd_validate)
+
+    a = sub.add_parser("anonymise", aliases=["anonymize"], help="pseudonymise and redact a file")
+    a.add_argument("path")
+    a.add_argument("--dataset")
+    a.add_argument("--map")
+    a.add_argument("--key-file", required=True, help="your secret key (kept apart from output)")
+    a.add_argument("--out", required=True)
+    a.set_defaults(func=cmd_anonymise)
+
+    def notebook_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("unit", help="unit number (1-5), slug (reliable_delivery) or 'all'")
+        p.add_argument("--data", help="folder of your CSV/Excel files")
+        p.add_argument("--map", help="mapping YAML for your files' column names")
+        p.add_argument("--seed", type=int, help="generate fresh data with this seed")
+        p.add_argument("--scenario", help="baseline, peak_season, understaffed, improvement, ...")
+        p.add_argument("-p", "--param", action="append", metavar="KEY=VALUE")
+
+    r = sub.add_parser("run", help="execute a unit notebook into an HTML report")
+    notebook_options(r)
+    r.add_argument("--edition", choices=("tutor", "learner"), help="default: as the notebook says")
+    r.add_argument("--out", default="build")
+    r.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
+    r.set_defaults(func=cmd_run)
+
+    e = sub.add_parser("edition", help="write the learner or tutor edition of a unit")
+    notebook_options(e)
+    which = e.add_mutually_exclusive_group(required=True)
+    which.add_argument("--learner", action="store_true")
+    which.add_argument("--tutor", action="store_true")
+    e.add_argument("--out", required=True)
+    e.add_argument("--force", action="store_true", help="replace edited files (backup kept)")
+    e.set_defaults(func=cmd_edition)
+
+    c = sub.add_parser("classpack", help="datasets, learner editions and answer keys for a class")
+    c.add_argument("roster", help="CSV with learner_id and name columns")
+    c.add_argument("--units", default="1-5", help="e.g. 1-5, or 2,3")
+    c.add_argument("--scenario", default="baseline")
+    c.add_argument("--out", required=True)
+    c.add_argument("--jobs", type=int, default=None, help="parallel kernels (default: cores)")
+    c.add_argument("--scheduler", help="Dask distributed scheduler address (tcp://host:8786)")
+    c.add_argument("--force", action="store_true", help="replace edited files (backup kept)")
+    c.add_argument("--quiet", action="store_true", help="no progress bar")
+    c.set_defaults(func=cmd_classpack)
+
+    f = sub.add_parser("flashcards", help="export a unit's flashcards as an Anki deck")
+    f.add_argument("--unit", type=int, required=True, choices=range(1, 6))
+    f.add_argument("--out", required=True)
+    f.set_defaults(func=cmd_flashcards)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; exit status 0 when it worked, 1 with a message when not."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (Problem, DataError, ParameterError, ContentError, ValueError) as err:
+        print(f"svcworkbook {args.command}: {err}", file=sys.stderr)
+        return EXIT_PROBLEM
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,228 @@
+"""What a unit notebook does first: check its parameters, and record its headline results.
+
+Every unit notebook starts with ``wb = start_unit(N, ...)`` straight after its ``parameters``
+cell, so a bad parameter stops the run at the first cell with a clear message. Headline results
+are recorded with ``wb.record(...)`` as a machine-readable output (mime type
+``application/vnd.svcworkbook.results+json``) that tests and assessors' reports read back with
+``read_results``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from svcworkbook.data.samples import SAMPLE_SEED
+from svcworkbook.errors import ParameterError
+
+RESULTS_MIME = "application/vnd.svcworkbook.results+json"
+EDITIONS = ("tutor", "learner")
+
+#: Parameters every unit notebook accepts, with their defaults.
+COMMON_PARAMETERS: dict[str, Any] = {
+    "data_dir": None,
+    "mapping": None,
+    "seed": None,
+    "scenario": "baseline",
+    "organisation": "Northgate Home Services",
+    "edition": "tutor",
+    "learner": "learner",
+    "home": None,
+}
+
+
+#: Planning fractions that must stay below 1 (required = base / (1 - shrinkage) needs it).
+FRACTIONS_BELOW_ONE = ("shrinkage", "max_occupancy")
+
+
+def is_target_name(name: str) -> bool:
+    """Whether a parameter name follows the numeric target rules (checked by check_target)."""
+    return name in FRACTIONS_BELOW_ONE or name.endswith(("_target", "_s", "_hours", "_days"))
+
+
+def check_target(name: str, value: Any) -> float:
+    """A target in range: rates in [0, 1], NPS in [-100, 100], shrinkage in [0, 1), times > 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or math.isnan(value):
+        raise ParameterError(f"parameter {name!r} must be a number, got {value!r}")
+    value = float(value)
+    if name.startswith("nps") or name.endswith("nps_target"):
+        low, high, hint = -100.0, 100.0, "NPS runs from -100 to +100"
+    elif name in FRACTIONS_BELOW_ONE:
+        low, high, hint = 0.0, 0.999999, "give it as a fraction from 0 up to (not including) 1"
+    elif name.endswith("_target"):
+        low, high, hint = 0.0, 1.0, "give rates as fractions, e.g. 0.8 for 80%"
+    else:
+        low, high, hint = 1e-9, math.inf, "times and durations must be greater than 0"
+    if not low <= value <= high:
+        raise ParameterError(f"parameter {name!r} = {value!r} is out of range: {hint}")
+    return value
+
+
+def check_common(params: dict[str, Any]) -> dict[str, Any]:
+    """Validate the shared parameters: edition, seed, scenario, data_dir, learner, organisation."""
+    p = dict(params)
+    if p["edition"] not in EDITIONS:
+        raise ParameterError(f"edition must be one of {EDITIONS}, got {p['edition']!r}")
+    seed = p["seed"]
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+        raise ParameterError(f"seed must be a whole number or None, got {seed!r}")
+    if seed is not None and seed < 0:
+        raise ParameterError(f"seed must be 0 or more, got {seed!r}")
+    from svcworkbook.data.generators import SCENARIOS
+
+    if p["scenario"] not in SCENARIOS:
+        raise ParameterError(
+            f"unknown scenario {p['scenario']!r}; choose one of: {', '.join(SCENARIOS)}"
+        )
+    if p["data_dir"] is not None and seed is not None:
+        raise ParameterError(
+            "give either data_dir (your own files) or seed (fresh generated data), not both"
+        )
+    if p["data_dir"] is not None and not Path(p["data_dir"]).is_dir():
+        raise ParameterError(f"data_dir {p['data_dir']!r} is not a folder that exists")
+    for name in ("learner", "organisation"):
+        if not isinstance(p[name], str) or not p[name].strip():
+            raise ParameterError(f"{name} must be a non-empty piece of text, got {p[name]!r}")
+    return p
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn numpy/pandas scalars, NaN and timestamps into plain JSON values (NaN -> None)."""
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, bool | str) or value is None:
+        return value
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return str(value)
+
+
+class RecordedResults:
+    """Display object carrying headline results as JSON plus a readable text/HTML table."""
+
+    def __init__(self, results: dict[str, Any]):
+        self.results = to_jsonable(results)
+
+    def __str__(self) -> str:
+        width = max((len(k) for k in self.results), default=0)
+        return "Headline results recorded:\n" + "\n".join(
+            f"  {k.ljust(width)}  {v}" for k, v in self.results.items()
+        )
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {RESULTS_MIME: self.results, "text/plain": str(self)}
+
+
+def data_source(params: dict[str, Any]) -> str:
+    """Where the data comes from, in words: a folder, generated data, or the bundled samples."""
+    if params.get("data_dir") is not None:
+        return f"your files in {params['data_dir']}"
+    if params.get("seed") is not None:
+        return f"data generated with seed {params['seed']}, scenario '{params['scenario']}'"
+    if params.get("scenario", "baseline") != "baseline":
+        return f"data generated with seed {SAMPLE_SEED}, scenario '{params['scenario']}'"
+    return "the bundled sample data"
+
+
+def load_datasets(params: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """The named datasets: from data_dir (validated), generated by seed/scenario, or the samples.
+
+    With neither data_dir nor seed, the bundled samples are used; a scenario other than
+    'baseline' then generates data with the samples' seed, since the samples are the baseline.
+    """
+    from svcworkbook.data import generators, loading
+
+    if params.get("data_dir") is not None:
+        return loading.load_folder(
+            params["data_dir"], mapping=params.get("mapping"), datasets=names
+        )
+    seed = params.get("seed")
+    if seed is None and params.get("scenario", "baseline") == "baseline":
+        samples = loading.load_samples()
+        return {name: samples[name] for name in names}
+    generated = generators.generate_all(
+        seed=SAMPLE_SEED if seed is None else seed, scenario=params["scenario"]
+    )
+    return {name: generated[name] for name in names}
+
+
+@dataclass
+class UnitSession:
+    """A running unit notebook: its unit number, checked parameters, data and recorded results."""
+
+    unit: int
+    params: dict[str, Any]
+    targets: dict[str, float] = field(default_factory=dict)
+    results: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        for group in ("params", "targets", "options", "data"):
+            values = self.__dict__.get(group, {})
+            if name in values:
+                return values[name]
+        raise AttributeError(name)
+
+    @property
+    def source(self) -> str:
+        """Where this run's data comes from, in words (for the notebook's text)."""
+        return data_source(self.params)
+
+    def record(self, **values: Any) -> RecordedResults:
+        """Record headline results (shown, and saved in the executed notebook for tests/reports)."""
+        self.results.update(values)
+        return RecordedResults(values)
+
+
+def start_unit(
+    unit: int,
+    targets: dict[str, Any] | None = None,
+    datasets: tuple[str, ...] = (),
+    options: dict[str, Any] | None = None,
+    **params: Any,
+) -> UnitSession:
+    """Check a notebook's parameters, load its datasets (DataError if bad), return its session.
+
+    ``targets`` are checked here (see check_target); ``options`` are a unit's own parameters
+    (such as a change date) that the unit's module checks.
+    """
+    unknown = sorted(set(params) - set(COMMON_PARAMETERS))
+    if unknown:
+        raise ParameterError(
+            f"unknown parameter(s) {', '.join(unknown)}; "
+            f"allowed: {', '.join(COMMON_PARAMETERS)} and the unit's targets"
+        )
+    merged = {**COMMON_PARAMETERS, **params}
+    checked_targets = {k: check_target(k, v) for k, v in (targets or {}).items()}
+    checked = check_common(merged)
+    data = load_datasets(checked, tuple(datasets)) if datasets else {}
+    return UnitSession(
+        unit=unit, params=checked, targets=checked_targets, data=data, options=dict(options or {})
+    )
+
+
+def read_results(notebook_path: str | Path) -> dict[str, Any]:
+    """Every headline result recorded in an executed notebook, merged in cell order."""
+    nb = json.loads(Path(notebook_path).read_text(encoding="utf-8"))
+    results: dict[str, Any] = {}
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if RESULTS_MIME in data:
+                results.update(data[RESULTS_MIME])
+    return results

@@ -1,0 +1,300 @@
+"""A KPI dashboard against targets by team and channel, with RAG status and the comments behind it.
+
+Numbers say what happened; comment themes and complaint causes say why (unit 3, misconception
+U3.M2). The dashboard covers the whole data period: each KPI is computed from summed numerators
+and denominators per group (never an average of weekly rates).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from svcworkbook.analysis import kpi, stats
+from svcworkbook.errors import DataError
+from svcworkbook.learning import exercises
+from svcworkbook.report import narrative
+from svcworkbook.report.style import COLOURS
+
+#: The KPIs on the dashboard, in order.
+DASHBOARD_KPIS = (
+    "service_level",
+    "average_speed_of_answer",
+    "abandonment_rate",
+    "first_contact_resolution",
+    "average_handle_time",
+    "csat",
+)
+#: RAG labels: met target, near it (within the amber margin), missed it, too few cases to judge.
+RAG = ("green", "amber", "red", "too few")
+RAG_COLOURS = {"green": "#1b7837", "amber": "#f1a340", "red": "#b2182b", "too few": "#d9d9d9"}
+DEFAULT_AMBER_MARGIN = 0.05
+DEFAULT_MIN_CASES = 30
+
+
+def dashboard_targets(
+    service_level_target: float,
+    answer_within_s: float,
+    fcr_target: float,
+    csat_target: float,
+) -> dict[str, float | None]:
+    """The notebook's targets as {KPI name: target}; other KPIs keep the registry's defaults."""
+    return {
+        "service_level": service_level_target,
+        "first_contact_resolution": fcr_target,
+        "csat": csat_target,
+    }
+
+
+def rag_status(
+    value: float,
+    target: float | None,
+    higher_is_better: bool,
+    n: int,
+    amber_margin: float = DEFAULT_AMBER_MARGIN,
+    min_cases: int = DEFAULT_MIN_CASES,
+) -> str:
+    """Green if the target is met; amber if missed by no more than amber_margin x target; red if
+    missed by more; 'too few' when n < min_cases or there is no value or target."""
+    if n < min_cases or target is None or value is None or np.isnan(value) or np.isnan(target):
+        return "too few"
+    shortfall = (target - value) if higher_is_better else (value - target)
+    if shortfall <= 0:
+        return "green"
+    return "amber" if shortfall <= amber_margin * abs(target) else "red"
+
+
+def dashboard_table(
+    contacts: pd.DataFrame,
+    surveys: pd.DataFrame,
+    targets: Mapping[str, float | None],
+    answer_within_s: float = kpi.DEFAULT_THRESHOLD_S,
+    by: str | Sequence[str] = ("team", "channel"),
+    amber_margin: float = DEFAULT_AMBER_MARGIN,
+    min_cases: int = DEFAULT_MIN_CASES,
+) -> pd.DataFrame:
+    """Each dashboard KPI per group over the whole period: value = sum(numerators) /
+    sum(denominators), n, target, gap (value - target) and RAG status.
+
+    Surveys take their team and channel from their contact. Service level counts contacts
+    answered within ``answer_within_s`` (phone and chat only, so email/social show no value).
+    """
+    by = (by,) if isinstance(by, str) else tuple(by)
+    parts = kpi.kpi_parts(
+        contacts,
+        surveys,
+        period="month",
+        by=by,
+        kpis=list(DASHBOARD_KPIS),
+        options={"service_level": {"threshold_s": float(answer_within_s)}},
+    )
+    summed = parts.groupby([*by, "kpi"], sort=False)[["numerator", "denominator", "n"]].sum()
+    table = summed.reset_index()
+    scale = table["kpi"].map({k: kpi.KPIS[k].scale for k in DASHBOARD_KPIS})
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = table["numerator"] / table["denominator"] * scale
+    table["value"] = value.where(table["denominator"] > 0)
+    table["label"] = table["kpi"].map({k: kpi.KPIS[k].label for k in DASHBOARD_KPIS})
+    table["unit"] = table["kpi"].map({k: kpi.KPIS[k].unit for k in DASHBOARD_KPIS})
+    goals = {k: targets.get(k, kpi.KPIS[k].target) for k in DASHBOARD_KPIS}
+    table["target"] = table["kpi"].map(goals).astype(float)
+    table["gap"] = table["value"] - table["target"]
+    higher = table["kpi"].map({k: kpi.KPIS[k].direction == "higher" for k in DASHBOARD_KPIS})
+    table["rag"] = [
+        rag_status(v, t, h, int(n), amber_margin, min_cases)
+        for v, t, h, n in zip(table["value"], table["target"], higher, table["n"], strict=True)
+    ]
+    order = {k: i for i, k in enumerate(DASHBOARD_KPIS)}
+    table = table.sort_values([*by, "kpi"], key=lambda s: s.map(order) if s.name == "kpi" else s)
+    columns = [*by, "kpi", "label", "unit", "value", "n", "target", "gap", "rag"]
+    return table[columns].reset_index(drop=True)
+
+
+def rag_counts(table: pd.DataFrame) -> dict[str, int]:
+    """How many cells of the dashboard are green, amber, red and too few to judge."""
+    counts = table["rag"].value_counts()
+    return {status: int(counts.get(status, 0)) for status in RAG}
+
+
+def worst_cells(table: pd.DataFrame, rows: int = 3) -> pd.DataFrame:
+    """The red cells furthest from target, as a share of the target (largest shortfall first)."""
+    red = table.loc[table["rag"] == "red"].copy()
+    higher = red["kpi"].map({k: kpi.KPIS[k].direction == "higher" for k in DASHBOARD_KPIS})
+    red["shortfall"] = np.where(higher, -red["gap"], red["gap"]) / red["target"].abs()
+    return red.sort_values(["shortfall", "n"], ascending=[False, False]).head(rows)
+
+
+def readable(table: pd.DataFrame) -> pd.DataFrame:
+    """The dashboard rows with value, target and gap as text in each KPI's unit (for showing)."""
+    shown = table.copy()
+    for column in ("value", "target", "gap"):
+        if column in shown.columns:
+            shown[column] = [
+                "–" if pd.isna(v) else _format(v, u)
+                for v, u in zip(table[column], table["unit"], strict=True)
+            ]
+    return shown
+
+
+def _format(value: float, unit: str) -> str:
+    """A KPI value as text: shares as %, seconds as s."""
+    if unit == "share":
+        return narrative.format_percent(value)
+    return narrative.format_value(value, "s" if unit == "seconds" else "")
+
+
+def dashboard_chart(table: pd.DataFrame, by: Sequence[str] = ("team", "channel"), ax=None):
+    """Heatmap: one row per group, one column per KPI, coloured by RAG and labelled with the value
+    and its RAG letter (so colour is never the only cue). Returns the Axes."""
+    by = list(by)
+    if table.empty:
+        raise DataError("the dashboard has no rows to chart: the data has no contacts")
+    groups = table[by].astype(str).agg(" / ".join, axis=1)
+    kpis = [k for k in DASHBOARD_KPIS if k in set(table["kpi"])]
+    rows = list(dict.fromkeys(groups))
+    ax = ax or plt.subplots(figsize=(1.6 * len(kpis) + 2.5, 0.42 * len(rows) + 1.5))[1]
+    colours = np.ones((len(rows), len(kpis), 3))
+    for group, name, value, unit, status in zip(
+        groups, table["kpi"], table["value"], table["unit"], table["rag"], strict=True
+    ):
+        i, j = rows.index(group), kpis.index(name)
+        colours[i, j] = plt.matplotlib.colors.to_rgb(RAG_COLOURS[status])
+        text = "–" if pd.isna(value) else _format(value, unit)
+        letter = {"green": "G", "amber": "A", "red": "R", "too few": "n/a"}[status]
+        dark = status in ("green", "red")
+        ax.text(j, i, f"{text}\n{letter}", ha="center", va="center", fontsize=8,
+                color="white" if dark else "black")  # fmt: skip
+    ax.imshow(colours, aspect="auto")
+    ax.set_xticks(range(len(kpis)), [kpi.KPIS[k].label.split(" (")[0] for k in kpis],
+                  rotation=30, ha="right")  # fmt: skip
+    ax.set_yticks(range(len(rows)), rows)
+    ax.set_title("KPI dashboard against target (G met, A close, R missed, n/a too few cases)",
+                 color=COLOURS.get("text", "black"))  # fmt: skip
+    ax.grid(False)
+    return ax
+
+
+def comment_themes(surveys: pd.DataFrame) -> pd.DataFrame:
+    """Themes of survey comments with how often each is mentioned and the CSAT of those comments
+    (stats.triangulate with the workbook's THEME_KEYWORDS; low score = CSAT 1-2)."""
+    return stats.triangulate(surveys, score="csat", comment="comment")
+
+
+def complaint_causes(complaints: pd.DataFrame) -> pd.DataFrame:
+    """Pareto table of complaint root causes (the vital few reach 80% of complaints)."""
+    if "root_cause" not in complaints.columns:
+        raise DataError("complaints: no 'root_cause' column; map your cause column to root_cause")
+    return stats.pareto(complaints["root_cause"])
+
+
+def dashboard_sentences(
+    table: pd.DataFrame,
+    themes: pd.DataFrame,
+    causes: pd.DataFrame,
+    organisation: str,
+) -> list[str]:
+    """What the numbers say (RAG counts, the worst cells) and what the comments and complaints
+    say about why, in plain English."""
+    counts = rag_counts(table)
+    judged = counts["green"] + counts["amber"] + counts["red"]
+    sentences = [
+        f"The dashboard for {organisation} has {judged} KPI results with enough cases to judge: "
+        f"{counts['green']} met target (green), {counts['amber']} were close (amber) and "
+        f"{counts['red']} missed it (red); {counts['too few']} did not apply to the channel or had "
+        "too few cases to judge."
+    ]
+    for _, row in worst_cells(table).iterrows():
+        group = " ".join(str(row[c]) for c in table.columns[: list(table.columns).index("kpi")])
+        sentences.append(
+            f"{row['label']} for {group} was {_format(row['value'], row['unit'])} against a "
+            f"target of {_format(row['target'], row['unit'])} ({int(row['n']):,} cases)."
+        )
+    coded = themes.loc[(themes["theme"] != stats.NO_THEME) & (themes["mentions"] > 0)]
+    if not coded.empty:
+        worst = coded.sort_values(["low_score_share", "mentions"], ascending=False).iloc[0]
+        top = coded.iloc[0]
+        sentences.append(
+            f"In customers' comments the most mentioned theme is {top['theme']} "
+            f"({int(top['mentions']):,} comments); the theme with the most low scores (CSAT 1-2) is "
+            f"{worst['theme']} ({narrative.format_percent(worst['low_score_share'])} of its "
+            f"comments scored 1 or 2), for example: \u201c{worst['example_comment']}\u201d"
+        )
+    vital = causes.loc[causes["vital_few"], "category"].tolist()
+    sentences.append(
+        f"Complaints point the same way or add to it: {narrative.join_words(vital)} "
+        f"account for {narrative.format_percent(causes.loc[causes['vital_few'], 'share'].sum())} "
+        "of complaints, so these are the causes to tackle first."
+    )
+    return sentences
+
+
+def likely_causes(themes: pd.DataFrame, causes: pd.DataFrame, n: int = 2) -> list[str]:
+    """Likely causes for a Plan: the n comment themes with the largest share of low scores
+    (among themes mentioned) and the biggest complaint root cause."""
+    coded = themes.loc[(themes["theme"] != stats.NO_THEME) & (themes["mentions"] > 0)]
+    worst = coded.sort_values(["low_score_share", "mentions"], ascending=False)
+    found = [f"{theme} (comments)" for theme in worst["theme"].head(n)]
+    if len(causes):
+        found.append(f"{causes.iloc[0]['category']} (complaints)")
+    return found
+
+
+def first_team(contacts: pd.DataFrame) -> str:
+    """The team that comes first alphabetically (the exercise's team)."""
+    teams = sorted(contacts["team"].dropna().astype(str).unique())
+    if not teams:
+        raise DataError("contacts: the 'team' column is blank in every row")
+    return teams[0]
+
+
+def team_fcr(contacts: pd.DataFrame, team: str) -> float:
+    """FCR of one team over the whole period: resolved at first contact / answered contacts."""
+    if team not in set(contacts["team"]):
+        raise ValueError(
+            f"team {team!r} is not in the data; teams: {sorted(set(contacts['team']))}"
+        )
+    return kpi.first_contact_resolution(contacts.loc[contacts["team"] == team])
+
+
+def check_team_fcr(
+    my_answer, contacts: pd.DataFrame, team: str | None = None, edition: str = "learner"
+):
+    """Feedback on a learner's FCR for one team, by default the first alphabetically (slip:
+    dividing by every contact, abandoned calls too)."""
+    team = first_team(contacts) if team is None else team
+    rows = contacts.loc[contacts["team"] == team]
+    all_rows = float(rows["resolved_first_contact"].sum() / len(rows)) if len(rows) else np.nan
+    return exercises.check(
+        my_answer,
+        team_fcr(contacts, team),
+        kind="rate",
+        slips={
+            "you divided by every contact, including abandoned calls that nobody answered": all_rows
+        },  # fmt: skip
+        hint="FCR = contacts resolved at the first contact / contacts answered (not abandoned).",
+        edition=edition,
+        name=f"FCR for the {team} team",
+    )
+
+
+def check_top_theme(my_answer, surveys: pd.DataFrame, edition: str = "learner"):
+    """Feedback on which comment theme carries the largest share of low (1-2) CSAT scores."""
+    themes = comment_themes(surveys)
+    coded = themes.loc[(themes["theme"] != stats.NO_THEME) & (themes["mentions"] > 0)]
+    expected = coded.sort_values(["low_score_share", "mentions"], ascending=False).iloc[0]
+    return exercises.check(
+        my_answer,
+        expected["theme"],
+        kind="choice",
+        slips={
+            "that is the most mentioned theme, not the one with the most low scores": coded.iloc[0][
+                "theme"
+            ]
+        },  # fmt: skip
+        hint="Look at low_score_share in the themes table, not mentions.",
+        edition=edition,
+        name="Theme with the most low scores",
+    )

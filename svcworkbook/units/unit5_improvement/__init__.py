@@ -1,0 +1,2 @@
+"""Unit 5, improving service: the baseline, the before/after evaluation, SERVQUAL and whether the
+gain lasts (``evaluation``)."""

@@ -1,0 +1,650 @@
+"""Evaluating a service improvement (unit 5): baseline, before/after, variance, sustainment.
+
+The questions an evaluator asks, in order: what was the baseline before the change? what changed
+afterwards, and is the change bigger than chance? how far from the target is each measure now
+(variance)? has the process really shifted (a control chart whose limits come from the baseline
+alone)? is the gain holding, or slipping now that nobody is watching? and which service gap
+should be closed next (SERVQUAL)?
+
+The measures evaluated are the unit's objectives: first contact resolution (answered contacts
+resolved at the first contact) and CSAT (share of survey responses scoring 4 or 5), with average
+handle time watched as a side effect (resolving more at the first contact often takes longer).
+Contacts are placed by ``opened_at``, surveys by ``sent_at``, as in :func:`svcworkbook.analysis.kpi.kpi_table`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from svcworkbook.analysis import kpi, stats
+from svcworkbook.errors import DataError, ParameterError
+from svcworkbook.report import narrative
+
+#: The measures an improvement is judged on: KPI name -> (label, dataset, date column, kind).
+MEASURES = {
+    "first_contact_resolution": ("First contact resolution", "contacts", "opened_at", "proportion"),
+    "csat": ("CSAT (share scoring 4-5)", "surveys", "sent_at", "proportion"),
+    "average_handle_time": ("Average handle time", "contacts", "opened_at", "duration"),
+}
+#: Which way is better for each measure.
+HIGHER_IS_BETTER = {"first_contact_resolution": True, "csat": True, "average_handle_time": False}
+
+
+def check_change_date(change_date, contacts: pd.DataFrame) -> pd.Timestamp:
+    """The change date as a day; ParameterError unless 7 days of data lie before it and 14 after."""
+    if change_date is None:
+        raise ParameterError(
+            "change_date is not set: give the date the change started, for example "
+            'change_date = "2026-02-16"'
+        )
+    try:
+        change = pd.Timestamp(change_date).normalize()
+    except (ValueError, TypeError):
+        raise ParameterError(
+            f"change_date {change_date!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-02-16"
+        ) from None
+    first, last = contacts["opened_at"].min().normalize(), contacts["opened_at"].max().normalize()
+    if change - first < pd.Timedelta(days=7) or last - change < pd.Timedelta(days=13):
+        raise ParameterError(
+            f"change_date {change:%d %b %Y} leaves too little data on one side: the contacts "
+            f"run from {first:%d %b %Y} to {last:%d %b %Y}. An evaluation needs at least a week "
+            "before the change and two weeks after it (to check the gain is holding)."
+        )
+    return change
+
+
+def _rows_for(measure: str, contacts: pd.DataFrame, surveys: pd.DataFrame) -> pd.DataFrame:
+    """The rows a measure is computed on: answered contacts, or surveys with a CSAT score."""
+    _, dataset, date_column, _ = MEASURES[measure]
+    if dataset == "contacts":
+        answered = contacts.loc[~contacts["abandoned"].astype(bool)]
+        if measure == "first_contact_resolution":
+            return answered.assign(value=answered["resolved_first_contact"].astype(bool))
+        return answered.assign(value=answered["handle_time_s"].astype(float))
+    scored = surveys.loc[surveys["csat"].notna()]
+    return scored.assign(value=scored["csat"].astype(float) >= 4)
+
+
+def measure_value(measure: str, contacts: pd.DataFrame, surveys: pd.DataFrame) -> float:
+    """A measure on whole datasets, through the KPI registry (the same definition everywhere)."""
+    frames = {"contacts": contacts, "surveys": surveys}
+    return kpi.KPIS[measure].compute(**{d: frames[d] for d in kpi.KPIS[measure].datasets})
+
+
+def split_at(frame: pd.DataFrame, date_column: str, change: pd.Timestamp):
+    """(before, after): rows dated before the change day, and on or after it."""
+    after = frame[date_column] >= change
+    return frame.loc[~after], frame.loc[after]
+
+
+def baseline_table(
+    contacts: pd.DataFrame,
+    surveys: pd.DataFrame,
+    change_date,
+    targets: Mapping[str, float],
+) -> pd.DataFrame:
+    """Each objective's baseline (the period before the change) against its target.
+
+    variance = baseline - target (for handle time, lower is better, so a positive variance is
+    worse); met follows the KPI's direction.
+    """
+    change = check_change_date(change_date, contacts)
+    before_contacts, _ = split_at(contacts, "opened_at", change)
+    before_surveys, _ = split_at(surveys, "sent_at", change)
+    rows = []
+    for measure, target in targets.items():
+        label = MEASURES[measure][0]
+        value = measure_value(measure, before_contacts, before_surveys)
+        met = kpi.KPIS[measure].met(value, target)
+        rows.append(
+            {
+                "measure": measure,
+                "label": label,
+                "baseline": value,
+                "target": float(target),
+                "variance": value - float(target),
+                "met": met,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def compare_before_after(
+    contacts: pd.DataFrame,
+    surveys: pd.DataFrame,
+    change_date,
+    measures=("first_contact_resolution", "csat", "average_handle_time"),
+) -> dict[str, stats.Comparison]:
+    """Before/after comparison of each measure (interval, significance test, effect size)."""
+    change = check_change_date(change_date, contacts)
+    results = {}
+    for measure in measures:
+        label, _, date_column, kind = MEASURES[measure]
+        rows = _rows_for(measure, contacts, surveys)
+        if rows.empty:
+            raise DataError(f"no rows to compare for {label}: the data has none that count")
+        options = {"seed": 2026} if kind == "duration" else {}
+        results[measure] = stats.before_after(
+            rows, date_column, change, "value", kind=kind, label=label, **options
+        )
+    return results
+
+
+def comparison_table(comparisons: Mapping[str, stats.Comparison]) -> pd.DataFrame:
+    """One row per measure: before, after, difference, its 95% interval, p-value, significant."""
+    rows = []
+    for measure, c in comparisons.items():
+        rows.append(
+            {
+                "measure": measure,
+                "label": MEASURES[measure][0],
+                "statistic": c.statistic,
+                "before": c.before,
+                "after": c.after,
+                "difference": c.difference,
+                "ci_low": c.ci_low,
+                "ci_high": c.ci_high,
+                "p_value": c.p_value,
+                "significant": c.significant,
+                "improved": (c.difference > 0) == HIGHER_IS_BETTER[measure] and c.significant,
+                "n_before": c.n_before,
+                "n_after": c.n_after,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def comparison_display(comparisons: Mapping[str, stats.Comparison]) -> pd.DataFrame:
+    """The comparisons as a table to read: values in % or seconds, the interval, p, significant."""
+    rows = []
+    for measure, c in comparisons.items():
+        unit = "%" if c.kind == "proportion" else "s"
+        rows.append(
+            {
+                "measure": MEASURES[measure][0],
+                "statistic": c.statistic,
+                "before": narrative.format_value(c.before, unit),
+                "after": narrative.format_value(c.after, unit),
+                "difference": narrative.format_signed(c.difference, unit),
+                "95% interval": f"{narrative.format_signed(c.ci_low, unit)} to "
+                f"{narrative.format_signed(c.ci_high, unit)}",
+                "p-value": narrative.format_p(c.p_value, c.alpha),
+                "significant": "yes" if c.significant else "no",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def shift_sentence(chart: pd.DataFrame, flags: pd.DataFrame, change_date, unit: str = "%") -> str:
+    """What a shift chart shows after the change, in words: days beyond the baseline's limits
+    and the longest run on one side of the old centre line (8 or more in a row is a signal)."""
+    change = pd.Timestamp(change_date)
+    after = chart.loc[pd.to_datetime(chart["period"]) >= change]
+    above = int((after["value"] > after["ucl"]).sum())
+    below = int((after["value"] < after["lcl"]).sum())
+    side = np.sign(after["value"].to_numpy() - after["centre"].to_numpy())
+    longest, current, previous = 0, 0, 0
+    for value in side:
+        current = current + 1 if value != 0 and value == previous else (1 if value else 0)
+        previous = value
+        longest = max(longest, current)
+    centre = narrative.format_value(float(chart["centre"].iloc[0]), unit)
+    days = len(after)
+    if flags.empty:
+        return (
+            f"After the change, none of the {days} days is outside the limits set by the "
+            f"baseline (centre {centre}) and there is no long run on one side: the process has "
+            "not shifted detectably, so the change cannot be said to have worked yet."
+        )
+    return (
+        f"After the change, {above} of {days} days are above the baseline's upper control limit"
+        + (f" and {below} below its lower limit" if below else "")
+        + f", and the longest run on one side of the old centre line ({centre}) is {longest} days "
+        "in a row (8 or more is a signal): the process has shifted, not just had a few good "
+        "days. From here, recalculate the limits from the change date to monitor the new level."
+    )
+
+
+def comparison_sentences(comparisons: Mapping[str, stats.Comparison]) -> list[str]:
+    """The comparisons in words (narrative.comparison_sentence), one per measure."""
+    sentences = []
+    for measure, c in comparisons.items():
+        unit = "%" if c.kind == "proportion" else "s"
+        sentences.append(
+            narrative.comparison_sentence(c, higher_is_better=HIGHER_IS_BETTER[measure], unit=unit)
+        )
+    return sentences
+
+
+def daily_measure(
+    measure: str, contacts: pd.DataFrame, surveys: pd.DataFrame, min_count: int = 1
+) -> pd.Series:
+    """A measure per day (indexed by day), from kpi_table; days with fewer than min_count rows
+    behind the value are left out (too few to plot as a point)."""
+    dataset = MEASURES[measure][1]
+    frames = {"contacts": contacts, "surveys": surveys}
+    table = kpi.kpi_table(**{dataset: frames[dataset]}, period="day", by=(), kpis=[measure])
+    table = table.loc[(table["n"] >= min_count) & table["value"].notna()]
+    return pd.Series(
+        table["value"].to_numpy(), index=pd.DatetimeIndex(table["period"]), name=measure
+    )
+
+
+def shift_chart(daily: pd.Series, change_date) -> pd.DataFrame:
+    """An XmR chart whose centre line and limits come from the baseline days only.
+
+    Limits from the baseline are the yardstick the change is judged against: if the process
+    really shifted, points after the change fall in a run on one side of the old centre line or
+    outside the old limits (stats.chart_signals finds them).
+    """
+    change = pd.Timestamp(change_date)
+    before = daily.loc[daily.index < change]
+    if len(before) < 5:
+        raise DataError(
+            f"only {len(before)} day(s) before the change on {change:%d %b %Y}: a baseline needs "
+            "at least 5 points. Choose a later change date or give more data."
+        )
+    limits = stats.xmr_limits(before)
+    return pd.DataFrame(
+        {
+            "period": daily.index,
+            "value": daily.to_numpy(),
+            "moving_range": daily.diff().abs().to_numpy(),
+            "centre": limits.centre,
+            "ucl": limits.ucl,
+            "lcl": limits.lcl,
+        }
+    )
+
+
+def signals_after(chart: pd.DataFrame, change_date) -> pd.DataFrame:
+    """The run-rule signals of a shift chart that lie on or after the change date."""
+    flags = stats.chart_signals(chart)
+    if flags.empty:
+        return flags
+    return flags.loc[pd.to_datetime(flags["period"]) >= pd.Timestamp(change_date)]
+
+
+@dataclass(frozen=True)
+class Sustainment:
+    """Whether a gain is holding: the measure's early and late level after the change."""
+
+    measure: str
+    baseline: float
+    early: float  # first `weeks` weeks after the change
+    late: float  # last `weeks` weeks of the data
+    retained: (
+        float  # share of the early gain still there late: (late - baseline) / (early - baseline)
+    )
+    slipping: bool
+
+    def sentence(self, organisation: str) -> str:
+        """The sustainment check in words."""
+        label = MEASURES[self.measure][0]
+        shown = {
+            k: narrative.format_percent(getattr(self, k)) for k in ("baseline", "early", "late")
+        }
+        opening = (
+            f"{label} at {organisation} was {shown['baseline']} before the change, "
+            f"{shown['early']} in the first weeks after it and {shown['late']} in the latest weeks"
+        )
+        if math.isnan(self.retained):
+            return opening + ": there was no early gain to sustain."
+        kept = narrative.format_percent(max(self.retained, 0.0), 0)
+        if self.slipping:
+            return (
+                f"{opening}: only {kept} of the early gain remains, so the improvement is "
+                "slipping. Keep measuring and reviewing after a change: without monitoring, "
+                "coaching and updated procedures, processes drift back to their old level."
+            )
+        return (
+            f"{opening}: {kept} of the early gain remains, so the improvement is holding. Keep "
+            "monitoring it: a gain is only sustained while it is checked."
+        )
+
+
+def sustainment(
+    measure: str,
+    contacts: pd.DataFrame,
+    surveys: pd.DataFrame,
+    change_date,
+    weeks: int | None = None,
+    keep_share: float = 0.5,
+) -> Sustainment:
+    """Compare the first and the last `weeks` weeks after the change with the baseline.
+
+    retained = (late - baseline) / (early - baseline); slipping when less than keep_share of the
+    early gain remains. Needs at least 2 x weeks weeks of data after the change; weeks=None
+    takes 3, or fewer when the data after the change is shorter (at least 1).
+    """
+    change = check_change_date(change_date, contacts)
+    rows = _rows_for(measure, contacts, surveys)
+    date_column = MEASURES[measure][2]
+    before, after = split_at(rows, date_column, change)
+    end = rows[date_column].max().normalize() + pd.Timedelta(days=1)  # the day after the last
+    if weeks is None:
+        weeks = max(1, min(3, (end - change).days // 14))
+    span = pd.Timedelta(weeks=weeks)
+    if end - change < 2 * span:
+        raise DataError(
+            f"sustainment needs {2 * weeks} weeks of data after the change on {change:%d %b %Y}; "
+            f"the data ends on {end - pd.Timedelta(days=1):%d %b %Y}. Use fewer weeks or more data."
+        )
+    early = after.loc[after[date_column] < change + span, "value"].mean()
+    late = after.loc[after[date_column] >= end - span, "value"].mean()
+    base = before["value"].mean()
+    gain = early - base
+    retained = (late - base) / gain if gain > 0 else float("nan")
+    slipping = bool(gain > 0 and retained < keep_share)
+    return Sustainment(measure, float(base), float(early), float(late), float(retained), slipping)
+
+
+def weekly_after(
+    measure: str, contacts: pd.DataFrame, surveys: pd.DataFrame, change_date
+) -> pd.DataFrame:
+    """The measure week by week (tidy: period, kpi, value, n), marked before/after the change."""
+    dataset = MEASURES[measure][1]
+    frames = {"contacts": contacts, "surveys": surveys}
+    table = kpi.kpi_table(**{dataset: frames[dataset]}, period="week", by=(), kpis=[measure])
+    table["phase"] = np.where(table["period"] >= pd.Timestamp(change_date), "after", "before")
+    return table[["period", "kpi", "value", "n", "phase"]]
+
+
+def improvement_priorities(servqual: pd.DataFrame) -> pd.DataFrame:
+    """SERVQUAL dimensions ranked for improvement: largest importance-weighted shortfall first."""
+    from svcworkbook.analysis.servqual import weighted_servqual
+
+    table = weighted_servqual(servqual).sort_values("weighted_gap", kind="stable")
+    table = table.reset_index(drop=True)
+    table["priority"] = np.arange(1, len(table) + 1)
+    return table
+
+
+def evaluation_report(
+    baseline: pd.DataFrame,
+    comparisons: Mapping[str, stats.Comparison],
+    organisation: str,
+) -> pd.DataFrame:
+    """Each objective: target, baseline, after, variance after (after - target), met, significant,
+    and a verdict in words (met and significant; improved but short of target; no real change)."""
+    rows = []
+    for _, objective in baseline.iterrows():
+        measure = objective["measure"]
+        c = comparisons[measure]
+        met = kpi.KPIS[measure].met(c.after, objective["target"])
+        better = (c.difference > 0) == HIGHER_IS_BETTER[measure]
+        if c.significant and better and met:
+            verdict = "objective achieved: a real improvement that reaches the target"
+        elif c.significant and better:
+            verdict = "a real improvement, but still short of the target: keep going"
+        elif c.significant:
+            verdict = "a real deterioration: review the change and its side effects"
+        elif met:
+            verdict = "on target, but no measurable change: the change cannot take the credit"
+        else:
+            verdict = "no measurable change and short of the target: rethink the change"
+        rows.append(
+            {
+                "organisation": organisation,
+                "measure": measure,
+                "label": objective["label"],
+                "target": objective["target"],
+                "baseline": c.before,
+                "after": c.after,
+                "variance_after": c.after - objective["target"],
+                "met_after": met,
+                "significant": c.significant,
+                "verdict": verdict,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def evidence_table(report: pd.DataFrame) -> pd.DataFrame:
+    """What a learner can put in a portfolio from this evaluation, the unit 5 marking points it
+    maps to, and the misconception (U5.M1-M4) it guards against."""
+    achieved = int(report["verdict"].str.startswith("objective achieved").sum())
+    rows = [
+        (
+            "Objectives with targets and the baseline measured before the change",
+            "U5.MP1, U5.MP3",
+            "U5.M1: comparing with how things seemed before, instead of a measured baseline",
+        ),
+        (
+            "Before/after comparison with confidence intervals, significance tests and the variance "
+            "against each target",
+            "U5.MP3",
+            "U5.M1: a difference that chance alone could explain is not evidence of improvement",
+        ),
+        (
+            "Control chart with limits from the baseline, showing whether the process shifted",
+            "U5.MP3",
+            "U5.M3: more changes are not more improvement; measure what each one did",
+        ),
+        (
+            "Sustainment check weeks after the change (is the gain holding or slipping?)",
+            "U5.MP3, U5.MP4",
+            "U5.M4: monitoring cannot stop once the figures improve",
+        ),
+        (
+            f"Evaluation report: {achieved} of {len(report)} objectives achieved, each outcome "
+            "linked to its original objective, with lessons learned",
+            "U5.MP4",
+            "U5.M4: a gain is only sustained while it is checked",
+        ),
+        (
+            "Briefing notes or minutes showing the results shared with the team and stakeholders",
+            "U5.MP2",
+            "U5.M2: front-line staff take part in the improvement, not just hear of it",
+        ),
+    ]
+    return pd.DataFrame(rows, columns=["evidence", "marking_points", "guards_against"])
+
+
+# --- the notebook's helpers: change date, sentences, charts, the slipping example, exercises ---
+
+
+def resolve_change_date(change_date, params: Mapping, contacts: pd.DataFrame) -> pd.Timestamp:
+    """The change date to evaluate: the parameter if set; for generated data (or a folder the
+    generator wrote, see io.read_about), the scenario's change date, or the improvement
+    scenario's when the scenario has none; checked against the data.
+
+    Your own export has no scenario, so there the date must be given.
+    """
+    if change_date is None:
+        from svcworkbook.data import generators
+        from svcworkbook.data.loading import read_about
+
+        data_dir = params.get("data_dir")
+        about = read_about(data_dir) if data_dir is not None else {}
+        if data_dir is None or about:
+            change_date = about.get("change_date")
+            if change_date is None:
+                start, end = contacts["opened_at"].min(), contacts["opened_at"].max()
+                days = (end.normalize() - start.normalize()).days + 1
+                scenario = about.get("scenario", params.get("scenario", "baseline"))
+                change_date = generators.change_date(scenario, start, days)
+                if change_date is None:
+                    change_date = generators.change_date("improvement", start, days)
+    if change_date is None:
+        raise ParameterError(
+            "change_date is not set: with your own data (data_dir), give the date the change "
+            'started, for example -p change_date=2026-02-16 or change_date = "2026-02-16"'
+        )
+    return check_change_date(change_date, contacts)
+
+
+def variance_sentences(report: pd.DataFrame, organisation: str) -> list[str]:
+    """Each objective after the change against its target, in words (narrative.target_sentence)."""
+    sentences = []
+    for _, row in report.iterrows():
+        label = f"{row['label']} at {organisation} after the change"
+        higher = HIGHER_IS_BETTER[row["measure"]]
+        sentences.append(
+            narrative.target_sentence(label, row["after"], row["target"], higher_is_better=higher)
+        )
+    return sentences
+
+
+def before_after_plot(
+    measure: str, contacts: pd.DataFrame, surveys: pd.DataFrame, change_date, ax=None
+):
+    """The measure day by day with the before and after levels (plots.before_after_chart)."""
+    from svcworkbook.report import plots
+
+    daily = daily_measure(measure, contacts, surveys)
+    frame = pd.DataFrame({"day": daily.index, measure: daily.to_numpy()})
+    return plots.before_after_chart(
+        frame, "day", measure, pd.Timestamp(change_date), ax=ax, unit="%",
+        title=f"{MEASURES[measure][0]} by day, before and after the change",
+    )  # fmt: skip
+
+
+def slipping_example(params: Mapping, change_date) -> dict[str, pd.DataFrame] | None:
+    """The same organisation in the 'slipping' scenario (same seed): a gain that fades once
+    monitoring stops. None for your own data (data_dir), which has no scenarios."""
+    if params.get("data_dir") is not None:
+        return None
+    from svcworkbook.data import generators
+    from svcworkbook.data.samples import SAMPLE_SEED
+
+    seed = params.get("seed")
+    data = generators.generate_all(seed=SAMPLE_SEED if seed is None else seed, scenario="slipping")
+    return {"contacts": data["contacts"], "surveys": data["surveys"]}
+
+
+def sustainment_chart(weekly: Mapping[str, pd.DataFrame], change_date, target: float, ax=None):
+    """Weekly values of each named series (weekly_after tables) with the target and the change."""
+    from svcworkbook.report import plots
+
+    frame = pd.concat(
+        [table.assign(series=name) for name, table in weekly.items()], ignore_index=True
+    )
+    measure = frame["kpi"].iloc[0]
+    frame = frame.rename(columns={"value": measure, "period": "week"})
+    ax = plots.kpi_trend(
+        frame, "week", measure, target=target, hue="series", ax=ax, unit="%",
+        title=f"{MEASURES[measure][0]} by week: holding or slipping?",
+    )  # fmt: skip
+    ax.axvline(pd.Timestamp(change_date), color="0.3", linestyle=":", label="Change")
+    return ax
+
+
+def check_baseline(my_answer, contacts: pd.DataFrame, change_date, edition: str = "learner"):
+    """Exercise: first contact resolution before the change (answered contacts only)."""
+    from svcworkbook.learning.exercises import check
+
+    change = check_change_date(change_date, contacts)
+    before, _ = split_at(contacts, "opened_at", change)
+    expected = kpi.first_contact_resolution(before)
+    with_abandoned = before["resolved_first_contact"].astype(bool).mean()
+    whole_period = kpi.first_contact_resolution(contacts)
+    return check(
+        my_answer, expected, kind="rate", name="baseline first contact resolution",
+        slips={
+            "you divided by all contacts, including abandoned calls that no one answered":
+                float(with_abandoned),
+            "you used the whole period; the baseline is only the days before the change":
+                float(whole_period),
+        },
+        hint="Keep the contacts opened before the change date, then use "
+        "kpi.first_contact_resolution on them.",
+        edition=edition,
+    )  # fmt: skip
+
+
+def check_change(my_answer, contacts: pd.DataFrame, change_date, edition: str = "learner"):
+    """Exercise: the change in FCR, after - before, in percentage points (as a fraction)."""
+    from svcworkbook.learning.exercises import check
+
+    change = check_change_date(change_date, contacts)
+    before, after = split_at(contacts, "opened_at", change)
+    fcr_before = kpi.first_contact_resolution(before)
+    fcr_after = kpi.first_contact_resolution(after)
+    return check(
+        my_answer, fcr_after - fcr_before, kind="rate", name="change in first contact resolution",
+        slips={
+            "you gave the relative change (after / before - 1), not the difference in "
+            "percentage points": float(fcr_after / fcr_before - 1),
+            "you subtracted the wrong way round (before - after)": float(fcr_before - fcr_after),
+        },
+        hint="Work out FCR before and after the change date, then subtract: after - before.",
+        edition=edition,
+    )  # fmt: skip
+
+
+def check_priority(my_answer, servqual: pd.DataFrame, edition: str = "learner"):
+    """Exercise: the SERVQUAL dimension to improve first (largest weighted shortfall)."""
+    from svcworkbook.learning.exercises import check
+
+    table = improvement_priorities(servqual)
+    unweighted_worst = table.loc[table["gap"].idxmin(), "dimension"]
+    slips = {}
+    if unweighted_worst != table["dimension"].iloc[0]:
+        slips["you chose the largest gap without weighting it by how much customers care"] = (
+            unweighted_worst
+        )
+    return check(
+        my_answer, table["dimension"].iloc[0], kind="choice", name="improvement priority",
+        slips=slips, hint="Look for the most negative importance-weighted gap.", edition=edition,
+    )  # fmt: skip
+
+
+def headline_results(
+    change: pd.Timestamp,
+    comparisons: Mapping[str, stats.Comparison],
+    report: pd.DataFrame,
+    held: Sustainment,
+    priorities: pd.DataFrame,
+) -> dict[str, object]:
+    """The unit's headline figures, for wb.record (tests and assessors' reports)."""
+    fcr, csat_ = comparisons["first_contact_resolution"], comparisons["csat"]
+    return {
+        "change_date": f"{change:%Y-%m-%d}",
+        "fcr_before": fcr.before,
+        "fcr_after": fcr.after,
+        "fcr_difference": fcr.difference,
+        "fcr_p_value": fcr.p_value,
+        "fcr_significant": fcr.significant,
+        "csat_before": csat_.before,
+        "csat_after": csat_.after,
+        "csat_significant": csat_.significant,
+        "fcr_gain_retained": held.retained,
+        "fcr_slipping": held.slipping,
+        "objectives_achieved": int(report["verdict"].str.startswith("objective achieved").sum()),
+        "servqual_priority": str(priorities["dimension"].iloc[0]),
+    }
+
+
+def sustainment_sentences(
+    held: Sustainment, slipping: Mapping[str, pd.DataFrame] | None, change_date, organisation: str
+) -> list[str]:
+    """The sustainment check in words, with the slipping scenario beside it when there is one."""
+    sentences = [held.sentence(organisation)]
+    if slipping is None:
+        sentences.append("Your own data has no scenarios, so only it is shown.")
+        return sentences
+    fading = sustainment(held.measure, slipping["contacts"], slipping["surveys"], change_date)
+    sentences.append("Slipping scenario: " + fading.sentence(organisation))
+    return sentences
+
+
+def weekly_series(
+    measure: str,
+    contacts: pd.DataFrame,
+    surveys: pd.DataFrame,
+    slipping: Mapping[str, pd.DataFrame] | None,
+    change_date,
+) -> dict[str, pd.DataFrame]:
+    """Weekly tables of the measure for this data and, when there is one, the slipping scenario."""
+    weekly = {"this data": weekly_after(measure, contacts, surveys, change_date)}
+    if slipping is not None:
+        weekly["slipping scenario"] = weekly_after(
+            measure, slipping["contacts"], slipping["surveys"], change_date
+        )
+    return weekly
