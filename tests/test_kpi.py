@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from svcworkbook.analysis import kpi
+from svcworkbook.analysis import _kpi_table, kpi, kpi_operations
 from svcworkbook.errors import DataError
 
 CONTACT_COLUMNS = [
@@ -655,7 +655,7 @@ def test_repeat_contact_rate_equals_a_self_join_in_any_row_order(rows, days, ran
     frame.loc[frame["customer_id"] == "K5", "customer_id"] = None  # blank: not counted
     known = frame["customer_id"].notna()
     flags = repeat_flags_by_pandas(frame[known], days)
-    worked = kpi._repeat_flags(kpi._Frames(contacts=frame), days)
+    worked = kpi_operations._repeat_flags(_kpi_table._Frames(contacts=frame), days)
     assert worked[known.to_numpy()].tolist() == flags.tolist()
     expected = flags.mean() if known.any() else float("nan")
     assert close(kpi.repeat_contact_rate(frame, days=days, exclude_incomplete=False), expected)
@@ -692,6 +692,6 @@ def test_the_table_is_the_same_however_many_kpis_are_counted_in_one_pass(rows, p
     frame = contacts_from(rows)
     together = kpi.kpi_parts(frame, period="week", by=("team",))
     size = len(together) // together["kpi"].nunique()
-    with mock.patch.object(kpi, "_JOINT_COUNT_CELLS", size * 3**per_pass):
+    with mock.patch.object(_kpi_table, "_JOINT_COUNT_CELLS", size * 3**per_pass):
         apart = kpi.kpi_parts(frame, period="week", by=("team",))
     pd.testing.assert_frame_equal(together, apart)

@@ -1,6 +1,7 @@
 """Measures that do not depend on any one unit: KPIs, staffing, statistics, SERVQUAL.
 
-Lives here: the KPI functions with their formulas and the KPI table (``kpi``), Erlang C staffing
+Lives here: every KPI and the KPI table (``kpi``; the formulas written out in ``kpi_operations``
+and ``kpi_customers``, the private table engine in ``_kpi_table``), Erlang C staffing
 (``staffing``), before/after comparisons, control charts, trends and Pareto (``stats``), and
 SERVQUAL gap scores (``servqual``).
 
