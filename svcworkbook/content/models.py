@@ -77,39 +77,97 @@ class MarkingPoint(_Strict):
     evidence_examples: list[str] = Field(default_factory=list)
 
 
+#: The kinds of question: three where the learner picks an option, one where they work a figure out.
+QUESTION_KINDS = ("multiple_choice", "true_false", "marking_point", "numeric")
+
+#: The kinds answered by choosing one of ``options``.
+CHOICE_KINDS = ("multiple_choice", "true_false", "marking_point")
+
+
 class Question(_Strict):
-    """A quiz question with one right answer, plausible distractors and an explanation."""
+    """A quiz question, with its answer and an explanation (the question model the quizzes use).
+
+    The fields, for every front end that shows a quiz (the notebook widget, the static site):
+
+    - ``kind``: ``multiple_choice`` (one right option of 3-4), ``true_false`` (options exactly
+      ``["True", "False"]``), ``marking_point`` (which examiner marking point does this evidence
+      meet; options start with the marking point id), or ``numeric`` (the learner works a figure
+      out from numbers in the prompt and types it; no options).
+    - ``prompt``: the question, in short plain sentences.
+    - ``options``: the choices, in the order written (quizzes shuffle them when shown); empty for
+      ``numeric``.
+    - ``answer``: for a choice kind, the index in ``options`` of the right option (0-based); for
+      ``numeric``, the right figure (a number, in ``answer_unit``).
+    - ``tolerance``: numeric only: an answer within plus or minus this of ``answer`` is right
+      (rounding). ``answer_unit``: numeric only: what the figure is in ("%", "advisers").
+    - ``explanation``: why the answer is right; for ``numeric``, the worked method.
+    - ``concept``, ``marking_point``, ``misconception``: the ids the question tests (at least a
+      concept or a marking point); a question linked to a misconception is built on it.
+    """
 
     id: str = Field(pattern=r"^U[1-5]\.Q[0-9]+$")
-    kind: Literal["multiple_choice", "true_false", "marking_point"]
+    kind: Literal["multiple_choice", "true_false", "marking_point", "numeric"]
     prompt: str
-    options: list[str] = Field(min_length=2)
-    answer: int = Field(ge=0)
+    options: list[str] = Field(default_factory=list)
+    answer: int | float
     explanation: str
+    tolerance: float | None = Field(default=None, ge=0)
+    answer_unit: str = ""
     concept: str | None = None
     marking_point: str | None = None
     misconception: str | None = None
 
+    @property
+    def is_numeric(self) -> bool:
+        """True for a question answered by typing a figure."""
+        return self.kind == "numeric"
+
+    def accepts(self, value: float) -> bool:
+        """A numeric answer is right when |value - answer| <= tolerance."""
+        return abs(float(value) - float(self.answer)) <= (self.tolerance or 0.0) + 1e-9
+
     @model_validator(mode="after")
     def _answer_is_an_option(self) -> Question:
-        problems: list[tuple[str, str]] = []
-        if self.answer >= len(self.options):
-            problems.append(
-                ("answer", f"{self.answer} is not an option index (0..{len(self.options) - 1})")
-            )
-        if len(set(self.options)) != len(self.options):
-            problems.append(("options", "options must be distinct"))
-        if self.kind == "true_false" and self.options != ["True", "False"]:
-            problems.append(("options", "a true_false question has options ['True', 'False']"))
-        if self.kind == "marking_point" and self.marking_point is None:
-            problems.append(
-                ("marking_point", "a marking_point question names the marking point it tests")
-            )
+        problems = _numeric_problems(self) if self.is_numeric else _choice_problems(self)
         if self.concept is None and self.marking_point is None:
             problems.append(("concept", "a question links to a concept or a marking point"))
         if problems:
             raise FieldProblems(problems)
         return self
+
+
+def _choice_problems(q: Question) -> list[tuple[str, str]]:
+    """Rules of a question answered by choosing: answer an index, options distinct, shapes."""
+    problems: list[tuple[str, str]] = []
+    if len(q.options) < 2:
+        problems.append(("options", f"a {q.kind} question needs at least 2 options"))
+    if isinstance(q.answer, float) or not 0 <= q.answer < max(len(q.options), 1):
+        problems.append(
+            ("answer", f"{q.answer} is not an option index (0..{len(q.options) - 1})")
+        )
+    if len(set(q.options)) != len(q.options):
+        problems.append(("options", "options must be distinct"))
+    if q.kind == "true_false" and q.options != ["True", "False"]:
+        problems.append(("options", "a true_false question has options ['True', 'False']"))
+    if q.kind == "marking_point" and q.marking_point is None:
+        problems.append(
+            ("marking_point", "a marking_point question names the marking point it tests")
+        )
+    if q.tolerance is not None or q.answer_unit:
+        problems.append(("tolerance", "only a numeric question has a tolerance or answer_unit"))
+    return problems
+
+
+def _numeric_problems(q: Question) -> list[tuple[str, str]]:
+    """Rules of a numeric question: no options, a tolerance and the unit of the answer."""
+    problems: list[tuple[str, str]] = []
+    if q.options:
+        problems.append(("options", "a numeric question has no options (the learner types it)"))
+    if q.tolerance is None:
+        problems.append(("tolerance", "a numeric question needs a tolerance, e.g. 0.5"))
+    if not q.answer_unit:
+        problems.append(("answer_unit", "a numeric question says what its answer is in, e.g. %"))
+    return problems
 
 
 class Unit(_Strict):
