@@ -7,7 +7,7 @@ A learner who knows nothing should not be able to score well by test-taking tric
   than ``STANDS_OUT`` (1.3) times as long as the longest wrong option.
 - **True/false balance.** Between 40% and 60% of a unit's true/false answers are True.
 - **Coverage.** Every concept and every marking point is tested by at least one question.
-- **No near-duplicates.** No two question stems are more alike than ``NEAR_DUPLICATE`` (0.6) by
+- **No near-duplicates.** No two question stems are more alike than ``NEAR_DUPLICATE`` (0.55) by
   difflib's ratio on their lower-cased words.
 
 ``bank_report`` counts these per unit (for the issue note and the tests), ``cue_problems`` lists
@@ -33,7 +33,7 @@ LONGEST_RIGHT_AT_MOST = 1 / 3
 TRUE_SHARE_RANGE = (0.4, 0.6)
 
 #: Two stems whose word-sequence similarity (difflib ratio) exceeds this are near-duplicates.
-NEAR_DUPLICATE = 0.6
+NEAR_DUPLICATE = 0.55
 
 
 def right_is_longest(question: Question) -> bool:
