@@ -13,7 +13,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from svcworkbook.content.models import Unit
+from svcworkbook.content import fairness
+from svcworkbook.content.models import QUESTION_KINDS, Unit
 from svcworkbook.errors import ContentError
 
 #: Section headings in a syllabus source, and the field of ``Syllabus`` each one fills.
@@ -26,6 +27,9 @@ SECTIONS = {
 
 #: The smallest question bank a unit may have.
 MIN_QUESTIONS = 12
+
+#: Each unit has at least this many numeric questions (the learner works a figure out).
+MIN_NUMERIC = 2
 
 
 @dataclass(frozen=True)
@@ -110,18 +114,22 @@ def syllabus_gaps(unit: Unit, syllabus: Syllabus) -> list[str]:
 
 
 def question_bank_gaps(unit: Unit, minimum: int = MIN_QUESTIONS) -> list[str]:
-    """What a unit's question bank lacks: enough questions, every kind, every misconception tested."""
+    """What a unit's question bank lacks: enough questions, every kind (two numeric), every
+    misconception tested, and no give-away cue (``fairness.cue_problems``)."""
     gaps: list[str] = []
     if len(unit.questions) < minimum:
         gaps.append(f"unit {unit.number} has {len(unit.questions)} questions; at least {minimum}")
     kinds = {q.kind for q in unit.questions}
-    for kind in ("multiple_choice", "true_false", "marking_point"):
+    for kind in QUESTION_KINDS:
         if kind not in kinds:
             gaps.append(f"unit {unit.number} has no {kind} question")
+    numeric = sum(q.kind == "numeric" for q in unit.questions)
+    if 0 < numeric < MIN_NUMERIC:
+        gaps.append(f"unit {unit.number} has {numeric} numeric question; at least {MIN_NUMERIC}")
     tested = {q.misconception for q in unit.questions}
     gaps += [
         f"misconception {m.id} is not the basis of any question"
         for m in unit.misconceptions
         if m.id not in tested
     ]
-    return gaps
+    return gaps + fairness.cue_problems(unit)

@@ -142,9 +142,7 @@ def _choice_problems(q: Question) -> list[tuple[str, str]]:
     if len(q.options) < 2:
         problems.append(("options", f"a {q.kind} question needs at least 2 options"))
     if isinstance(q.answer, float) or not 0 <= q.answer < max(len(q.options), 1):
-        problems.append(
-            ("answer", f"{q.answer} is not an option index (0..{len(q.options) - 1})")
-        )
+        problems.append(("answer", f"{q.answer} is not an option index (0..{len(q.options) - 1})"))
     if len(set(q.options)) != len(q.options):
         problems.append(("options", "options must be distinct"))
     if q.kind == "true_false" and q.options != ["True", "False"]:
