@@ -50,9 +50,9 @@ def raw_contacts() -> pd.DataFrame:
 # --- one problem per file: exact lines -------------------------------------------------------
 
 SINGLE_PROBLEMS = [
-    ("missing_column.csv", "contacts",
-     "missing column(s) channel, team. Fix: add the columns, or map your names to them with a "
-     "mapping file (contacts: {Your Name: channel}); data/README.md lists every column"),
+    ("missing_abandoned.csv", "contacts",
+     "missing column(s) abandoned. Fix: add the columns, or map your names to them with a "
+     "mapping file (contacts: {Your Name: abandoned}); data/README.md lists every column"),
     ("text_in_number_column.csv", "contacts",
      "column 'handle_time_s': values that are not numbers ('about 5 min', 'n/a') in rows 3, 6. "
      "Fix: use digits only, with a full stop for decimals (no units or text); leave the cell "
@@ -446,7 +446,7 @@ def test_good_mapping_renames_and_is_reported(plain_contacts):
 def test_unmapped_export_names_its_columns():
     """Without the mapping, the missing columns and the unused headers are both named."""
     assert problem_lines(error_of("contacts", "crm_export.csv")) == [
-        "missing column(s) contact_id, opened_at, channel, handle_time_s (columns not used: "
+        "missing column(s) contact_id, opened_at (columns not used: "
         "'Ticket No', 'Date Opened', 'Contact Channel', 'AHT (secs)'). Fix: add the columns, or "
         "map your names to them with a mapping file (contacts: {Your Name: contact_id}); "
         "data/README.md lists every column"
@@ -592,12 +592,11 @@ def test_mapping_with_unknown_dataset():
 def test_two_columns_mapped_to_one():
     """Two source columns giving contact_id are named with the mapping file."""
     message = error_of("contacts", "crm_export.csv", "mapping_two_to_one.yaml")
-    assert message.startswith("crm_export.csv: 2 problems")
-    assert problem_lines(message)[0] == (
+    assert message.startswith("crm_export.csv: 1 problem")
+    assert problem_lines(message) == [
         "two columns, 'Ticket No' and 'customer_id', both give 'contact_id'. Fix: keep one of "
         "them, or correct the mapping (mapping_two_to_one.yaml)"
-    )
-    assert problem_lines(message)[1].startswith("missing column(s) customer_id.")
+    ]
 
 
 def test_missing_mapping_file(tmp_path):

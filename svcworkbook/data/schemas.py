@@ -32,6 +32,7 @@ class Col:
     zero_fix: str = ""  # added to the fix when a 0 is out of range
     allowed: tuple[str, ...] = ()
     optional: bool = False  # may be missing from a user's file (then left blank)
+    unknown_when_absent: bool = False  # a flag left out is unknown (blank), not False
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class Spec:
     date: str = ""
     not_more: tuple[tuple[str, str], ...] = field(default=())  # (column, must not exceed column)
     only_when: tuple[OnlyWhen, ...] = ()
+    needed_when_answered: tuple[str, ...] = ()  # may be blank only where abandoned is True
 
 
 CHANNELS = ("phone", "email", "chat", "social")
@@ -75,20 +77,36 @@ SPECS: dict[str, Spec] = {
     "contacts": Spec(
         {
             "contact_id": Col("id", "the contact's reference", unique=True),
-            "customer_id": Col("id", "the customer (see customers)"),
+            "customer_id": Col("id", "the customer (see customers)", nullable=True, optional=True),
             "opened_at": Col("datetime", "when the customer got in touch"),
-            "channel": Col("category", "how they got in touch", allowed=CHANNELS),
-            "team": Col("text", "the team that owns the contact (e.g. billing)"),
-            "agent_id": Col("id", "the agent who handled it (blank if abandoned)", nullable=True),
+            "channel": Col("category", "how they got in touch", allowed=CHANNELS, optional=True),
+            "team": Col(
+                "text",
+                "the team that owns the contact (e.g. billing)",
+                nullable=True,
+                optional=True,
+            ),
+            "agent_id": Col(
+                "id",
+                "the agent who handled it (blank if abandoned)",
+                nullable=True,
+                optional=True,
+            ),
             "queue_wait_s": Col(
                 "float",
-                "wait until answered or abandoned (email/social: until first response)",
+                "wait until answered or abandoned (email/social: until first response); blank "
+                "allowed on an abandoned call (an unknown wait, never a short abandon)",
                 SECONDS,
                 low=0,
+                nullable=True,
+                optional=True,
             ),
             "abandoned": Col("bool", "the customer gave up before being answered"),
             "answered_at": Col(
-                "datetime", "when an agent answered (blank if abandoned)", nullable=True
+                "datetime",
+                "when an agent answered (blank if abandoned)",
+                nullable=True,
+                optional=True,
             ),
             "handle_time_s": Col(
                 "float",
@@ -97,8 +115,14 @@ SPECS: dict[str, Spec] = {
                 nullable=True,
                 above=0,
                 zero_fix=_ZERO_HANDLE_TIME,
+                optional=True,
             ),
-            "resolved_first_contact": Col("bool", "resolved without the customer contacting again"),
+            "resolved_first_contact": Col(
+                "bool",
+                "resolved without the customer contacting again",
+                optional=True,
+                unknown_when_absent=True,
+            ),
             "escalated": Col("bool", "passed to a specialist or manager", optional=True),
             "category": Col(
                 "text",
@@ -107,7 +131,10 @@ SPECS: dict[str, Spec] = {
                 optional=True,
             ),
             "resolved_at": Col(
-                "datetime", "when it was resolved (blank if still open)", nullable=True
+                "datetime",
+                "when it was resolved (blank if still open)",
+                nullable=True,
+                optional=True,
             ),
         },
         rules=(
@@ -115,6 +142,7 @@ SPECS: dict[str, Spec] = {
             Rule("resolved_at", "opened_at", "a contact cannot be resolved before it was opened"),
         ),
         date="opened_at",
+        needed_when_answered=("queue_wait_s",),
     ),  # fmt: skip
     "intervals": Spec(
         {
@@ -147,7 +175,7 @@ SPECS: dict[str, Spec] = {
         {
             "survey_id": Col("id", "the survey invitation's reference", unique=True),
             "contact_id": Col("id", "the contact it asks about (see contacts)", nullable=True),
-            "customer_id": Col("id", "the customer asked"),
+            "customer_id": Col("id", "the customer asked", nullable=True, optional=True),
             "method": Col(
                 "category", "how the survey was sent", allowed=("email", "sms", "ivr", "web")
             ),
@@ -392,7 +420,9 @@ def _pandera_column(col: Col) -> pa.Column:
         checks.append(pa.Check.le(col.high))
     if col.allowed:
         checks.append(pa.Check.isin(col.allowed))
-    return pa.Column(dtype, checks=checks, nullable=col.nullable, unique=col.unique)
+    return pa.Column(
+        dtype, checks=checks, nullable=col.nullable, unique=col.unique, required=not col.optional
+    )
 
 
 def _pandera_rule(rule: Rule) -> pa.Check:

@@ -84,7 +84,8 @@ def _dataset_of(path: Path, given: str | None) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Check a file (or every dataset file in a folder) against its schema."""
+    """Check a file (or every dataset file in a folder) against its schema; print the mapping
+    applied and every column of each file that was not used."""
     from svcworkbook.data import loading
     from svcworkbook.data.generators import DATASETS
 
@@ -92,19 +93,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if not path.exists():
         raise Problem(f"{path} does not exist; give the path of a CSV or Excel file or a folder")
     if path.is_dir():
-        names = [args.dataset] if args.dataset else list(loading.dataset_files(path))
+        names = (
+            [args.dataset]
+            if args.dataset
+            else list(loading.folder_files(path, mapping=args.map, datasets=DATASETS))
+        )
         if not names:
             raise Problem(
                 f"{path} holds no dataset files; name them after the dataset "
-                f"({', '.join(f'{n}.csv' for n in DATASETS)})"
+                f"({', '.join(f'{n}.csv' for n in DATASETS)}) or name your files in the mapping "
+                "(file: ...)"
             )
         frames = loading.load_folder(path, mapping=args.map, datasets=tuple(names))
         lines = [loading.summary(name, frame) for name, frame in frames.items()]
-        _print(f"{path}: valid ({len(frames)} datasets)", *lines)
+        report = [line for name, f in frames.items() for line in loading.mapping_report(name, f)]
+        _print(f"{path}: valid ({len(frames)} datasets)", *lines, *report)
         return EXIT_OK
     dataset = _dataset_of(path, args.dataset)
     frame = loading.load(dataset, path, mapping=args.map)
-    _print(f"{path}: valid", loading.summary(dataset, frame))
+    _print(
+        f"{path}: valid", loading.summary(dataset, frame), *loading.mapping_report(dataset, frame)
+    )
     return EXIT_OK
 
 
@@ -158,6 +167,8 @@ def notebook_parameters_from(args: argparse.Namespace) -> dict[str, Any]:
         params["seed"] = args.seed
     if getattr(args, "scenario", None):
         params["scenario"] = args.scenario
+    if getattr(args, "short_abandon_s", None) is not None:
+        params["short_abandon_s"] = args.short_abandon_s
     return params
 
 
@@ -167,7 +178,7 @@ def check_data_folder(params: dict[str, Any]) -> list[str]:
     from svcworkbook.data.generators import DATASETS
 
     folder = Path(params["data_dir"])
-    names = tuple(loading.dataset_files(folder))
+    names = tuple(loading.folder_files(folder, mapping=params.get("mapping"), datasets=DATASETS))
     if not names:
         raise Problem(
             f"{folder} holds no dataset files; name them after the dataset "
@@ -304,6 +315,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--map", help="mapping YAML for your files' column names")
         p.add_argument("--seed", type=int, help="generate fresh data with this seed")
         p.add_argument("--scenario", help="baseline, peak_season, understaffed, improvement, ...")
+        p.add_argument(
+            "--short-abandon-s", type=float, metavar="SECONDS",
+            help="calls abandoned in under this many seconds are short abandons, left out of "
+            "calls offered (units 2 and 3; default 5, 0 counts every abandon)",
+        )  # fmt: skip
         p.add_argument("-p", "--param", action="append", metavar="KEY=VALUE")
 
     r = sub.add_parser("run", help="execute a unit notebook into an HTML report")

@@ -1,0 +1,192 @@
+"""Reading an export file as it arrives: CSV (any of three separators, UTF-8 with or without a
+byte-order mark) or an Excel workbook, as a frame of strings; finding a folder's file for each
+dataset.
+
+Nothing is converted here (see :mod:`svcworkbook.data.values`); completely blank lines and empty
+unnamed columns are the only things left out, and the loader reports them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from svcworkbook.data.schemas import DATASETS, SPECS
+from svcworkbook.errors import DataError
+
+SUFFIXES = (".csv", ".xlsx", ".xlsm")
+_UNNAMED = re.compile(r"^Unnamed: \d+$")
+
+
+def normalise_name(name: Any) -> str:
+    """A column name as the workbook compares it: lower case, runs of other characters as '_'."""
+    text = re.sub(r"[^0-9a-z]+", "_", str(name).strip().lower())
+    return text.strip("_")
+
+
+def check_dataset(dataset: str):
+    """The spec of a dataset name (ValueError listing the choices)."""
+    if dataset not in SPECS:
+        raise ValueError(f"unknown dataset {dataset!r}; choose one of: {', '.join(DATASETS)}")
+    return SPECS[dataset]
+
+
+def _sniff_delimiter(path: Path) -> str:
+    """The delimiter of a CSV from its header line: comma, semicolon or tab."""
+    with path.open("r", encoding="utf-8-sig", errors="replace") as handle:
+        header = handle.readline()
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > 0 else ","
+
+
+def _not_utf8(path: Path) -> DataError:
+    """The error for a file that is not UTF-8: the first bad character's row and the fix."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8-sig")
+        where = ""
+    except UnicodeDecodeError as err:
+        row = data.count(b"\n", 0, err.start) + 1
+        byte = data[err.start : err.start + 1]
+        where = (
+            f" (row {row} holds byte 0x{byte.hex().upper()}, "
+            f"'{byte.decode('cp1252', errors='replace')}' in the Windows-1252 encoding)"
+        )
+    return DataError(
+        f"{path.name}: the file is not UTF-8 text{where}. Fix: in Excel use Save As > "
+        "'CSV UTF-8 (Comma delimited)'."
+    )
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """A CSV file as strings (blank = missing), and notes about how it was read."""
+    empty = DataError(
+        f"{path.name}: the file is empty. Fix: export it again with a header row and data."
+    )
+    if path.stat().st_size == 0:
+        raise empty
+    sep = _sniff_delimiter(path)
+    try:
+        frame = pd.read_csv(
+            path, sep=sep, dtype=str, keep_default_na=False, na_values=[""],
+            skip_blank_lines=False, encoding="utf-8-sig", engine="c",
+        )  # fmt: skip
+    except UnicodeDecodeError:
+        raise _not_utf8(path) from None
+    except pd.errors.ParserError as err:
+        found = re.search(r"line (\d+), saw (\d+)", str(err))
+        where = f" (row {found.group(1)} has {found.group(2)} values)" if found else ""
+        raise DataError(
+            f"{path.name}: the rows do not all have the same number of values{where}. Fix: put "
+            "values that contain the separator in double quotes, or remove the extra separators."
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise empty from None
+    notes = [] if sep == "," else [f"values separated by {'tabs' if sep == chr(9) else repr(sep)}"]
+    return frame, notes
+
+
+def _read_excel(path: Path, dataset: str) -> tuple[pd.DataFrame, list[str]]:
+    """The dataset's sheet of a workbook (named like the dataset, else the only/first sheet)."""
+    try:
+        sheets = pd.ExcelFile(path, engine="openpyxl")
+    except Exception as err:  # openpyxl raises many kinds for a damaged file
+        raise DataError(
+            f"{path.name}: cannot be read as an Excel workbook ({type(err).__name__}). Fix: open "
+            "it in Excel and save it again as .xlsx, or as CSV UTF-8."
+        ) from None
+    names = sheets.sheet_names
+    chosen = next((s for s in names if normalise_name(s) == dataset), names[0])
+    try:
+        frame = sheets.parse(chosen, dtype=str, keep_default_na=False, na_values=[""])
+    except pd.errors.EmptyDataError:
+        frame = pd.DataFrame()
+    if frame.columns.empty:
+        raise DataError(
+            f"{path.name}: sheet '{chosen}' is empty. Fix: put the header in row 1 and the data "
+            "below it."
+        )
+    notes = [] if len(names) == 1 else [f"sheet '{chosen}' used (of {', '.join(names)})"]
+    return frame, notes
+
+
+def read_table(path: Path, dataset: str) -> tuple[pd.DataFrame, list[str]]:
+    """A CSV or Excel file as a frame of strings, with notes on how it was read."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_excel(path, dataset)
+    if suffix == ".xls":
+        raise DataError(
+            f"{path.name}: old .xls workbooks are not read. Fix: in Excel use Save As > "
+            "'Excel Workbook (.xlsx)' or 'CSV UTF-8 (Comma delimited)'."
+        )
+    return _read_csv(path)
+
+
+def drop_empty_unnamed(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Columns without a header and without values (e.g. from trailing commas) left out."""
+    empty = [c for c in frame.columns if _UNNAMED.match(str(c)) and frame[c].isna().all()]
+    return (frame.drop(columns=empty) if empty else frame), len(empty)
+
+
+def blank_lines(frame: pd.DataFrame) -> pd.Series:
+    """Rows with no value in any column, a cell of spaces only counting as no value (a blank line
+    in the middle of a file, or one of spaces and separators only)."""
+    first = frame.iloc[:, 0]
+    maybe = first.isna().to_numpy()
+    if first.dtype == object:  # the first cell can hold spaces, even on a line of spaces only
+        maybe |= first.str.isspace().eq(True).to_numpy()
+    blank = pd.Series(False, index=frame.index)
+    if maybe.any():
+        candidates = frame.loc[maybe]
+        empty = candidates.apply(lambda c: c.map(lambda v: not isinstance(v, str) or not v.strip()))
+        blank.loc[candidates.index] = empty.all(axis=1)
+    return blank
+
+
+def dataset_of(path: str | Path) -> str | None:
+    """The dataset a file is named after: its name without the suffix compared as column names
+    are (any case and spacing: 'Mystery Shops.xlsx' is mystery_shops); None for any other name."""
+    name = normalise_name(Path(path).stem)
+    return name if name in SPECS else None
+
+
+def _is_data_file(path: Path) -> bool:
+    """A file the folder lookup reads: CSV or Excel (.xls too, to refuse it with the fix), not a
+    hidden file ('._contacts.csv' from a Mac) or an Office lock file ('~$contacts.xlsx')."""
+    if path.name.startswith((".", "~$")) or not path.is_file():
+        return False
+    return path.suffix.lower() in (*SUFFIXES, ".xls")
+
+
+def dataset_files(folder: str | Path, datasets: Iterable[str] = DATASETS) -> dict[str, Path]:
+    """The folder's file for each named dataset that has one (named after the dataset, any case,
+    .csv/.xlsx/.xlsm); DataError naming the files when two are for the same dataset."""
+    wanted = list(datasets)
+    for name in wanted:
+        check_dataset(name)
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError(f"{folder}: no such folder. Fix: give the folder holding your CSV files.")
+    found: dict[str, list[Path]] = {}
+    for path in sorted(folder.iterdir()):
+        name = dataset_of(path)
+        if name in wanted and _is_data_file(path):
+            found.setdefault(name, []).append(path)
+    twice = [
+        f"{', '.join(p.name for p in paths[:-1])} and {paths[-1].name} are "
+        f"{'both' if len(paths) == 2 else 'all'} {name}"
+        for name, paths in found.items()
+        if len(paths) > 1
+    ]
+    if twice:
+        raise DataError(
+            f"{folder}: more than one file for a dataset ({'; '.join(twice)}). Fix: keep one "
+            "file per dataset in the folder, and move or rename the others."
+        )
+    return {name: found[name][0] for name in wanted if name in found}

@@ -1,0 +1,309 @@
+"""Real exports, as exported: a call-centre and a help-desk export with their own file names and
+layouts (tests/fixtures/exports/), each read through a version-2 mapping and nothing else.
+
+Every expected figure is worked out here from the raw file with plain pandas and the
+definitions written out by hand, never with the library.
+"""
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from svcworkbook.analysis import kpi
+from svcworkbook.data import loading
+from svcworkbook.errors import DataError
+from svcworkbook.report.contact_figures import contact_figures
+from svcworkbook.teaching import cli
+
+EXPORTS = Path(__file__).parent / "fixtures" / "exports"
+CALLS = EXPORTS / "callcentre"
+CALLS_FILE = CALLS / "01 Call-Center-Dataset.csv"
+TICKETS = EXPORTS / "tickets"
+MALFORMED = Path(__file__).parent / "fixtures" / "malformed"
+
+
+def seconds(text) -> float:
+    """A duration as the export writes it (h:mm:ss, m:ss or seconds), in seconds; blank is 0."""
+    if pd.isna(text) or text == "":
+        return 0.0
+    parts = [float(p) for p in str(text).split(":")]
+    total = 0.0
+    for part in parts:
+        total = total * 60 + part
+    return total
+
+
+@pytest.fixture(scope="module")
+def raw_calls() -> pd.DataFrame:
+    """The call-centre export read as plain text, the way a person would open it."""
+    return pd.read_csv(CALLS_FILE, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def calls() -> dict[str, pd.DataFrame]:
+    """The call-centre export loaded through its mapping (contacts and surveys)."""
+    return loading.load_folder(CALLS, "mapping.yaml", datasets=("contacts", "surveys"))
+
+
+def expected_call_figures(raw: pd.DataFrame, answer_within_s: float = 20) -> dict[str, float]:
+    """The six figures worked out by hand: no wait is recorded for unanswered calls, so no call
+    is a short abandon and every call is offered."""
+    answered = raw["Answered (Y/N)"] == "Y"
+    wait = pd.to_numeric(raw["Speed of answer in seconds"], errors="coerce")
+    handle = (
+        raw["AvgTalkDuration"].map(seconds)
+        + raw["Hold Time"].map(seconds)
+        + raw["Wrap Time"].map(seconds)
+    )
+    return {
+        "calls_offered": len(raw),
+        "abandonment_rate": (~answered).sum() / len(raw),
+        "service_level_period": (answered & (wait <= answer_within_s)).sum() / len(raw),
+        "average_speed_of_answer_s": wait[answered].mean(),
+        "average_handle_time_s": handle[answered].mean(),
+        "first_contact_resolution": (raw.loc[answered, "Resolved"] == "Y").mean(),
+    }
+
+
+def test_call_centre_export_loads_through_its_mapping(calls, raw_calls):
+    """Date + Time combined (day-first, hours without a leading zero), Answered inverted, talk +
+    hold + wrap summed from h:mm:ss, m:ss and seconds, a constant channel."""
+    contacts = calls["contacts"]
+    assert len(contacts) == len(raw_calls) == 24
+    first = raw_calls.iloc[0]
+    day, month, year = first["Date"].split("/")
+    assert contacts["opened_at"].iloc[0] == pd.Timestamp(f"{year}-{month}-{day} {first['Time']}")
+    assert (contacts["abandoned"] == (raw_calls["Answered (Y/N)"] == "N")).all()
+    assert set(contacts["channel"]) == {"phone"}
+    answered = raw_calls["Answered (Y/N)"] == "Y"
+    assert contacts.loc[~answered, "queue_wait_s"].isna().all()  # blank waits allowed
+    hand = (
+        raw_calls["AvgTalkDuration"].map(seconds)
+        + raw_calls["Hold Time"].map(seconds)
+        + raw_calls["Wrap Time"].map(seconds)
+    )
+    assert contacts.loc[answered, "handle_time_s"].tolist() == hand[answered].tolist()
+
+
+def test_call_centre_figures_match_the_hand_computed_ones(calls, raw_calls):
+    """The six recorded figures equal the ones worked out from the raw file."""
+    figures = contact_figures(calls["contacts"], answer_within_s=20, short_abandon_s=5)
+    expected = expected_call_figures(raw_calls)
+    assert figures.record() == pytest.approx(expected)
+    assert figures.left_out == {}
+    assert figures.short_abandons == 0  # unknown waits are never short abandons
+    assert not any("nan" in s.lower() for s in figures.sentences())
+
+
+def test_ivr_survey_taken_from_the_rating_column(calls, raw_calls):
+    """One survey per call; responded where a rating is given; CSAT as the share of 4-5."""
+    surveys = calls["surveys"]
+    rated = raw_calls["Satisfaction rating"] != ""
+    assert surveys["responded"].tolist() == rated.tolist()
+    assert surveys["survey_id"].tolist() == raw_calls["Call Id"].tolist()
+    assert set(surveys["method"]) == {"ivr"}
+    scores = raw_calls.loc[rated, "Satisfaction rating"].astype(int)
+    assert kpi.csat(surveys) == pytest.approx((scores >= 4).mean())
+
+
+def test_short_abandon_threshold_and_warning():
+    """Waits recorded as 0 make every abandon short: the count is stated and a warning given."""
+    contacts = pd.DataFrame(
+        {
+            "contact_id": [f"C{i}" for i in range(10)],
+            "opened_at": pd.date_range("2026-01-05 09:00", periods=10, freq="min"),
+            "channel": "phone",
+            "abandoned": [True, True, False, False, False, False, False, False, False, False],
+            "queue_wait_s": [0.0, 12.0, 3, 8, 30, 15, 2, 40, 9, 11],
+        }
+    )
+    figures = contact_figures(contacts, answer_within_s=20, short_abandon_s=5)
+    assert figures.record()["calls_offered"] == 9
+    assert figures.record()["abandonment_rate"] == pytest.approx(1 / 9)
+    assert figures.short_abandons == 1
+    text = " ".join(figures.sentences())
+    assert "under 5 seconds" in text and "1 call removed (10.0% of 10)" in text
+    assert "Warning: 10.0% of the calls were removed as short abandons" in text
+    assert "Average handle time is left out: the contacts file has no handle_time_s" in text
+    none = contact_figures(contacts, short_abandon_s=0)
+    assert none.record()["abandonment_rate"] == pytest.approx(2 / 10)
+    assert "Warning" not in " ".join(none.sentences())
+
+
+def test_ticket_export_loads_with_recoded_channels():
+    """A help-desk export: UK dates with minutes, 'Social media' recoded, tickets never
+    abandoned; the figures that need a wait or handle time are left out, with the reason."""
+    loaded = loading.load_folder(TICKETS, "mapping.yaml", datasets=("contacts", "surveys"))
+    raw = pd.read_csv(TICKETS / "customer_support_tickets.csv", dtype=str, keep_default_na=False)
+    contacts = loaded["contacts"]
+    recoded = raw["Ticket Channel"].str.lower().replace({"social media": "social"})
+    assert contacts["channel"].tolist() == recoded.tolist()
+    assert contacts["resolved_at"].notna().tolist() == (raw["Resolved On"] != "").tolist()
+    figures = contact_figures(contacts)
+    live = recoded.isin(["phone", "chat"]).sum()
+    assert figures.record() == {"calls_offered": live, "abandonment_rate": 0.0}
+    assert set(figures.left_out) == {
+        "service_level_period", "average_speed_of_answer_s", "average_handle_time_s",
+        "first_contact_resolution",
+    }  # fmt: skip
+    rated = raw["Customer Satisfaction Rating"] != ""
+    assert loaded["surveys"]["responded"].sum() == rated.sum()
+
+
+def test_minimum_contacts_columns(tmp_path):
+    """Only an id, when it was opened and whether it was answered are needed."""
+    path = tmp_path / "contacts.csv"
+    path.write_text("Ref,When,Abandoned\nA1,05/01/2026 09:00,N\nA2,05/01/2026 09:05,Y\n")
+    frame = loading.load("contacts", path, {"contacts": {"Ref": "contact_id", "When": "opened_at"}})
+    assert frame["abandoned"].tolist() == [False, True]
+    assert frame["resolved_first_contact"].isna().all()  # unknown, not False
+    assert "resolved_first_contact" in frame.attrs["missing_optional"]
+    figures = contact_figures(frame)
+    assert figures.record() == {"calls_offered": 2, "abandonment_rate": 0.5}
+    assert "every contact is counted as one queue" in " ".join(figures.sentences())
+
+
+def test_old_export_without_channel_and_team_loads():
+    """channel and team may be left out now (the former 'missing column' file)."""
+    frame = loading.load("contacts", MALFORMED / "missing_column.csv")
+    assert {"channel", "team"} <= set(frame.attrs["missing_optional"])
+
+
+# --- the mapping's rules, each checked with a clear error --------------------------------------
+
+
+def copy_calls(tmp_path: Path, mapping: str) -> Path:
+    """The call-centre export in a fresh folder with the given mapping text."""
+    shutil.copy(CALLS_FILE, tmp_path / CALLS_FILE.name)
+    (tmp_path / "mapping.yaml").write_text(mapping, encoding="utf-8")
+    return tmp_path
+
+
+BASE = (
+    "contacts:\n  file: 01 Call-Center-Dataset.csv\n"
+    "  columns: {Call Id: contact_id, Speed of answer in seconds: queue_wait_s}\n"
+    "  combine: {opened_at: [Date, Time]}\n"
+)
+
+
+def test_answered_mapped_as_abandoned_is_refused(tmp_path):
+    """'Answered (Y/N): abandoned' without invert: most 'abandoned' calls then have a handle
+    time; refused with the count, the rows and the fix."""
+    folder = copy_calls(
+        tmp_path,
+        BASE.replace("queue_wait_s}", "queue_wait_s, Answered (Y/N): abandoned}")
+        + "  sum: {handle_time_s: [AvgTalkDuration, Hold Time, Wrap Time]}\n",
+    )
+    with pytest.raises(DataError) as caught:
+        loading.load_folder(folder, "mapping.yaml", datasets=("contacts",))
+    raw = pd.read_csv(CALLS_FILE, dtype=str, encoding="utf-8-sig")
+    wrong = (raw["Answered (Y/N)"] == "Y").sum()
+    message = str(caught.value)
+    assert (
+        f"column 'abandoned': {wrong:,} of 24 rows ({wrong / 24:.1%}) are abandoned but have a"
+        " handle time, more than the 1% a real system allows" in message
+    )
+    assert "use invert: {abandoned: <that column>}" in message
+
+
+def test_a_rule_naming_a_column_the_file_lacks(tmp_path):
+    """The mapping file, the rule, the column and the file's columns are named."""
+    folder = copy_calls(tmp_path, BASE.replace("[Date, Time]", "[Date, Hour]")
+                        + "  invert: {abandoned: Answered (Y/N)}\n")  # fmt: skip
+    with pytest.raises(DataError) as caught:
+        loading.load_folder(folder, "mapping.yaml", datasets=("contacts",))
+    assert (
+        "the mapping (mapping.yaml) takes opened_at from 'Hour' (combine), but the file has no "
+        "such column. Fix: correct the name in the mapping; the file's columns are Call Id, "
+        "Agent, Date, Time," in str(caught.value)
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("  invert: {handle_time_s: Answered (Y/N)}\n",
+         "mapping.yaml: under contacts, invert: handle_time_s is a float column, which invert "
+         "cannot fill. Fix: invert turns a yes/no column round"),
+        ("  sum: {opened_at: [Date, Time]}\n",
+         "mapping.yaml: under contacts, sum: opened_at is a datetime column"),
+        ("  constant: {chanel: phone}\n",
+         "mapping.yaml: under contacts, constant: 'chanel' is not a column of contacts. Fix: use "
+         "one of contact_id"),
+        ("  combined: {opened_at: [Date, Time]}\n",
+         "mapping.yaml: under contacts, combined: this is not a rule of the mapping. Fix: use "
+         "file, columns, combine, sum, invert, present, constant, values"),
+        ("  invert: {abandoned: Answered (Y/N)}\n  constant: {abandoned: no}\n",
+         "mapping.yaml: under contacts, invert and constant: abandoned is given more than once"),
+        ("  values: {channel: Voice}\n",
+         "mapping.yaml: under contacts, values: channel needs 'their value: our value' pairs"),
+    ],
+)  # fmt: skip
+def test_each_rule_is_checked(tmp_path, rule, message):
+    """A wrong rule is refused before the file is read, naming the mapping and the fix."""
+    folder = copy_calls(tmp_path, BASE + rule)
+    with pytest.raises(DataError) as caught:
+        loading.load_folder(folder, "mapping.yaml", datasets=("contacts",))
+    assert message in str(caught.value)
+
+
+def test_file_named_in_the_mapping_must_exist(tmp_path):
+    """A file name the folder does not hold is named with the folder's files."""
+    folder = copy_calls(tmp_path, BASE.replace("01 Call-Center", "02 Call-Center"))
+    with pytest.raises(DataError, match="names file '02 Call-Center-Dataset.csv' for contacts"):
+        loading.load_folder(folder, "mapping.yaml", datasets=("contacts",))
+
+
+def test_blank_wait_on_an_answered_call_is_a_problem(tmp_path):
+    """A blank wait is allowed only on an abandoned call."""
+    path = tmp_path / "contacts.csv"
+    path.write_text(
+        "contact_id,opened_at,abandoned,queue_wait_s\n"
+        "A1,2026-01-05 09:00:00,False,\nA2,2026-01-05 09:05:00,True,\n"
+    )
+    with pytest.raises(DataError) as caught:
+        loading.load("contacts", path)
+    assert "column 'queue_wait_s': blank on answered contacts in rows 2." in str(caught.value)
+
+
+def test_values_recode_and_blank(tmp_path):
+    """values recodes in any case; a blank target blanks the cell (0 meaning 'no rating')."""
+    path = tmp_path / "export.csv"
+    path.write_text("Id,Opened,Abandoned,How\nA1,05/01/2026 09:00,no,VOICE\nA2,05/01/2026 09:01,no,"
+                    "Web chat\n")  # fmt: skip
+    mapping = {"contacts": {"columns": {"Id": "contact_id", "Opened": "opened_at", "How": "channel"},
+               "values": {"channel": {"Voice": "phone", "Web chat": "chat"}}}}  # fmt: skip
+    assert loading.load("contacts", path, mapping)["channel"].tolist() == ["phone", "chat"]
+
+
+def test_flat_mapping_still_works(tmp_path):
+    """The flat {their header: our column} form is unchanged."""
+    path = tmp_path / "contacts.csv"
+    path.write_text("Ref,opened_at,abandoned\nA1,2026-01-05 09:00:00,False\n")
+    assert loading.load("contacts", path, {"Ref": "contact_id"})["contact_id"].tolist() == ["A1"]
+
+
+def test_validate_prints_the_mapping_and_every_unused_column(capsys):
+    """svcworkbook validate: the rules applied and all the columns not used, none cut off."""
+    assert cli.main(["validate", str(CALLS), "--map", str(CALLS / "mapping.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "contacts: mapping applied" in out
+    assert "  opened_at <- 'Date' + ' ' + 'Time'" in out
+    assert "  abandoned <- the opposite of 'Answered (Y/N)'" in out
+    assert "  columns not used (2): 'Satisfaction rating', 'Notes'" in out
+    assert (
+        "columns not used (9): 'Agent', 'Topic', 'Answered (Y/N)', 'Resolved', 'Speed of "
+        "answer in seconds', 'AvgTalkDuration', 'Hold Time', 'Wrap Time', 'Notes'" in out
+    )
+
+
+def test_missing_columns_name_every_unused_header(tmp_path):
+    """The hint lists every column of the file that was not used (no cut at 8)."""
+    headers = [f"Col {i}" for i in range(12)]
+    path = tmp_path / "contacts.csv"
+    path.write_text(",".join(headers) + "\n" + ",".join("x" * 12) + "\n")
+    with pytest.raises(DataError) as caught:
+        loading.load("contacts", path)
+    assert "'Col 11')" in str(caught.value)
