@@ -50,7 +50,7 @@ def test_a_short_key_is_refused_with_how_to_make_one(tmp_path):
     with pytest.raises(ValueError, match="at least 16 bytes"):
         privacy.pseudonymise(pd.DataFrame({"customer_id": ["A"]}), b"short", ["customer_id"])
     (tmp_path / "k").write_text("tiny\n")
-    with pytest.raises(DataError, match="holds 4 bytes.*secrets.token_hex"):
+    with pytest.raises(DataError, match="holds 4 bytes.*svcworkbook keygen --out"):
         privacy.read_key(tmp_path / "k")
     with pytest.raises(DataError, match="does not exist"):
         privacy.read_key(tmp_path / "missing")

@@ -61,14 +61,28 @@ def read_mapping(mapping: str | Path | Mapping | None) -> dict[str, Any]:
         return dict(mapping)
     import yaml
 
+    from svcworkbook.data.safe_yaml import AliasRefused, load_user_yaml
+
     path = Path(mapping)
+    if path.is_dir():
+        raise DataError(f"mapping file {path} is a folder. Fix: give the mapping YAML file itself.")
     if not path.is_file():
         raise DataError(
             f"mapping file {path} does not exist. Fix: give the path of a YAML file such as\n"
             f"{_MAPPING_EXAMPLE}"
         )
     try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        loaded = load_user_yaml(path.read_text(encoding="utf-8-sig"))
+    except AliasRefused as err:
+        raise DataError(
+            f"{path.name}: {err}. Fix: write each pair out in full instead of referring to "
+            "another part of the file."
+        ) from None
+    except ValueError as err:
+        raise DataError(
+            f"{path.name}: the mapping file is refused: {err}. Fix: a mapping holds a few name "
+            "pairs per dataset."
+        ) from None
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         where = ""
         mark = getattr(err, "problem_mark", None)

@@ -220,10 +220,7 @@ def anonymise(frame: pd.DataFrame, key: bytes, dataset: str | None = None) -> pd
 def read_key(path: str | Path) -> bytes:
     """The secret key in a file (surrounding whitespace removed); DataError if unusable."""
     path = Path(path)
-    fix = (
-        'make one with: python -c "import secrets; print(secrets.token_hex(32))" > my.key '
-        "and keep it away from the data you share"
-    )
+    fix = "make one with: svcworkbook keygen --out my.key, and keep it away from the data you share"
     if not path.is_file():
         raise DataError(f"key file {path} does not exist. Fix: {fix}")
     key = path.read_bytes().strip()
@@ -233,6 +230,48 @@ def read_key(path: str | Path) -> bytes:
             f"{MIN_KEY_BYTES}. Fix: {fix}"
         )
     return key
+
+
+def write_new_key(path: str | Path) -> Path:
+    """Write a fresh random key (32 bytes as 64 hex digits) readable by its owner only (0600).
+
+    An existing file is never replaced: losing a key makes every earlier token unmatchable.
+    """
+    import os
+    import secrets
+
+    path = Path(path)
+    if path.exists():
+        raise DataError(
+            f"{path} already exists; a key is never overwritten (the tokens made with it could "
+            "no longer be matched). Fix: choose another file name."
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_hex(32) + "\n")
+    return path
+
+
+def key_warnings(key_path: str | Path, out_path: str | Path) -> list[str]:
+    """Warnings about where a key is kept: readable by every user, or inside the output folder."""
+    key_path, out_path = Path(key_path).resolve(), Path(out_path).resolve()
+    warnings = []
+    try:
+        if key_path.stat().st_mode & 0o004:
+            warnings.append(
+                f"Warning: the key file {key_path} can be read by every user of this computer. "
+                f"Fix: chmod 600 {key_path}"
+            )
+    except OSError:
+        pass
+    if out_path.parent in key_path.parents:
+        warnings.append(
+            f"Warning: the key file {key_path} is inside the output folder {out_path.parent}; "
+            "whoever receives that folder could match the tokens again. Fix: keep the key "
+            "somewhere else."
+        )
+    return warnings
 
 
 #: Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).

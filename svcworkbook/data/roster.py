@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import re
 from pathlib import Path
 
@@ -24,19 +26,62 @@ def _rows(index: pd.Index) -> str:
     return ", ".join(numbers) + more
 
 
+def _roster_text(path: Path) -> str:
+    """The roster file as text: UTF-8 (with or without a byte-order mark) or UTF-16 with a BOM."""
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:200]:
+        raise DataError(
+            f"{path.name}: the file looks like UTF-16 text without a byte-order mark. Fix: in "
+            "Excel, File > Save As > 'CSV UTF-8 (Comma delimited)'."
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise DataError(
+            f"{path.name}: line {line} is not UTF-8 text (byte {data[err.start]:#x}; the file "
+            "was probably saved as 'CSV' in a Windows or Latin-1 encoding). Fix: in Excel, File > "
+            "Save As > 'CSV UTF-8 (Comma delimited)'."
+        ) from None
+
+
 def read_roster(path: str | Path) -> pd.DataFrame:
     """Read a roster CSV into columns learner_id, name; every problem is named in one DataError."""
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: no such roster file. Fix: give the path of a CSV file.")
+    text = _roster_text(path)
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except pd.errors.EmptyDataError:
         raise DataError(
             f"{path.name}: the file is empty. Fix: a header row 'learner_id,name' then one "
             "learner per row."
         ) from None
-    raw.columns = [str(c).strip().lower().replace(" ", "_") for c in raw.columns]
+    except pd.errors.ParserError as err:
+        raise DataError(
+            f"{path.name}: the rows do not line up with the header ({err}). Fix: one learner "
+            "per row with as many values as the header has columns (check for stray commas)."
+        ) from None
+    rows = list(csv.reader(io.StringIO(text)))
+    header = rows[0] if rows else []
+    long_rows = [n for n, row in enumerate(rows[1:], start=2) if len(row) > len(header)]
+    if long_rows:
+        shown = ", ".join(str(n) for n in long_rows[:5])
+        raise DataError(
+            f"{path.name}: {'row' if len(long_rows) == 1 else 'rows'} {shown} have more values than the header has columns "
+            f"({len(header)}). Fix: remove the extra values (often a trailing comma or a name "
+            "with a comma that needs quotes)."
+        )
+    raw.columns = [str(c).strip().lower().replace(" ", "_") for c in header]
+    repeated = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1 and c})
+    if repeated:
+        raise DataError(
+            f"{path.name}: the header names {', '.join(repeated)} more than once, so it is not "
+            "clear which column to use. Fix: keep one column of each name."
+        )
     id_col = next((c for c in ID_COLUMNS if c in raw.columns), None)
     name_col = next((c for c in NAME_COLUMNS if c in raw.columns), None)
     missing = [label for label, col in (("learner_id", id_col), ("name", name_col)) if not col]
@@ -56,7 +101,9 @@ def read_roster(path: str | Path) -> pd.DataFrame:
         problems.append(
             f"column '{id_col}' is empty in rows {_rows(empty_ids)}. Fix: give every learner an id."
         )
-    unsafe = roster.index[(roster["learner_id"] != "") & ~roster["learner_id"].str.match(SAFE_ID)]
+    unsafe = roster.index[
+        (roster["learner_id"] != "") & ~roster["learner_id"].str.fullmatch(SAFE_ID)
+    ]
     if len(unsafe):
         examples = ", ".join(repr(v) for v in roster.loc[unsafe[:3], "learner_id"])
         problems.append(

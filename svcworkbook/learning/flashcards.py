@@ -377,7 +377,7 @@ def export_anki(units: Unit | int | str | Iterable[Unit | int | str], out_path: 
     if not loaded:
         raise ValueError("export_anki needs at least one unit")
     out_path = Path(out_path)
-    if out_path.suffix != ".apkg":
+    if out_path.suffix.lower() != ".apkg":
         raise ValueError(f"{out_path}: an Anki package must end in .apkg")
     model = anki_model()
     decks = []

@@ -16,6 +16,7 @@ written through :mod:`svcworkbook.learning.storage`: atomically, under a lock, a
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -200,6 +201,8 @@ def coverage_heatmap(matrix: pd.DataFrame, ax=None):
     )  # fmt: skip
     if "(none yet)" in table.columns and len(table.columns) > 1:
         table = table.drop(columns="(none yet)")
+    # A '$' in a learner's title would start matplotlib's maths mode (and can crash it).
+    table.columns = [str(c).replace("$", r"\$") for c in table.columns]
     sns.heatmap(
         table, ax=ax, cmap="Blues", vmin=0, vmax=1, cbar=False, linewidths=0.5,
         linecolor="white",
@@ -235,7 +238,7 @@ def export_markdown(log: EvidenceLog, path: str | Path) -> Path:
             f"- Date: {item.date}",
             f"- File: {_md(item.file_reference) or '(none)'}",
             "",
-            _md(item.description),
+            _md(item.description, one_line=False),
             "",
             "Marking points met:",
             "",
@@ -243,13 +246,22 @@ def export_markdown(log: EvidenceLog, path: str | Path) -> Path:
             "",
         ]
     path = Path(path)
-    path.write_text("\n".join(lines), encoding="utf-8")
+    storage.write_text_atomic(path, "\n".join(lines))
     return path
 
 
-def _md(text: str) -> str:
-    """Learner text made safe for Markdown: HTML escaped, no raw tags or links injected."""
-    return html.escape(text or "").replace("[", "\\[").replace("]", "\\]")
+#: Characters that Markdown gives a meaning to (headings, lists, emphasis, links, tables, code).
+_MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+def _md(text: str, one_line: bool = True) -> str:
+    """Learner text made safe for Markdown: every Markdown sign backslash-escaped, HTML escaped,
+    and (for titles and references) kept on one line, so no heading or list can be forged."""
+    text = text or ""
+    if one_line:
+        text = " ".join(text.split())
+    escaped = _MARKDOWN_SIGNS.sub(r"\\\1", text)
+    return html.escape(escaped, quote=False)
 
 
 class EvidenceForm:

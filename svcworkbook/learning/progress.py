@@ -42,7 +42,7 @@ _LEARNER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$")
 def learner_home(learner: str | None = None, home: str | Path | None = None) -> Path:
     """The learner's folder: ``home`` argument > $SVCWORKBOOK_HOME > ~/.svcworkbook, then /learner."""
     name = DEFAULT_LEARNER if learner is None else str(learner)
-    if not _LEARNER_NAME.match(name) or name.endswith((".", " ")):
+    if not _LEARNER_NAME.fullmatch(name) or name.endswith((".", " ")):
         raise ValueError(
             f"learner name {name!r} cannot be used as a folder name; use letters, digits, "
             "spaces, '-', '_' or '.', starting with a letter or digit (at most 64 characters)"

@@ -88,9 +88,17 @@ def _fsync_folder(folder: Path) -> None:
 
 def write_json_atomic(path: str | Path, data: Any) -> None:
     """Write ``data`` as JSON: temp file in the same folder, fsync, then ``os.replace``."""
+    write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    """Write text so the file is either the old one or the whole new one, never a part.
+
+    Temp file in the same folder, fsync, then ``os.replace``: on a full disk or a crash the
+    earlier file is still there, whole.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     descriptor, temp_name = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
     )

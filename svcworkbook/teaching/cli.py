@@ -38,7 +38,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if args.days is not None:
         kwargs["days"] = args.days
     if args.start is not None:
-        kwargs["start"] = args.start
+        kwargs["start"] = start_date(args.start)
     if args.dataset == "all":
         if args.rows is not None:
             raise Problem("--rows applies to one dataset; with 'all' use --days to set the volume")
@@ -62,6 +62,36 @@ def cmd_generate(args: argparse.Namespace) -> int:
         f"Wrote {out} ({len(frame):,} rows of {args.dataset}, seed {args.seed}, {args.scenario})"
     )
     return EXIT_OK
+
+
+#: The years a generated period may start in (pandas timestamps span 1677-2262; a service log
+#: from outside these years is a typing mistake).
+START_YEARS = (1900, 2100)
+
+
+def start_date(text: str) -> str:
+    """--start as ISO YYYY-MM-DD: YYYY-MM-DD, or a UK day-first date (05/01/2026 is 5 January)."""
+    import re
+    from datetime import date
+
+    text = text.strip()
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    uk = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text)
+    fix = "give the first day as YYYY-MM-DD (2026-01-05) or DD/MM/YYYY (05/01/2026)"
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+    elif uk:
+        day, month, year = (int(g) for g in uk.groups())
+    else:
+        raise Problem(f"--start {text!r} is not a date; {fix}")
+    try:
+        first = date(year, month, day)
+    except ValueError:
+        raise Problem(f"--start {text!r} is not a real day; {fix}") from None
+    low, high = START_YEARS
+    if not low <= first.year <= high:
+        raise Problem(f"--start {text!r}: the year must be between {low} and {high}; {fix}")
+    return first.isoformat()
 
 
 def _write_csv(frame, path: Path) -> None:
@@ -123,13 +153,14 @@ def cmd_anonymise(args: argparse.Namespace) -> int:
 
     path = Path(args.path)
     dataset = _dataset_of(path, args.dataset)
-    key = privacy.read_key(Path(args.key_file))
+    key_path = Path(args.key_file)
+    given = Path(args.out)
+    out = given if given.suffix.lower() == ".csv" else given / f"{dataset}.csv"
+    precious = {"the input file": path, "the key file": key_path}
+    for candidate in dict.fromkeys((given, out)):
+        refuse_to_overwrite(candidate, precious, folder_ok=candidate != out)
+    key = privacy.read_key(key_path)
     frame = loading.load(dataset, path, mapping=args.map)
-    out = Path(args.out)
-    if out.resolve() == path.resolve():
-        raise Problem(f"--out {out} is the input file; write the anonymised copy somewhere else")
-    if out.suffix.lower() != ".csv":
-        out = out / f"{dataset}.csv"
     found = privacy.find_personal_data(frame)
     result = privacy.anonymise(frame, key, dataset=dataset)
     privacy.write_safe_csv(result, out)
@@ -138,6 +169,37 @@ def cmd_anonymise(args: argparse.Namespace) -> int:
         f"Wrote {out} ({len(result):,} rows). Personal data found in: {columns}.",
         "Keep the key file separate from this output: with the key the tokens can be matched "
         "again, so under UK GDPR the output is pseudonymised, not anonymous.",
+        *privacy.key_warnings(key_path, out),
+    )
+    return EXIT_OK
+
+
+def refuse_to_overwrite(out: Path, precious: dict[str, Path], folder_ok: bool = False) -> None:
+    """Problem when the output path is (after resolving links) one of the files to keep."""
+    import os
+
+    if out.is_dir() and not folder_ok:
+        raise Problem(f"--out {out} is a folder; name a .csv file, or a folder to write into")
+    for what, path in precious.items():
+        same = out.resolve() == path.resolve()
+        if not same and out.exists() and path.exists():
+            same = os.path.samefile(out, path)
+        if same:
+            raise Problem(
+                f"--out {out} is {what}: writing there would destroy it. Fix: write the "
+                "anonymised copy to another file or folder."
+            )
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    """Write a new secret key for anonymise, readable by its owner only."""
+    from svcworkbook.data import privacy
+
+    path = privacy.write_new_key(Path(args.out))
+    _print(
+        f"Wrote a new key to {path} (readable by you only).",
+        "Keep it apart from the data you share, and keep a backup: without it the same "
+        "customer gets a different token next time.",
     )
     return EXIT_OK
 
@@ -291,7 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--scenario", default="baseline")
     g.add_argument("--rows", type=int, help="about this many rows (one dataset only)")
     g.add_argument("--days", type=int, help="length of the period in days")
-    g.add_argument("--start", help="first day, YYYY-MM-DD")
+    g.add_argument("--start", help="first day, YYYY-MM-DD or DD/MM/YYYY (day first)")
     g.add_argument("--out", required=True, help="a .csv file, or a folder")
     g.set_defaults(func=cmd_generate)
 
@@ -308,6 +370,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--key-file", required=True, help="your secret key (kept apart from output)")
     a.add_argument("--out", required=True)
     a.set_defaults(func=cmd_anonymise)
+
+    k = sub.add_parser("keygen", help="make a secret key for anonymise (mode 0600)")
+    k.add_argument("--out", required=True, help="the key file to create (never overwritten)")
+    k.set_defaults(func=cmd_keygen)
 
     def notebook_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("unit", help="unit number (1-5), slug (reliable_delivery) or 'all'")
@@ -356,14 +422,62 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: What to do about a file-system error, by errno name.
+FILE_FIXES = {
+    "ENOENT": "check the path: that file or folder does not exist",
+    "EACCES": "you do not have permission there; choose a file or folder you can use",
+    "EPERM": "the system does not allow that there; choose another file or folder",
+    "EROFS": "that place is read-only; choose a folder you can write to",
+    "EISDIR": "that is a folder where a file was expected; give a file's path",
+    "ENOTDIR": "part of that path is a file, not a folder; check the path",
+    "ENOSPC": "the disk is full; free some space or write somewhere else",
+    "EEXIST": "something is already there; choose another name",
+    "ENAMETOOLONG": "the name is too long; choose a shorter path",
+    "ECONNREFUSED": "nothing answers at that address; check that the scheduler is running",
+}
+
+
+def file_problem(err: OSError) -> str:
+    """One line for a file-system error: what failed, on which path, and the fix."""
+    import errno as errno_names
+
+    name = errno_names.errorcode.get(err.errno or 0, "")
+    fix = FILE_FIXES.get(name, "check the path and try again")
+    where = err.filename if err.filename is not None else "a file or connection"
+    reason = err.strerror or type(err).__name__
+    return f"{where}: {reason}. Fix: {fix}."
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; exit status 0 when it worked, 1 with a message when not."""
+    """Run the command line; exit status 0 when it worked, 1 with a message when not.
+
+    Every failure is one line naming the path or value and the fix; only with the environment
+    variable SVCWORKBOOK_DEBUG=1 does an unexpected error show its traceback (for bug reports).
+    """
+    import os
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
     except (Problem, DataError, ParameterError, ContentError, ValueError) as err:
         print(f"svcworkbook {args.command}: {err}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except OSError as err:
+        print(f"svcworkbook {args.command}: {file_problem(err)}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        print(f"svcworkbook {args.command}: stopped (Ctrl-C).", file=sys.stderr)
+        return 130
+    except Exception as err:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if os.environ.get("SVCWORKBOOK_DEBUG"):
+            raise
+        print(
+            f"svcworkbook {args.command}: unexpected error ({type(err).__name__}: {err}). This is "
+            "a fault in svcworkbook, not in your input: please report it with the command you "
+            "ran (SVCWORKBOOK_DEBUG=1 shows the details).",
+            file=sys.stderr,
+        )
         return EXIT_PROBLEM
 
 

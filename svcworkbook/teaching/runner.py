@@ -283,8 +283,10 @@ def _parameter_loader() -> type:
 
     import yaml
 
-    class ParameterLoader(yaml.SafeLoader):
-        """yaml.SafeLoader with narrower implicit flags, nulls and no dates."""
+    from svcworkbook.data.safe_yaml import NoAliasLoader
+
+    class ParameterLoader(NoAliasLoader):
+        """yaml.SafeLoader (no aliases) with narrower implicit flags, nulls and no dates."""
 
     dropped = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"}
     ParameterLoader.yaml_implicit_resolvers = {
@@ -318,8 +320,16 @@ def parse_parameter(text: str) -> tuple[str, Any]:
     key = key.strip()
     if not sep or not key.isidentifier():
         raise ParameterError(f"parameters are given as KEY=VALUE, got {text!r}")
+    from svcworkbook.data.safe_yaml import AliasRefused, load_user_yaml
+
     try:
-        value = yaml.load(raw, Loader=_parameter_loader()) if raw.strip() else ""
+        value = load_user_yaml(raw, _parameter_loader()) if raw.strip() else ""
+    except AliasRefused as err:
+        raise ParameterError(
+            f"parameter {key!r}: {err}. Fix: write the value out in full."
+        ) from None
+    except ValueError as err:
+        raise ParameterError(f"parameter {key!r} is refused: {err}") from None
     except yaml.YAMLError:
         value = raw
     return key, value if _plain(value) else raw

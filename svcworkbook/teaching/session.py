@@ -48,6 +48,8 @@ def check_target(name: str, value: Any) -> float:
     """A target in range: rates in [0, 1], NPS in [-100, 100], shrinkage in [0, 1), times > 0."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or math.isnan(value):
         raise ParameterError(f"parameter {name!r} must be a number, got {value!r}")
+    if math.isinf(value):
+        raise ParameterError(f"parameter {name!r} must be a finite number, got {value!r}")
     value = float(value)
     if name.startswith("nps") or name.endswith("nps_target"):
         low, high, hint = -100.0, 100.0, "NPS runs from -100 to +100"

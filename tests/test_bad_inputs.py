@@ -1,0 +1,342 @@
+"""Hardening: bad files and bad command lines get a clear refusal, never a traceback, and nothing
+a person made is lost or leaked.
+
+The corpus is ``tests/fixtures/bad_inputs/`` (files) plus the command lines below. Each case
+says what must happen: ``refused`` (exit status 1 and a message containing the given words) or
+``accepted`` (exit status 0, then a check of what was written). The last test runs every case
+and prints the count line: inputs tried; clear errors; silent acceptances; tracebacks; data lost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import shutil
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from svcworkbook.data import privacy
+from svcworkbook.data.roster import read_roster
+from svcworkbook.errors import DataError, ParameterError
+from svcworkbook.learning import portfolio, progress, storage
+from svcworkbook.teaching import cli, runner
+from svcworkbook.teaching.session import check_target
+
+CORPUS = Path(__file__).parent / "fixtures" / "bad_inputs"
+SAMPLES = Path(__file__).resolve().parents[1] / "data"
+
+
+def run(*args: str) -> tuple[int, str]:
+    """Run the command line in-process; (exit status, everything it printed)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        try:
+            status = cli.main([str(a) for a in args])
+        except SystemExit as exit_:  # argparse's own usage errors
+            status = exit_.code
+    return status, out.getvalue()
+
+
+def digest(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    """A folder holding a complaints export and a private key, as an assessor has them."""
+    shutil.copy(SAMPLES / "complaints.csv", tmp_path / "complaints.csv")
+    privacy.write_new_key(tmp_path / "secret.key")
+    return tmp_path
+
+
+# --- data loss -------------------------------------------------------------------------------
+
+
+def test_anonymise_refuses_to_write_over_its_input_given_as_the_folder(workspace):
+    before = digest(workspace / "complaints.csv")
+    status, out = run(
+        "anonymise", workspace / "complaints.csv", "--key-file", workspace / "secret.key",
+        "--out", workspace,
+    )  # fmt: skip
+    assert status == 1 and "is the input file" in out
+    assert digest(workspace / "complaints.csv") == before
+
+
+def test_anonymise_refuses_to_write_over_the_key_or_through_a_link(workspace):
+    key_before = digest(workspace / "secret.key")
+    status, out = run(
+        "anonymise", workspace / "complaints.csv", "--key-file", workspace / "secret.key",
+        "--out", workspace / "secret.key",
+    )  # fmt: skip
+    assert status == 1 and "is the key file" in out
+    assert digest(workspace / "secret.key") == key_before
+    (workspace / "link.csv").symlink_to(workspace / "complaints.csv")
+    before = digest(workspace / "complaints.csv")
+    status, out = run(
+        "anonymise", workspace / "complaints.csv", "--key-file", workspace / "secret.key",
+        "--out", workspace / "link.csv",
+    )  # fmt: skip
+    assert status == 1 and "is the input file" in out
+    assert digest(workspace / "complaints.csv") == before
+
+
+def test_evidence_markdown_is_written_atomically(tmp_path, monkeypatch):
+    log = portfolio.EvidenceLog(learner="tess", home=tmp_path)
+    log.add("Call review", "observation", "2026-02-01", "First.", ["U2.MP1"])
+    target = tmp_path / "evidence.md"
+    portfolio.export_markdown(log, target)
+    good = target.read_text()
+    log.add("Second review", "observation", "2026-02-02", "", ["U2.MP1"])
+
+    def full_disk(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(storage.os, "replace", full_disk)
+    with pytest.raises(OSError):
+        portfolio.export_markdown(log, target)
+    assert target.read_text() == good  # the earlier export is whole
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+# --- privacy and security ----------------------------------------------------------------------
+
+
+def test_keygen_writes_a_private_key_and_never_replaces_one(tmp_path):
+    status, out = run("keygen", "--out", tmp_path / "k.key")
+    assert status == 0
+    mode = stat.S_IMODE((tmp_path / "k.key").stat().st_mode)
+    assert mode == 0o600
+    key = privacy.read_key(tmp_path / "k.key")
+    assert len(key) == 64 and int(key, 16) >= 0  # 32 random bytes as hex
+    before = digest(tmp_path / "k.key")
+    status, out = run("keygen", "--out", tmp_path / "k.key")
+    assert status == 1 and "never overwritten" in out
+    assert digest(tmp_path / "k.key") == before
+
+
+def test_anonymise_warns_about_a_key_others_can_read_or_inside_the_output(workspace):
+    key = workspace / "out" / "shared.key"
+    key.parent.mkdir()
+    key.write_text("a" * 64)
+    os.chmod(key, 0o644)
+    status, out = run(
+        "anonymise", workspace / "complaints.csv", "--key-file", key, "--out", workspace / "out"
+    )
+    assert status == 0
+    assert "can be read by every user" in out and "chmod 600" in out
+    assert "inside the output folder" in out
+    status, out = run(
+        "anonymise", workspace / "complaints.csv", "--key-file", workspace / "secret.key",
+        "--out", workspace / "elsewhere",
+    )  # fmt: skip
+    assert status == 0 and "Warning" not in out
+
+
+def test_yaml_aliases_are_refused_in_a_mapping_before_expansion(tmp_path):
+    status, out = run(
+        "validate", SAMPLES / "complaints.csv", "--map", CORPUS / "mapping_billion_laughs.yaml"
+    )
+    assert status == 1
+    assert "mapping_billion_laughs.yaml" in out and "aliases" in out and "Fix:" in out
+
+
+def test_yaml_aliases_are_refused_in_a_parameter():
+    with pytest.raises(ParameterError, match="aliases"):
+        runner.parse_parameter("brand_values={a: &x [phone], b: *x}")
+    # ordinary values still read as before
+    assert runner.parse_parameter("brand_values={dependable: [phone, delivery]}") == (
+        "brand_values",
+        {"dependable": ["phone", "delivery"]},
+    )
+    assert runner.parse_parameter("organisation=Yes") == ("organisation", "Yes")
+
+
+def test_evidence_titles_cannot_forge_markdown_headings_or_marking_points(tmp_path):
+    log = portfolio.EvidenceLog(learner="tess", home=tmp_path)
+    forged = "Call review\n## 9. Fake item\nMarking points met:\n- U2.MP9: all of them"
+    log.add(forged, "observation", "2026-02-01", "# Not a heading", ["U2.MP1"])
+    text = portfolio.export_markdown(log, tmp_path / "e.md").read_text()
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings == ["# Portfolio evidence log", headings[1]] and len(headings) == 2
+    assert headings[1].startswith("## 1. Call review")
+    assert text.splitlines().count("Marking points met:") == 1
+    assert not any(line.startswith("- U2.MP9") for line in text.splitlines())
+    assert "\\# Not a heading" in text
+
+
+def test_dollar_and_caret_in_an_evidence_title_draw(tmp_path):
+    import matplotlib.pyplot as plt
+
+    log = portfolio.EvidenceLog(learner="tess", home=tmp_path)
+    log.add("Saved $5 ^ and $x^2$ for a customer", "work product", "2026-02-01", "", ["U2.MP1"])
+    ax = portfolio.coverage_heatmap(portfolio.coverage_matrix(log, units=[2]))
+    ax.figure.canvas.draw()  # mathtext would raise here
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert any("$5" in label.replace("\\$", "$") for label in labels)
+    plt.close(ax.figure)
+
+
+# --- wrong data accepted without a word ---------------------------------------------------------
+
+
+def test_an_infinite_target_is_refused():
+    with pytest.raises(ParameterError, match="finite"):
+        check_target("answer_within_s", float("inf"))
+    assert check_target("answer_within_s", 20) == 20.0
+
+
+def test_generate_start_is_read_day_first(tmp_path):
+    status, out = run("generate", "contacts", "--rows", "40", "--start", "05/01/2026",
+                      "--out", tmp_path / "c.csv")  # fmt: skip
+    assert status == 0, out
+    opened = pd.to_datetime(pd.read_csv(tmp_path / "c.csv")["opened_at"])
+    assert opened.min().date().isoformat() == "2026-01-05"  # 5 January, not 1 May
+
+
+@pytest.mark.parametrize(
+    "start, words",
+    [
+        ("1000-01-01", "between 1900 and 2100"),
+        ("31/02/2026", "not a real day"),
+        ("soon", "not a date"),
+    ],
+)
+def test_generate_start_out_of_range_is_refused(tmp_path, start, words):
+    status, out = run("generate", "contacts", "--start", start, "--out", tmp_path / "c.csv")
+    assert status == 1 and words in out and "YYYY-MM-DD" in out
+
+
+def test_a_roster_naming_learner_id_twice_is_refused():
+    with pytest.raises(DataError, match="learner_id more than once"):
+        read_roster(CORPUS / "roster_learner_id_twice.csv")
+
+
+# --- unclear errors ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, words",
+    [
+        ("roster_latin1.csv", "CSV UTF-8"),
+        ("roster_utf16_no_bom.csv", "UTF-16"),
+        ("roster_trailing_comma.csv", "more values than the header"),
+    ],
+)
+def test_rosters_in_other_encodings_or_shapes_say_how_to_fix_them(name, words):
+    with pytest.raises(DataError) as err:
+        read_roster(CORPUS / name)
+    assert name in str(err.value) and words in str(err.value) and "Fix:" in str(err.value)
+
+
+def test_a_learner_name_with_a_trailing_newline_is_refused(tmp_path):
+    with pytest.raises(ValueError):
+        progress.learner_home("sam\n", home=tmp_path)
+
+
+def test_an_anki_deck_name_in_capitals_is_fine(tmp_path):
+    status, out = run("flashcards", "--unit", "2", "--out", tmp_path / "DECK.APKG")
+    assert status == 0, out
+    assert (tmp_path / "DECK.APKG").stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (("generate", "contacts", "--rows", "10", "--out", "/proc/svc/c.csv"), "/proc/svc"),
+        (("validate", "{samples}/contacts.csv", "--map", "{tmp}"), "is a folder"),
+        (("generate", "contacts", "--rows", "10", "--out", "{tmp}/file.csv/c.csv"), "Fix"),
+    ],
+)
+def test_file_system_errors_are_one_line_naming_the_path(tmp_path, args, words):
+    (tmp_path / "file.csv").write_text("not a folder")
+    args = [a.format(tmp=tmp_path, samples=SAMPLES) for a in args]
+    status, out = run(*args)
+    assert status == 1
+    assert "Traceback" not in out and words in out
+    assert len(out.strip().splitlines()) == 1
+
+
+# --- the whole corpus --------------------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    """One bad input: the command line, and the words a clear refusal must contain."""
+
+    name: str
+    args: list[str]
+    refusal: list[str] = field(default_factory=list)
+
+
+def corpus_cases(tmp: Path) -> list[Case]:
+    """Every bad input of the corpus as a command line (files copied into tmp first)."""
+    for path in CORPUS.iterdir():
+        shutil.copy(path, tmp / path.name)
+    shutil.copy(SAMPLES / "complaints.csv", tmp / "complaints.csv")
+    privacy.write_new_key(tmp / "k.key")
+    return [
+        Case("roster twice", ["classpack", tmp / "roster_learner_id_twice.csv", "--out", tmp / "p"],
+             ["learner_id more than once", "Fix"]),
+        Case("roster latin-1", ["classpack", tmp / "roster_latin1.csv", "--out", tmp / "p"],
+             ["roster_latin1.csv", "UTF-8"]),
+        Case("roster utf-16", ["classpack", tmp / "roster_utf16_no_bom.csv", "--out", tmp / "p"],
+             ["UTF-16", "Fix"]),
+        Case("roster comma", ["classpack", tmp / "roster_trailing_comma.csv", "--out", tmp / "p"],
+             ["more values", "Fix"]),
+        Case("alias mapping", ["validate", tmp / "complaints.csv", "--map",
+                               tmp / "mapping_billion_laughs.yaml"], ["aliases", "Fix"]),
+        Case("alias -p", ["run", "1", "-p", "brand_values={a: &x [phone], b: *x}", "--out",
+                          tmp / "r"], ["aliases"]),
+        Case("infinite target", ["run", "2", "-p", "answer_within_s=.inf", "--out", tmp / "r"],
+             ["finite"]),
+        Case("anonymise over input", ["anonymise", tmp / "complaints.csv", "--key-file",
+                                      tmp / "k.key", "--out", tmp], ["input file"]),
+        Case("anonymise over key", ["anonymise", tmp / "complaints.csv", "--key-file",
+                                    tmp / "k.key", "--out", tmp / "k.key"], ["key file"]),
+        Case("keygen over key", ["keygen", "--out", tmp / "k.key"], ["never overwritten"]),
+        Case("start 1000", ["generate", "contacts", "--start", "1000-01-01", "--out", tmp / "c.csv"],
+             ["between 1900 and 2100"]),
+        Case("start 31 Feb", ["generate", "contacts", "--start", "31/02/2026", "--out", tmp / "c.csv"],
+             ["not a real day"]),
+        Case("out in /proc", ["generate", "contacts", "--rows", "5", "--out", "/proc/x/c.csv"],
+             ["/proc/x", "Fix"]),
+        Case("mapping is a folder", ["validate", tmp / "complaints.csv", "--map", tmp],
+             ["is a folder", "Fix"]),
+        Case("unknown unit", ["run", "9", "--out", tmp / "r"], ["9"]),
+        Case("no such roster", ["classpack", tmp / "nobody.csv", "--out", tmp / "p"],
+             ["nobody.csv"]),
+    ]  # fmt: skip
+
+
+def test_every_bad_input_gets_a_clear_error_and_no_traceback(tmp_path, capsys):
+    cases = corpus_cases(tmp_path)
+    protected = {p: digest(p) for p in (tmp_path / "complaints.csv", tmp_path / "k.key")}
+    clear = silent = tracebacks = 0
+    problems = []
+    for case in cases:
+        status, out = run(*case.args)
+        if "Traceback" in out:
+            tracebacks += 1
+            problems.append(f"{case.name}: traceback")
+        elif status == 1 and all(word in out for word in case.refusal):
+            clear += 1
+        elif status == 0:
+            silent += 1
+            problems.append(f"{case.name}: accepted ({out.strip()[:200]})")
+        else:
+            problems.append(f"{case.name}: unclear ({status}: {out.strip()[:300]})")
+    lost = sum(digest(p) != d for p, d in protected.items())
+    line = (
+        f"{len(cases)} inputs tried; {clear} clear errors; {silent} silent acceptances; "
+        f"{tracebacks} tracebacks; {lost} data lost"
+    )
+    with capsys.disabled():
+        print("\nbad inputs:", line)
+    assert problems == [] and lost == 0, line
