@@ -276,7 +276,7 @@ def test_pooled_queue_waits_less_but_resolves_specialist_contacts_less(scenario_
 
     def specialist_fcr(contacts):
         answered = contacts[~contacts["abandoned"]]
-        specialist = answered["category"].isin(generators.SPECIALIST_CATEGORIES)
+        specialist = answered["category"].isin(generators.contacts.SPECIALIST_CATEGORIES)
         return answered.loc[specialist, "resolved_first_contact"].mean()
 
     assert specialist_fcr(central) < specialist_fcr(local) - 0.08
@@ -446,10 +446,10 @@ def test_comments_use_the_theme_keywords_and_match_their_scores(scenario_data):
 
 
 def test_every_comment_template_codes_to_its_own_theme():
-    for (theme, _tone), texts in generators.COMMENT_TEMPLATES.items():
+    for (theme, _tone), texts in generators.surveys.COMMENT_TEMPLATES.items():
         coded = stats.code_themes(list(texts))
         assert (coded["themes"] == theme).all(), (theme, texts)
-    assert set(generators.THEMES) == set(stats.THEME_KEYWORDS)
+    assert set(generators.surveys.THEMES) == set(stats.THEME_KEYWORDS)
 
 
 def test_mystery_shops_and_servqual(baseline):
@@ -474,7 +474,7 @@ def test_mystery_shops_and_servqual(baseline):
 
 def test_whole_points_keep_the_total_of_100():
     shares = np.array([[33.3, 33.3, 33.4, 0, 0], [19.5, 20.5, 20.5, 19.5, 20.0]])
-    points = generators._whole_points(shares)
+    points = generators.assessments._whole_points(shares)
     assert points.sum(axis=1).tolist() == [100, 100]
     assert points[0].tolist() == [33, 33, 34, 0, 0]
 

@@ -56,9 +56,9 @@ PLACEHOLDERS = {"email": "[EMAIL]", "phone": "[PHONE]", "postcode": "[POSTCODE]"
 
 def _known_names() -> frozenset[str]:
     """First names and surnames known to appear in the data (the generators' lists)."""
-    from svcworkbook.data import generators
+    from svcworkbook.data.generators._draws import FIRST_NAMES, SURNAMES
 
-    names = [*getattr(generators, "FIRST_NAMES", []), *getattr(generators, "SURNAMES", [])]
+    names = [*FIRST_NAMES, *SURNAMES]
     return frozenset(str(n) for n in names)
 
 
