@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pytest
 from test_training import TRAINED_AT, contacts_for, staff_for
@@ -65,11 +67,26 @@ def intervals_frame() -> pd.DataFrame:
                          "agents_scheduled": 5})  # fmt: skip
 
 
+def _erlang_c_agents(erlangs: float, aht_s: float, within_s: float, target: float) -> int:
+    """Fewest agents whose Erlang C service level reaches target, from the textbook formula:
+    P(wait) = (A^N/N! x N/(N-A)) / (sum_{k<N} A^k/k! + A^N/N! x N/(N-A)),
+    SL = 1 - P(wait) x exp(-(N-A) x t / AHT)."""
+    n = math.floor(erlangs) + 1
+    while True:
+        top = erlangs**n / math.factorial(n) * n / (n - erlangs)
+        p_wait = top / (sum(erlangs**k / math.factorial(k) for k in range(n)) + top)
+        if 1 - p_wait * math.exp(-(n - erlangs) * within_s / aht_s) >= target:
+            return n
+        n += 1
+
+
 def test_peak_plan_matches_unit_2s_what_if_and_the_check():
     intervals = intervals_frame()
-    plan = ic.peak_plan(intervals, 20, 0.8)
+    plan = ic.peak_plan(intervals, 20, 0.8, 0.3)
     forecast = service_plan.forecast_demand(intervals)
-    expected = service_plan.peak_what_if(forecast, ic.DEFAULT_PEAKS, answer_within_s=20, target=0.8)
+    expected = service_plan.peak_what_if(
+        forecast, ic.DEFAULT_PEAKS, answer_within_s=20, target=0.8, shrinkage=0.3
+    )
     pd.testing.assert_frame_equal(plan, expected)
     assert list(plan["demand_change"]) == [0.0, 0.1, 0.2, 0.4]
     row = plan.loc[plan["demand_change"] == 0.2].iloc[0]
@@ -80,6 +97,21 @@ def test_peak_plan_matches_unit_2s_what_if_and_the_check():
         ic.check_peak_staff(3, plan, 0.3)
 
 
+def test_peak_plan_rosters_for_shrinkage_computed_by_hand():
+    """20 calls of 300 s per half hour = 3.33 Erlangs; each rise scales it. The rota is the
+    textbook Erlang C agents / (1 - 30% shrinkage), rounded up, never the agents alone."""
+    plan = ic.peak_plan(intervals_frame(), 20, 0.8, 0.3)
+    for _, row in plan.iterrows():
+        erlangs = 20 * (1 + row["demand_change"]) * 300 / 1800
+        on_phones = _erlang_c_agents(erlangs, 300, 20, 0.8)
+        assert row["peak_on_phones"] == on_phones
+        assert row["peak_to_roster"] == math.ceil(on_phones / 0.7 - 1e-9)
+        assert row["peak_to_roster"] > row["peak_on_phones"]
+    row = plan.loc[plan["demand_change"] == 0.2].iloc[0]
+    slip = ic.check_peak_staff(int(row["peak_on_phones"]), plan, 0.2)
+    assert slip.status != "right" and "shrinkage" in str(slip)
+
+
 def test_evidence_and_headline_results():
     effect = effect_for({"A": (40, 100, 70, 100), "C": (60, 100, 60, 100)})
     record = ic.pdca_from_training(effect, 0.75, ["resolution"], "Acme")
@@ -88,7 +120,7 @@ def test_evidence_and_headline_results():
     assert all(f"U3.MP{i}" in points for i in range(1, 6))
     assert all(f"U3.M{i}" in " ".join(evidence["guards against"]) for i in range(1, 5))
     dash = pd.DataFrame({"rag": ["green", "green", "red", "amber", "too few"]})
-    plan = ic.peak_plan(intervals_frame(), 20, 0.8)
+    plan = ic.peak_plan(intervals_frame(), 20, 0.8, 0.3)
     results = ic.headline_results(
         dash, {"first_contact_resolution": effect, "csat": effect}, plan, record
     )

@@ -3,6 +3,8 @@ a tiny dataset and bad data; recorded results equal the library computed on the 
 
 from __future__ import annotations
 
+import math
+
 import nbformat
 import pytest
 from nbtools import (
@@ -24,7 +26,7 @@ from svcworkbook.units.unit3_operations import dashboard, improvement_cycle, tra
 pytestmark = pytest.mark.notebook
 NAMES = ("contacts", "surveys", "complaints", "staff", "intervals")
 DEFAULTS = {"service_level_target": 0.8, "answer_within_s": 20, "fcr_target": 0.75,
-            "csat_target": 0.8}  # fmt: skip
+            "csat_target": 0.8, "shrinkage": 0.3}  # fmt: skip
 
 
 def expected_results(params: dict) -> dict:
@@ -48,7 +50,7 @@ def expected_results(params: dict) -> dict:
         "x",
     )
     peaks = improvement_cycle.peak_plan(
-        data["intervals"], t["answer_within_s"], t["service_level_target"]
+        data["intervals"], t["answer_within_s"], t["service_level_target"], t["shrinkage"]
     )
     return improvement_cycle.headline_results(board, effects, peaks, record)
 
@@ -83,6 +85,11 @@ def test_defaults_on_the_samples(tmp_path):
     assert sum("Replace None with your answer" in t for t in plain) == 5  # five exercises
     assert sum(t.startswith("✔") and "Right." in t for t in plain) == 5  # five worked answers
     assert any("Northgate Home Services" in t and "Plan:" in t for t in plain)
+    # finding 2: the peak rota allows for 30% shrinkage (agents on the phones / 0.7, rounded up)
+    data = load_datasets(dict(COMMON_PARAMETERS), ("intervals",))
+    bare = improvement_cycle.peak_plan(data["intervals"], 20, 0.8, 0.0).iloc[-1]
+    assert results["peak_to_roster"] == math.ceil(bare["peak_on_phones"] / 0.7 - 1e-9)
+    assert results["peak_to_roster"] > bare["peak_to_roster"]
 
 
 @pytest.mark.parametrize(

@@ -125,13 +125,19 @@ def peak_plan(
     intervals: pd.DataFrame,
     answer_within_s: float,
     service_level_target: float,
+    shrinkage: float,
     peaks=DEFAULT_PEAKS,
 ) -> pd.DataFrame:
     """Peak contingency on the forecast week: staff needed for each demand rise (unit 2's
-    service_plan.forecast_demand and peak_what_if, Erlang C to the service level target)."""
+    service_plan.forecast_demand and peak_what_if, Erlang C to the service level target), with
+    staff to roster = ceil(agents on the phones / (1 - shrinkage)) (misconception U2.M3)."""
     forecast = service_plan.forecast_demand(intervals)
     return service_plan.peak_what_if(
-        forecast, peaks, answer_within_s=answer_within_s, target=service_level_target
+        forecast,
+        peaks,
+        answer_within_s=answer_within_s,
+        target=service_level_target,
+        shrinkage=shrinkage,
     )
 
 
@@ -157,7 +163,8 @@ def check_peak_staff(my_answer, what_if: pd.DataFrame, demand_change: float = 0.
                 row["peak_on_phones"]
             ),
         },  # fmt: skip
-        hint="Read peak_to_roster in the row for the demand change.",
+        hint="Take the most agents on the phones for that demand rise, divide by "
+        "(1 - shrinkage) and round up.",
         edition=edition,
         name=f"Peak staff to roster with {demand_change:.0%} more calls",
     )
