@@ -429,7 +429,7 @@ def reliability_satisfaction_chart(both: pd.DataFrame, target: float, ax=None):
 
 
 # ---------------------------------------------------------------------------------------------
-# Evidence: an anonymised extract, the recording exercise, the portfolio map, headline results
+# Evidence: a pseudonymised extract, the recording exercise, the portfolio map, headline results
 # ---------------------------------------------------------------------------------------------
 
 
@@ -460,7 +460,9 @@ def portfolio_extract(
 ) -> pd.DataFrame:
     """Case histories fit for a portfolio: contact, customer and agent ids replaced by keyed
     pseudonyms (privacy.pseudonymise, HMAC-SHA256). With no key, a fresh random key is used and
-    thrown away, so the pseudonyms cannot be linked back to anyone."""
+    thrown away, so the tokens themselves cannot be reversed; but the extract keeps timestamps,
+    team, channel and category, so the organisation could still re-identify people from its own
+    records: it is pseudonymised personal data, not anonymised (UK GDPR Art 4(5), Recital 26)."""
     from svcworkbook.data import privacy
 
     key = secrets.token_bytes(32) if key is None else key
@@ -541,9 +543,11 @@ def evidence_table(plan_hours: float, consistency_: Consistency, summary: pd.Dat
             "U2.M4, U2.M5: feedback linked to a specific improvement; satisfied is not reliable",
         ),
         (
-            "Anonymised case-history extract (pseudonymised ids) from the service log",
+            "Pseudonymised case-history extract (keyed ids) from the service log",
             "U2.MP2",
-            "U2.M2: an extract shows the system in use; UK GDPR: no personal data leaves",
+            "U2.M2: an extract shows the system in use; UK GDPR: still personal data (the "
+            "dates, team and category could re-identify people), so share it only with the "
+            "assessor and keep it secure",
         ),
         (
             "Team briefing notes or an email to the manager sharing these results and the plan",
