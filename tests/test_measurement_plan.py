@@ -189,3 +189,28 @@ def test_plan_chart_shows_the_share_objectives_only():
     ax = mp.plan_chart(plan)
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == ["Mystery shops meeting the standard", "Survey response rate", "CSAT"]
+
+
+def test_csat_objective_is_judged_at_every_touchpoint():
+    """Finding 4: pooled CSAT 10/11 = 90.9% meets 80%, but email's 2/3 = 66.7% does not, so the
+    objective 'at every touchpoint' is missed and the sentence names email with its figure."""
+    window = mp.review_window(contacts_over(84))
+    review = [(30, 5)] * 7 + [(31, 4)] + [(32, 4), (33, 5), (34, 2)]
+    surveys = surveys_frame([(1, 5)] + review)
+    surveys["touchpoint"] = ["phone"] * 9 + ["email"] * 3
+    datasets = {
+        "surveys": surveys,
+        "mystery_shops": shops_frame([(2, True), (40, True)]),
+        "complaints": complaints_frame([(3, 4), (40, 2)]),
+    }
+    rows = mp.measurement_plan(datasets, TARGETS, window).set_index("measure")
+    assert rows.loc["csat", "result"] == pytest.approx(10 / 11)  # overall above the target
+    assert not rows.loc["csat", "met"]
+    assert rows.loc["csat", "short_at"] == "email 66.7%"
+    assert "every touchpoint" in rows.loc["csat", "objective"]
+    sentence = mp.plan_sentences(rows.reset_index(), "Acme")[0]
+    assert "email 66.7%" in sentence and "not met" in sentence
+    # with every touchpoint at or above 80% the objective is met
+    surveys.loc[surveys["touchpoint"] == "email", "csat"] = [4, 5, 5]
+    rows = mp.measurement_plan(datasets, TARGETS, window).set_index("measure")
+    assert rows.loc["csat", "met"] and rows.loc["csat", "short_at"] == ""

@@ -42,6 +42,9 @@ class Measure:
     unit: str  # "%" for shares, "days" for durations
     higher_is_better: bool
     target_name: str
+    #: judge the target in each group of this column too (the standard says "every ..."), so a
+    #: good overall figure cannot hide a touchpoint below the target (issue 17, finding 4)
+    each: str | None = None
 
 
 #: The plan's measures, each tied to a service standard and a touchpoint.
@@ -50,14 +53,16 @@ MEASURES: tuple[Measure, ...] = (
         "csat",
         "CSAT",
         "Customers rate their contact 4 or 5 out of 5",
-        "every contact channel (phone, email, chat, social) and delivery, store, website",
+        "every touchpoint (phone, email, chat, social, delivery, store, website), each judged "
+        "on its own",
         "post-contact survey (email, SMS, IVR, web)",
-        "responses scoring 4 or 5 / responses with a score",
+        "responses scoring 4 or 5 / responses with a score, at each touchpoint",
         "surveys",
         "sent_at",
         "%",
         True,
         "csat_target",
+        each="touchpoint",
     ),
     Measure(
         "survey_response_rate",
@@ -75,8 +80,9 @@ MEASURES: tuple[Measure, ...] = (
     Measure(
         "mystery_shop_met",
         "Mystery shops meeting the standard",
-        "Every contact meets the five service standards (greeting, needs identified, product "
-        "knowledge, resolution offered, professional close)",
+        "Mystery-shopped contacts score at least 80% over the five service standards "
+        "(greeting, needs identified, product knowledge, resolution offered, professional "
+        "close); a visit can pass with one standard scored 0 (4+4+4+4+0 = 16 of 20 = 80%)",
         "phone, email, chat and store",
         "mystery shopping scored 0-4 against each standard",
         "visits scoring 80% or more overall / visits",
@@ -187,6 +193,19 @@ def is_met(value: float, target: float, higher_is_better: bool) -> bool:
     return narrative.target_met(value, target, higher_is_better)
 
 
+def groups_short(measure: Measure, rows: pd.DataFrame, target: float) -> list[tuple[str, float]]:
+    """The groups of ``measure.each`` (e.g. each touchpoint) whose own value misses the target,
+    worst first; none when the measure is judged overall or the data has no such column."""
+    if measure.each is None or measure.each not in rows.columns:
+        return []
+    short = []
+    for name, group in rows.groupby(measure.each, sort=True, observed=True):
+        value = measure_value(measure.name, group)
+        if not math.isnan(value) and not is_met(value, target, measure.higher_is_better):
+            short.append((str(name), value))
+    return sorted(short, key=lambda pair: pair[1], reverse=not measure.higher_is_better)
+
+
 def smart_objective(measure: Measure, target: float, window: ReviewWindow) -> str:
     """The objective in SMART form: specific measure, target, where, and by when."""
     verb = "at least" if measure.higher_is_better else "no more than"
@@ -225,6 +244,7 @@ def measurement_plan(
         before, after = split_rows(datasets[measure.dataset], measure.date_column, window)
         baseline = measure_value(measure.name, before)
         result = measure_value(measure.name, after)
+        short = groups_short(measure, after, target)
         rows.append(
             {
                 "measure": measure.name,
@@ -240,7 +260,10 @@ def measurement_plan(
                 "result": result,
                 "n_baseline": len(before),
                 "n_review": len(after),
-                "met": is_met(result, target, measure.higher_is_better),
+                "met": is_met(result, target, measure.higher_is_better) and not short,
+                "short_at": "; ".join(
+                    f"{name} {format_measure(value, measure.unit)}" for name, value in short
+                ),
                 "timeline": f"baseline {baseline_text}; review {review_text}",
                 "marking_points": "U4.MP1, U4.MP4",
             }
@@ -277,6 +300,14 @@ def plan_sentences(plan: pd.DataFrame, organisation: str) -> list[str]:
             f"{row.label} over the review period", row.result, row.target, row.higher_is_better,
             unit=unit, decimals=1,
         )  # fmt: skip
+        if row.short_at:
+            text = (
+                f"{row.label} over the review period was {format_measure(row.result, row.unit)} "
+                f"overall, but the standard applies at every "
+                f"{MEASURES_BY_NAME[row.measure].each} and these miss the "
+                f"{format_measure(row.target, row.unit)} target: {row.short_at}; so the "
+                "objective is not met."
+            )
         if not math.isnan(row.baseline) and not math.isnan(row.result):
             text += f" The baseline was {format_measure(row.baseline, row.unit)}."
         sentences.append(text)
