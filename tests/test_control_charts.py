@@ -138,6 +138,21 @@ def test_a_point_on_the_centre_line_breaks_a_run():
     assert control_charts.run_rules(values, 5, 10, 0).empty
 
 
+def test_the_named_rule_sets_are_the_published_lengths():
+    """Finding 12: Nelson's run rule is 9 in a row; Western Electric's basic rules have no trend."""
+    nelson_run, nelson_trend = control_charts.RULE_SETS["Nelson rules"]
+    we_run, we_trend = control_charts.RULE_SETS["Western Electric basic rules"]
+    assert (nelson_run, nelson_trend, we_run, we_trend) == (9, 6, 8, None)
+    eight_below = [4, 6] + [4] * 8 + [6]
+    assert control_charts.run_rules(eight_below, 5, 10, 0, nelson_run, nelson_trend).empty
+    nine_below = [4, 6] + [4] * 9 + [6]
+    flags = control_charts.run_rules(nine_below, 5, 10, 0, nelson_run, nelson_trend)
+    assert flags["position"].tolist() == list(range(2, 11))
+    rising = [1, 2, 3, 4, 5, 6, 7, 8, 3]  # 8 rising points, crossing the centre line
+    assert set(control_charts.run_rules(rising, 4.5, 10, -10)["rule"]) == {"trend"}
+    assert control_charts.run_rules(rising, 4.5, 10, -10, we_run, we_trend).empty
+
+
 def test_six_steadily_rising_points_are_a_trend_and_ties_break_it():
     flags = control_charts.run_rules([1, 2, 3, 4, 5, 6, 3], centre=3.5, ucl=10, lcl=-10)
     assert flags["position"].tolist() == [0, 1, 2, 3, 4, 5]

@@ -130,6 +130,19 @@ def p_chart_limits(successes, n, sigma: float = 3.0) -> pd.DataFrame:
 RULE_BEYOND_LIMITS = "beyond limits"
 RULE_RUN = "run"
 RULE_TREND = "trend"
+#: Published run-rule sets as (run_length, trend_length) for run_rules; None = no trend rule.
+#: Western Electric Statistical Quality Control Handbook (1956), the four basic rules: 1 point
+#: beyond 3 sigma, 2 of 3 beyond 2 sigma, 4 of 5 beyond 1 sigma, 8 in a row on one side (no
+#: trend rule; the zone rules need sigma zones, which these charts do not draw). Nelson (1984),
+#: Journal of Quality Technology 16(4): rule 2 is 9 in a row on one side, rule 3 is 6 in a row
+#: steadily increasing or decreasing. NHS England "Making Data Count": a shift of 7 and a trend
+#: of 7. The workbook's default takes Western Electric's run and Nelson's trend.
+RULE_SETS: dict[str, tuple[int, int | None]] = {
+    "workbook default (Western Electric run, Nelson trend)": (8, 6),
+    "Western Electric basic rules": (8, None),
+    "Nelson rules": (9, 6),
+    "NHS Making Data Count": (7, 7),
+}
 _FLAG_COLUMNS = ["period", "position", "value", "rule", "direction", "signal", "description"]
 
 
@@ -139,7 +152,9 @@ def _stretches(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True))
 
 
-def run_rules(values, centre, ucl, lcl, run_length: int = 8, trend_length: int = 6) -> pd.DataFrame:
+def run_rules(
+    values, centre, ucl, lcl, run_length: int = 8, trend_length: int | None = 6
+) -> pd.DataFrame:
     """Points a control chart flags, one row per point and rule: period, position, value, rule,
     direction (above/below, increasing/decreasing), signal (one number per finding, shared by the
     points of a run) and a plain description.
@@ -147,11 +162,14 @@ def run_rules(values, centre, ucl, lcl, run_length: int = 8, trend_length: int =
     Rules: (1) beyond limits: a point above the UCL or below the LCL; (2) run: `run_length` (8) or
     more points in a row strictly on one side of the centre line (a point on the line breaks the
     run); (3) trend: `trend_length` (6) or more points in a row each strictly higher (or each
-    strictly lower) than the one before (an equal value breaks the trend). Western Electric and
-    Nelson rules use these lengths; NHS "Making Data Count" uses 7 for both.
+    strictly lower) than the one before (an equal value breaks the trend); ``None`` checks no
+    trend. The defaults mix two published sets (see RULE_SETS): the run of 8 is the fourth of
+    Western Electric's four basic rules (1956), which have no trend rule; the trend of 6 is
+    Nelson's rule 3 (1984), whose own run rule (rule 2) is 9 points. NHS "Making Data Count"
+    uses 7 for both.
     """
-    if run_length < 2 or trend_length < 3:
-        raise ValueError("run_length must be at least 2 and trend_length at least 3")
+    if run_length < 2 or (trend_length is not None and trend_length < 3):
+        raise ValueError("run_length must be at least 2 and trend_length at least 3 (or None)")
     series = _as_series(values, "run_rules")
     x = series.to_numpy()
     size = x.size
@@ -175,7 +193,8 @@ def run_rules(values, centre, ucl, lcl, run_length: int = 8, trend_length: int =
                 findings.append((start, RULE_RUN, side, list(range(start, stop)), text))
 
     steps = np.diff(x)
-    for direction, mask in (("increasing", steps > 0), ("decreasing", steps < 0)):
+    trends = () if trend_length is None else (("increasing", steps > 0), ("decreasing", steps < 0))
+    for direction, mask in trends:
         for start, stop in _stretches(mask):
             points = stop - start + 1  # k steps join k + 1 points
             if points >= trend_length:
@@ -200,7 +219,9 @@ def run_rules(values, centre, ucl, lcl, run_length: int = 8, trend_length: int =
     return pd.DataFrame(rows, columns=_FLAG_COLUMNS)
 
 
-def chart_signals(chart: pd.DataFrame, run_length: int = 8, trend_length: int = 6) -> pd.DataFrame:
+def chart_signals(
+    chart: pd.DataFrame, run_length: int = 8, trend_length: int | None = 6
+) -> pd.DataFrame:
     """run_rules applied to a chart table from xmr_chart or p_chart_limits."""
     require_columns(
         chart, ["period", "value", "centre", "ucl", "lcl"], "chart_signals", fix=NAME_YOUR_COLUMN
