@@ -46,6 +46,8 @@ class Concept(_Strict):
     explanation: str
     source: str
     in_practice: str = ""
+    #: the statute sections or official guidance behind what the explanation says about the law
+    references: list[str] = Field(default_factory=list)
 
 
 class Tip(_Strict):

@@ -136,11 +136,19 @@ def show_concepts(unit: Unit) -> Shown:
     cards, texts = [], [_heading(f"Key concepts: unit {unit.number}")]
     for c in unit.concepts:
         practice = _html_paragraphs(c.in_practice, "In practice:") if c.in_practice else ""
-        body = _title_line(f"{c.id} {c.name}") + _html_paragraphs(c.explanation) + practice
+        refs = "; ".join(c.references)
+        cited = (
+            f'<p style="margin:.3rem 0;font-size:.9em"><strong>Sources:</strong> {_e(refs)}</p>'
+            if refs
+            else ""
+        )
+        body = _title_line(f"{c.id} {c.name}") + _html_paragraphs(c.explanation) + practice + cited
         cards.append(_card("concept", f"Key concept {c.id}: {c.name}", body))
         text = [f"{c.id} {c.name}", _wrap(c.explanation, "  ")]
         if c.in_practice:
             text.append(_wrap(c.in_practice, "  ", "In practice:"))
+        if refs:
+            text.append(_wrap(refs, "  ", "Sources:"))
         texts.append("\n".join(text))
     html_text = (
         f'<section class="svc-concepts">{_section_heading(f"Key concepts: unit {unit.number}")}'
