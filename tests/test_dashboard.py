@@ -118,6 +118,34 @@ def test_table_values_are_computed_from_counts():
     assert list(worst["kpi"]) == ["abandonment_rate"]
 
 
+def test_handle_time_is_judged_within_its_channel():
+    """Finding 11: a chat's AHT is compared with chats, not with the phone target. Billing and
+    orders chats average (10 x 900 + 10 x 500) / 20 = 700 s; billing's 900 s misses it (red),
+    orders' 500 s meets it; phone cells are judged against phones' 300 s."""
+    rows = [("billing", "chat", 5, False, True, 900) for _ in range(10)]
+    rows += [("orders", "chat", 5, False, True, 500) for _ in range(10)]
+    rows += [("billing", "phone", 5, False, True, 300) for _ in range(10)]
+    contacts = contacts_frame(rows)
+    surveys = surveys_frame(contacts, [5] * 30)
+    table = dashboard.dashboard_table(contacts, surveys, {}, 20, min_cases=5)
+    aht = table[table["kpi"] == "average_handle_time"].set_index(["team", "channel"])
+    assert aht.loc[("billing", "chat"), "target"] == pytest.approx(700)
+    assert aht.loc[("orders", "chat"), "target"] == pytest.approx(700)
+    assert aht.loc[("billing", "phone"), "target"] == pytest.approx(300)
+    assert aht.loc[("billing", "chat"), "rag"] == "red"  # 900 s is 200 s over (> 5% of 700)
+    assert aht.loc[("orders", "chat"), "rag"] == "green"
+    themes = dashboard.comment_themes(surveys)
+    causes = pd.DataFrame({"category": [], "count": [], "share": [], "cumulative_share": [],
+                           "vital_few": []})  # fmt: skip
+    said = " ".join(dashboard.dashboard_sentences(table, themes, causes, "Acme"))
+    assert "compared within each channel" in said
+    # an explicit AHT target is used as given, for every channel
+    fixed = dashboard.dashboard_table(
+        contacts, surveys, {"average_handle_time": 600.0}, 20, min_cases=5
+    )
+    assert set(fixed.loc[fixed["kpi"] == "average_handle_time", "target"]) == {600.0}
+
+
 def test_reordering_contacts_changes_nothing():
     rows = [("billing", "phone", 10 * (i % 4), i % 9 == 0, i % 3 > 0, 200 + i) for i in range(80)]
     contacts = contacts_frame(rows)

@@ -34,7 +34,9 @@ def expected_results(params: dict) -> dict:
     t = with_targets(params, DEFAULTS)
     data = load_datasets({**COMMON_PARAMETERS, **params}, NAMES)
     contacts, surveys = data["contacts"], data["surveys"]
-    targets = dashboard.dashboard_targets(**t)
+    targets = dashboard.dashboard_targets(
+        t["service_level_target"], t["answer_within_s"], t["fcr_target"], t["csat_target"]
+    )
     board = dashboard.dashboard_table(
         contacts, surveys, targets, answer_within_s=t["answer_within_s"]
     )

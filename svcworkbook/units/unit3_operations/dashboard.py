@@ -81,6 +81,8 @@ def dashboard_table(
 
     Surveys take their team and channel from their contact. Service level counts contacts
     answered within ``answer_within_s`` (phone and chat only, so email/social show no value).
+    Without an ``average_handle_time`` target, each cell's handle time is judged against its own
+    channel's AHT over all groups (a chat is not a call), not one figure for every channel.
     """
     by = (by,) if isinstance(by, str) else tuple(by)
     parts = kpi.kpi_parts(
@@ -101,6 +103,8 @@ def dashboard_table(
     table["unit"] = table["kpi"].map({k: kpi.KPIS[k].unit for k in DASHBOARD_KPIS})
     goals = {k: targets.get(k, kpi.KPIS[k].target) for k in DASHBOARD_KPIS}
     table["target"] = table["kpi"].map(goals).astype(float)
+    if "average_handle_time" not in targets and "channel" in by:
+        table["target"] = _aht_within_channel(table, by, summed)
     table["gap"] = table["value"] - table["target"]
     higher = table["kpi"].map({k: kpi.KPIS[k].direction == "higher" for k in DASHBOARD_KPIS})
     table["rag"] = [
@@ -111,6 +115,22 @@ def dashboard_table(
     table = table.sort_values([*by, "kpi"], key=lambda s: s.map(order) if s.name == "kpi" else s)
     columns = [*by, "kpi", "label", "unit", "value", "n", "target", "gap", "rag"]
     return table[columns].reset_index(drop=True)
+
+
+def _aht_within_channel(
+    table: pd.DataFrame, by: tuple[str, ...], summed: pd.DataFrame
+) -> pd.Series:
+    """Targets with each cell's handle time judged against its own channel's AHT over all the
+    groups (sum of handle time / contacts handled in that channel), not one figure for every
+    channel: a chat is not a call, so compare AHT within a channel (kpi.average_handle_time;
+    issue 17, finding 11). Other KPIs keep their targets."""
+    aht = summed.xs("average_handle_time", level="kpi")
+    by_channel = aht.groupby(level="channel")[["numerator", "denominator"]].sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        channel_aht = by_channel["numerator"] / by_channel["denominator"]
+    is_aht = table["kpi"] == "average_handle_time"
+    within = table["channel"].map(channel_aht).astype(float)
+    return table["target"].where(~is_aht, within)
 
 
 def rag_counts(table: pd.DataFrame) -> dict[str, int]:
@@ -206,6 +226,12 @@ def dashboard_sentences(
         f"{counts['red']} missed it (red); {counts['too few']} did not apply to the channel or had "
         "too few cases to judge."
     ]
+    aht_targets = table.loc[table["kpi"] == "average_handle_time", "target"].dropna()
+    if aht_targets.nunique() > 1:
+        sentences.append(
+            "Handle time is compared within each channel, because a chat or an email is not a "
+            "call: each team's AHT is judged against that channel's average over all teams."
+        )
     for _, row in worst_cells(table).iterrows():
         group = " ".join(str(row[c]) for c in table.columns[: list(table.columns).index("kpi")])
         sentences.append(
