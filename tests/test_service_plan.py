@@ -192,6 +192,9 @@ def test_plan_sentences_follow_the_numbers():
     assert "answer 80% of calls within 20 seconds" in text
     assert "Acme expects 140 calls" in text
     assert "short in 2 of 2 intervals" in text
+    # finding 10: the model's assumptions and why the log usually shows less
+    for assumption in ("Poisson", "exponential", "no abandonment", "every agent counted is free"):
+        assert assumption in text
     contingency = " ".join(service_plan.contingency_sentences(table, 0.8))
     assert f"{table['extra_roster_hours'].iloc[1]:,.1f} extra rota hours" in contingency
     assert "missing the 80% target" in contingency

@@ -365,7 +365,21 @@ def plan_sentences(
             "The usual cover meets the need in every interval (about "
             f"{narrative.format_percent(level)} of calls answered in time, Erlang C)."
         )
+    sentences.append(ERLANG_C_ASSUMPTIONS)
     return sentences
+
+
+#: Why an Erlang C figure is usually better than the service level measured in the log
+#: (issue 17, finding 10): the model's assumptions, in plain words.
+ERLANG_C_ASSUMPTIONS = (
+    "Erlang C is a model, and it is usually more hopeful than the real queue. It assumes that "
+    "calls arrive at random but at a steady average rate (a Poisson pattern), that handle times "
+    "follow a set spread (exponential), that nobody hangs up while waiting (no abandonment), and "
+    "that every agent counted is free to take the next call. In a real centre calls come in "
+    "bursts, some callers give up, and agents are also on breaks, after-call work or other "
+    "tasks. So the service level measured from the contact log is often a few points below the "
+    "Erlang C figure: use the model to plan, and check the plan against what the log shows."
+)
 
 
 def contingency_sentences(what_if: pd.DataFrame, target: float) -> list[str]:
