@@ -37,8 +37,8 @@ DEFAULT_SHORT_ABANDON_S = 5.0
 DEFAULT_REPEAT_DAYS = 7
 DEFAULT_SLA_HOURS = 24.0
 
-#: The published ways of counting abandoned calls in service level (ICMI lists five; the short
-#: abandon filter, ``short_abandon_s``, is applied before any of them).
+#: Four published ways of counting abandoned calls in service level (the short-abandon filter,
+#: ``short_abandon_s``, is applied before any of them; some lists count it as a definition too).
 SERVICE_LEVEL_DEFINITIONS = {
     "answered_over_offered": "answered within threshold / (answered + abandoned)",
     "answered_over_answered": "answered within threshold / answered (ignores abandons)",
