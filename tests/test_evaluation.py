@@ -154,6 +154,28 @@ def test_sustainment_tells_holding_from_slipping():
     assert "Northgate" in slipping.sentence("Northgate")
 
 
+def test_sustainment_words_a_growing_gain_and_a_lost_one():
+    """Finding 14: never '108% of the early gain remains' nor 'only 0%'."""
+    growing = evaluation.sustainment(
+        "first_contact_resolution",
+        make_contacts([0.6] * 14 + [0.7] * 21 + [0.8] * 21),
+        make_surveys([0.7] * 56),
+        CHANGE,
+    )
+    assert growing.retained == pytest.approx(2.0)  # late gain 0.2 over an early gain of 0.1
+    text = growing.sentence("Northgate")
+    assert "has grown since the first weeks" in text and "200%" not in text
+    lost = evaluation.sustainment(
+        "first_contact_resolution",
+        make_contacts([0.6] * 14 + [0.8] * 21 + [0.55] * 21),
+        make_surveys([0.7] * 56),
+        CHANGE,
+    )
+    assert lost.retained == pytest.approx(-0.25) and lost.slipping
+    text = lost.sentence("Northgate")
+    assert "none of the early gain remains" in text and "0%" not in text.split(":")[1]
+
+
 def test_sustainment_needs_enough_weeks_after_the_change():
     with pytest.raises(DataError, match="needs 6 weeks of data after the change"):
         evaluation.sustainment(

@@ -214,3 +214,30 @@ def test_csat_objective_is_judged_at_every_touchpoint():
     surveys.loc[surveys["touchpoint"] == "email", "csat"] = [4, 5, 5]
     rows = mp.measurement_plan(datasets, TARGETS, window).set_index("measure")
     assert rows.loc["csat", "met"] and rows.loc["csat", "short_at"] == ""
+
+
+def test_a_small_mystery_shop_sample_carries_a_warning_with_its_p_value():
+    """Finding 14: 23 of 27 visits to 23 of 34 is a fall, but could be chance. The pooled
+    two-proportion z-test by hand: p = erfc(|z| / sqrt 2) = 0.114."""
+    window = mp.review_window(contacts_over(84))
+    shops = shops_frame(
+        [(1 + d % 27, d < 23) for d in range(27)] + [(30 + d, d < 23) for d in range(34)]
+    )
+    datasets = {
+        "surveys": surveys_frame([(1, 5), (40, 5)]),
+        "mystery_shops": shops,
+        "complaints": complaints_frame([(3, 4), (40, 2)]),
+    }
+    plan = mp.measurement_plan(datasets, TARGETS, window)
+    sentence = mp.plan_sentences(plan, "Acme")[2]
+    pooled = 46 / 61
+    z = (23 / 34 - 23 / 27) / math.sqrt(pooled * (1 - pooled) * (1 / 27 + 1 / 34))
+    p_value = math.erfc(abs(z) / math.sqrt(2))
+    assert f"p = {p_value:.3f}" == "p = 0.114"
+    assert "Small sample: 23 of 27 visits before and 23 of 34 in the review period" in sentence
+    assert f"p = {p_value:.3f}" in sentence
+    big = shops_frame(
+        [(1 + d % 27, d < 50) for d in range(60)] + [(30 + d % 50, True) for d in range(60)]
+    )
+    plan = mp.measurement_plan({**datasets, "mystery_shops": big}, TARGETS, window)
+    assert "Small sample" not in mp.plan_sentences(plan, "Acme")[2]

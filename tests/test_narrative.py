@@ -318,3 +318,13 @@ def test_trend_sentence_calls_it_a_trend_only_when_the_interval_excludes_zero(va
     sentence = narrative.trend_sentence(result, "waits")
     excludes_zero = result.ci_low > 0 or result.ci_high < 0
     assert ("statistically significant" in sentence) == (excludes_zero and result.significant)
+
+
+def test_a_median_of_average_handle_time_is_a_median_handle_time():
+    """Finding 14: 'The median Average handle time' reads 'The median handle time'."""
+    comparison = stats.compare_durations(
+        [300, 320, 340, 360, 380], [250, 260, 270, 280, 290, 300], n_boot=200,
+        measure="Average handle time",
+    )  # fmt: skip
+    text = narrative.comparison_sentence(comparison, higher_is_better=False)
+    assert text.startswith("The median handle time fell from 340 seconds")

@@ -88,7 +88,12 @@ def test_only_the_root_cause_rule_fires_when_all_is_well():
     assert table["priority"].tolist() == [1]
     row = table.iloc[0]
     assert row["finding"] == "billing error is the largest complaint root cause"
-    assert row["evidence"].startswith("6 of 10 complaints, 60.0%; vital few: billing error and")
+    # 2 of the 3 causes reach 80%: more than half, so no clear vital few (narrative's rule)
+    assert row["evidence"].startswith("6 of 10 complaints, 60.0%; no clear vital few (2 of 3")
+    clear = stats.pareto(["billing error"] * 20 + ["late delivery", "rude staff", "lost", "other"])
+    assert rc.root_cause_recommendation(clear, WINDOW)["evidence"].endswith(
+        "vital few: billing error"
+    )
     assert row["by"] == "11 May 2026"  # six weeks after the review ends on 29 Mar
     assert list(table.columns) == rc.COLUMNS
 
@@ -192,3 +197,13 @@ def test_headline_results_are_plain_values_with_nan_as_none():
     assert results["csat_trend_per_day"] is None
     assert results["recommendations"] == 3
     assert results["weakest_standard"] == "needs_identified"
+
+
+def test_no_clear_vital_few_is_not_called_a_vital_few():
+    """Finding 14: when it takes more than half the causes to reach 80%, the evidence says there
+    is no clear vital few instead of listing 'the vital few' the sentence just denied."""
+    flat = stats.pareto(["a"] * 3 + ["b"] * 3 + ["c"] * 2 + ["d"] * 2)  # 3 of 4 reach 80%
+    row = rc.root_cause_recommendation(flat, WINDOW)
+    assert "no clear vital few (3 of 4 causes make up 80%)" in row["evidence"]
+    assert "vital few:" not in row["evidence"]
+    assert "There is no clear 'vital few'" in rc.narrative.pareto_sentence(flat, "complaints")

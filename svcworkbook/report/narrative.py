@@ -12,6 +12,7 @@ rates are in percentage points; "s" means seconds; any other unit is written aft
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -198,6 +199,17 @@ def effect_size_label(name: str, size: float) -> str | None:
 _DEFAULT_UNITS = {"proportion": "%", "duration": "s", "score": ""}
 
 
+def _statistic_subject(statistic: str, measure: str) -> str:
+    """'The median handle time' for a median of 'Average handle time' (a median is not an
+    average), 'The mean CSAT score' for a mean; other statistics keep the measure's name."""
+    word = {"median": "median", "mean": "mean"}.get(statistic)
+    if word is None:
+        return measure
+    name = re.sub(r"^(average|mean|median)\s+", "", measure, flags=re.I)
+    name = name if name[:2].isupper() else name[:1].lower() + name[1:]
+    return f"The {word} {name}"
+
+
 def comparison_sentence(
     comparison: Comparison,
     higher_is_better: bool | None = None,
@@ -210,8 +222,7 @@ def comparison_sentence(
     c = comparison
     unit = _DEFAULT_UNITS.get(c.kind, "") if unit is None else unit
     decimals = _default_decimals(unit) if decimals is None else decimals
-    subject = {"median": "The median ", "mean": "The mean "}.get(c.statistic, "")
-    subject = _capitalise(subject + c.measure)
+    subject = _capitalise(_statistic_subject(c.statistic, c.measure))
     before = format_value(c.before, unit, decimals)
     after = format_value(c.after, unit, decimals)
     counts = f"(n = {c.n_before:,})", f"(n = {c.n_after:,})"
@@ -324,6 +335,12 @@ def control_chart_sentence(
 # ---------------------------------------------------------------------------------------------
 
 
+def has_clear_vital_few(table: pd.DataFrame) -> bool:
+    """Whether a stats.pareto table has a clear 'vital few': the categories reaching the
+    threshold are at most half of all categories (more than that is a flat pattern)."""
+    return len(table) > 0 and int(table["vital_few"].sum()) <= len(table) / 2
+
+
 def pareto_sentence(table: pd.DataFrame, what: str = "cases", threshold: float = 0.8) -> str:
     """Name the vital few categories of a stats.pareto table and the share they account for;
     if it takes more than half the categories to reach the threshold, say the pattern is flat."""
@@ -337,7 +354,7 @@ def pareto_sentence(table: pd.DataFrame, what: str = "cases", threshold: float =
         "on its own."
     )
     share = format_percent(vital["cumulative_share"].iloc[-1])
-    if len(vital) > len(table) / 2:
+    if not has_clear_vital_few(table):
         return (
             f"There is no clear 'vital few': it takes {len(vital)} of {len(table)} categories to "
             f"reach {format_percent(threshold, 0)} of the {total:,} {what}, so look for a common "

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from svcworkbook.analysis import kpi
+from svcworkbook.analysis import kpi, stats
 from svcworkbook.errors import DataError
 from svcworkbook.learning import exercises
 from svcworkbook.report import narrative
@@ -291,6 +291,31 @@ def readable(plan: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+#: Measures whose value is a share of the rows counted (visits, surveys sent), so the counts
+#: behind a change are known and a two-proportion test can say if it could be chance.
+COUNTED_BY_ROWS = ("mystery_shop_met", "survey_response_rate")
+
+
+def small_sample_warning(row) -> str | None:
+    """A warning when a share measure's baseline or review rests on fewer than
+    stats.MIN_GROUP_SIZE rows: the counts (23 of 27 to 23 of 34) and the two-proportion z-test's
+    p-value (stats.compare_proportions), so a small change is not read as proven."""
+    if row.measure not in COUNTED_BY_ROWS:
+        return None
+    n_before, n_after = int(row.n_baseline), int(row.n_review)
+    if min(n_before, n_after) == 0 or min(n_before, n_after) >= stats.MIN_GROUP_SIZE:
+        return None
+    x_before, x_after = round(row.baseline * n_before), round(row.result * n_after)
+    test = stats.compare_proportions(x_before, n_before, x_after, n_after)
+    what = "visits" if row.measure == "mystery_shop_met" else "surveys sent"
+    return (
+        f"Small sample: {x_before:,} of {n_before:,} {what} before and {x_after:,} of "
+        f"{n_after:,} in the review period. With so few, a change this size could be chance "
+        f"(two-proportion z-test, {narrative.format_p(test.p_value)}), so treat it as a sign to "
+        f"watch, and collect more {what} before treating it as proven."
+    )
+
+
 def plan_sentences(plan: pd.DataFrame, organisation: str) -> list[str]:
     """Each objective's result against its target (narrative.target_sentence), then a summary."""
     sentences = []
@@ -310,6 +335,9 @@ def plan_sentences(plan: pd.DataFrame, organisation: str) -> list[str]:
             )
         if not math.isnan(row.baseline) and not math.isnan(row.result):
             text += f" The baseline was {format_measure(row.baseline, row.unit)}."
+            warning = small_sample_warning(row)
+            if warning:
+                text += " " + warning
         sentences.append(text)
     met = int(plan["met"].sum())
     sentences.append(

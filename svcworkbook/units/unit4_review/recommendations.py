@@ -80,7 +80,13 @@ def root_cause_recommendation(causes: pd.DataFrame, window: ReviewWindow) -> dic
         "action": f"Run a 5 whys session on {top['category']} complaints with the team and the "
         "process owner, fix the cause found, and brief advisers on the change",
         "evidence": f"{int(top['count']):,} of {int(causes['count'].sum()):,} complaints, "
-        f"{narrative.format_percent(top['share'])}; vital few: {narrative.join_words(vital)}",
+        f"{narrative.format_percent(top['share'])}; "
+        + (
+            f"vital few: {narrative.join_words(vital)}"
+            if narrative.has_clear_vital_few(causes)
+            else f"no clear vital few ({len(vital)} of {len(causes)} causes make up 80%), so "
+            "this is the largest cause, not the only one to act on"
+        ),
         "owner": "complaints manager",
         "by": _by(window, 6),
         "cost": "low (staff time)",

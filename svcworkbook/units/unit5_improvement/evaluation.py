@@ -295,7 +295,20 @@ class Sustainment:
         )
         if math.isnan(self.retained):
             return opening + ": there was no early gain to sustain."
-        kept = narrative.format_percent(max(self.retained, 0.0), 0)
+        kept = narrative.format_percent(self.retained, 0)
+        if self.retained > 1:
+            return (
+                f"{opening}: the gain has grown since the first weeks, so the improvement is "
+                "holding and still building. Keep monitoring it: a gain is only sustained while "
+                "it is checked."
+            )
+        if self.retained <= 0:
+            return (
+                f"{opening}: none of the early gain remains (the measure is back at or beyond "
+                "its level before the change), so the improvement has slipped away. Keep "
+                "measuring and reviewing after a change: without monitoring, coaching and "
+                "updated procedures, processes drift back to their old level."
+            )
         if self.slipping:
             return (
                 f"{opening}: only {kept} of the early gain remains, so the improvement is "
