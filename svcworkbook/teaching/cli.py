@@ -251,8 +251,9 @@ def check_data_folder(params: dict[str, Any]) -> list[str]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Execute one unit (or all) on the chosen data; executed notebook + HTML report."""
-    from svcworkbook.teaching import runner
+    """Execute one unit (or all) on the chosen data into the site: executed notebooks and pages
+    of the learner and tutor editions (or the one --edition names), and the index."""
+    from svcworkbook.teaching import runner, site
 
     params = notebook_parameters_from(args)
     out = Path(args.out)
@@ -265,24 +266,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         runner.validate_parameters(path, own)
     if "data_dir" in params:
         _print(f"Data in {params['data_dir']} is valid:", *check_data_folder(params))
-    if args.unit == "all":
-        index, results = runner.run_all(
-            out, params, hide_code=not args.show_code, edition=args.edition
+    editions = (args.edition,) if args.edition else ("learner", "tutor")
+    index, built = site.build_site(
+        out, params, paths, editions, hide_code=not args.show_code, pdf=args.pdf
+    )
+    for b in built:
+        status = "ran" if b.error is None else f"STOPPED: {b.error}"
+        _print(
+            f"{b.page.notebook.stem} ({b.page.edition} edition): {status}",
+            f"  notebook: {b.executed}",
+            f"  page:     {b.html}",
+            *([f"  pdf:      {b.html.with_suffix('.pdf')}"] if args.pdf else []),
         )
-    else:
-        results = [
-            runner.run_notebook(
-                paths[0], out, params, hide_code=not args.show_code, edition=args.edition
-            )
-        ]
-        index = None
-    failed = [r for r in results if r.error]
-    for r in results:
-        status = "ran" if r.error is None else f"STOPPED: {r.error}"
-        _print(f"{r.notebook.stem}: {status}", f"  notebook: {r.executed}", f"  report:   {r.html}")
-    if index is not None:
-        _print(f"Open {index.resolve()}")
-    return EXIT_PROBLEM if failed else EXIT_OK
+    _print(f"Open {index.resolve()}")
+    return EXIT_PROBLEM if any(b.error for b in built) else EXIT_OK
 
 
 def cmd_edition(args: argparse.Namespace) -> int:
@@ -388,11 +385,12 @@ def build_parser() -> argparse.ArgumentParser:
         )  # fmt: skip
         p.add_argument("-p", "--param", action="append", metavar="KEY=VALUE")
 
-    r = sub.add_parser("run", help="execute a unit notebook into an HTML report")
+    r = sub.add_parser("run", help="execute units into the workbook's site (pages + notebooks)")
     notebook_options(r)
-    r.add_argument("--edition", choices=("tutor", "learner"), help="default: as the notebook says")
+    r.add_argument("--edition", choices=("tutor", "learner"), help="default: both editions")
     r.add_argument("--out", default="build")
-    r.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
+    r.add_argument("--show-code", action="store_true", help="keep code cells in the pages")
+    r.add_argument("--pdf", action="store_true", help="also print each page to PDF (chromium)")
     r.set_defaults(func=cmd_run)
 
     e = sub.add_parser("edition", help="write the learner or tutor edition of a unit")

@@ -200,15 +200,21 @@ def start_unit(
 ) -> UnitSession:
     """Check a notebook's parameters, load its datasets (DataError if bad), return its session.
 
+    In a kernel, every chart shown afterwards carries a text alternative and data table written
+    from its data (``svcworkbook.report.figure_alt``).
+
     ``targets`` are checked here (see check_target); ``options`` are a unit's own parameters
     (such as a change date) that the unit's module checks.
     """
+    from svcworkbook.report import figure_alt
+
     unknown = sorted(set(params) - set(COMMON_PARAMETERS))
     if unknown:
         raise ParameterError(
             f"unknown parameter(s) {', '.join(unknown)}; "
             f"allowed: {', '.join(COMMON_PARAMETERS)} and the unit's targets"
         )
+    figure_alt.install()  # every chart shown from here on carries its text alternative
     merged = {**COMMON_PARAMETERS, **params}
     checked_targets = {k: check_target(k, v) for k, v in (targets or {}).items()}
     checked = check_common(merged)

@@ -1,0 +1,75 @@
+"""Charts shown in a notebook carry their text alternative and data with the picture.
+
+``install()`` (called by every unit notebook's ``start_unit``) registers a PNG formatter for
+matplotlib figures with IPython. It draws the figure exactly as the inline backend does and
+returns, with the picture, output metadata written from the chart's data
+(``svcworkbook.report.chart_text``)::
+
+    {"image/png": {"alt": "Bar chart of ...", "data": [{"caption": ..., "columns": [...],
+                                                        "rows": [[...], ...]}]}}
+
+The HTML export uses ``alt`` as the image's alt attribute and shows ``data`` as a table behind a
+"data" toggle; JupyterLab keeps both in the saved notebook.
+
+The inline backend removes every formatter for figures when it is (re)configured
+(``IPython.core.pylabtools.select_figure_formats``), so ``install`` configures it first and also
+re-registers before each cell runs (``pre_run_cell``), which costs a dictionary look-up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matplotlib.figure import Figure
+
+from svcworkbook.report.chart_text import describe_figure
+
+
+def figure_png(fig: Figure) -> tuple[str, dict[str, Any]] | None:
+    """The figure as base64 PNG (tight bounding box, as the inline backend draws it) and its
+    metadata: the alt text and data tables from describe_figure."""
+    from IPython.core.pylabtools import print_figure
+
+    data = print_figure(fig, fmt="png", bbox_inches="tight", base64=True)
+    if data is None:  # a figure with nothing drawn: nothing to show, as the inline backend does
+        return None
+    try:
+        metadata = describe_figure(fig).to_metadata()
+    except Exception as error:  # a chart the describer cannot read still shows, and says so
+        title = " ".join(ax.get_title() for ax in fig.axes if ax.get_title()) or "a chart"
+        metadata = {"alt": f"Chart: {title} (its data could not be described: {error})"}
+    return data, metadata
+
+
+def _register(shell) -> None:
+    """Make figure_png the PNG formatter for figures, if it is not already."""
+    formatter = shell.display_formatter.formatters["image/png"]
+    if formatter.type_printers.get(Figure) is not figure_png:
+        formatter.for_type(Figure, figure_png)
+
+
+def install(shell=None) -> bool:
+    """Describe every chart shown in this IPython kernel (True), or do nothing outside one."""
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:  # pragma: no cover - IPython is a dependency
+            return False
+        shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+    import matplotlib
+
+    if "matplotlib_inline" in matplotlib.get_backend():
+        # Importing the inline backend configures its formatters (once); ours goes on top.
+        import matplotlib_inline.backend_inline  # noqa: F401
+    _register(shell)
+    callbacks = shell.events.callbacks.get("pre_run_cell", [])
+    if not any(getattr(cb, "__name__", "") == "_svc_describe_charts" for cb in callbacks):
+
+        def _svc_describe_charts(*_args: Any) -> None:
+            """Keep figure_png registered before each cell (the inline backend may reset it)."""
+            _register(shell)
+
+        shell.events.register("pre_run_cell", _svc_describe_charts)
+    return True
