@@ -203,12 +203,13 @@ def test_run_writes_the_executed_notebook_and_report_with_the_parameters_given(t
     values = "{dependable: [phone, delivery], easy to reach: chat}"
     status, out, err = run(
         "run", "service_environment", "--seed", "12", "-p", f"brand_values={values}",
-        "-p", "organisation=Yes", "--out", str(tmp_path),
+        "-p", "organisation=Yes", "--edition", "tutor", "--out", str(tmp_path),
     )  # fmt: skip
     assert status == 0, err
-    executed = tmp_path / "01_service_environment.ipynb"
-    html = tmp_path / "01_service_environment.html"
+    executed = tmp_path / "tutor" / "01_service_environment.ipynb"
+    html = tmp_path / "tutor" / "01_service_environment.html"
     assert str(executed) in out and str(html) in out
+    assert (tmp_path / "index.html").is_file() and not (tmp_path / "learner").exists()
     # the mapping reached the notebook as a mapping: brand CSAT recomputed with plain pandas
     results = read_results(executed)
     surveys = generators.generate_all(seed=12)["surveys"]
@@ -219,6 +220,7 @@ def test_run_writes_the_executed_notebook_and_report_with_the_parameters_given(t
     assert "<img" in page or "image/png" in page  # charts embedded in the report
     assert "from svcworkbook" not in page  # code hidden for non-programmers
     assert "Yes: survey scores by touchpoint" in page  # the name stayed text, not True
+    assert "Run on data generated with seed 12, scenario baseline" in page
 
 
 def test_edition_learner_drops_every_solution(tmp_path):

@@ -22,11 +22,12 @@ from datetime import date, datetime
 import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.category import StrCategoryLocator
 from matplotlib.collections import PathCollection
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import FixedLocator, PercentFormatter
 
 #: At most this many items are named in a text alternative (the table holds them all).
 MAX_NAMED = 6
@@ -153,9 +154,11 @@ class _Bars:
 
 
 def _bar_categories(ax: Axes, centres: list[float], horizontal: bool) -> list[str]:
-    """The tick label nearest each bar centre (grouped bars sit either side of their tick);
-    the position itself when there is no labelled tick within half a tick's spacing."""
+    """The tick label nearest each bar centre (grouped bars sit either side of their tick) on an
+    axis of named ticks; the bar's position on a numeric axis (or with no tick near it)."""
     axis = ax.yaxis if horizontal else ax.xaxis
+    if not isinstance(axis.get_major_locator(), FixedLocator | StrCategoryLocator):
+        return [format_number(c) for c in centres]  # numbers on the axis: the bar's own position
     locs = [float(t) for t in axis.get_ticklocs()]
     labels = [lab.get_text() for lab in axis.get_ticklabels()]
     spacing = min((b - a for a, b in zip(sorted(locs), sorted(locs)[1:], strict=False)), default=1)
@@ -356,11 +359,13 @@ def _describe_scatter(name: str, points: np.ndarray, x_percent: bool, y_percent:
 # --- whole axes and figures -------------------------------------------------------------------
 
 
-def _kind(ax: Axes) -> str:
-    """'Bar chart', 'Line chart', 'Scatter chart' or 'Chart' from what is drawn."""
+def _kind(ax: Axes, twins: list[Axes] = ()) -> str:
+    """'Bar chart', 'Bar and line chart', 'Line chart', 'Scatter chart' or 'Chart' from what is
+    drawn on the axes and any twin sharing its x axis."""
+    lines = any(_data_lines(a) for a in (ax, *twins))
     if _bars(ax):
-        return "Bar chart" if not _data_lines(ax) else "Bar and line chart"
-    if _data_lines(ax):
+        return "Bar and line chart" if lines else "Bar chart"
+    if lines:
         return "Line chart"
     if _scatter_points(ax):
         return "Scatter chart"
@@ -378,7 +383,8 @@ def describe_axes(ax: Axes, twins: list[Axes] = ()) -> tuple[str, list[str], lis
     y_percent = _percent(ax.yaxis.get_major_formatter())
     title = _title(ax) or next((_title(t) for t in twins if _title(t)), "")
     xlabel, ylabel = _clean_label(ax.get_xlabel()), _clean_label(ax.get_ylabel())
-    head = f"{_kind(ax)} of {title}" if title else _kind(ax)
+    kind = _kind(ax, twins)
+    head = f"{kind} of {title}" if title else kind
     axes_label = f" ({ylabel} against {xlabel})" if xlabel and ylabel else ""
     parts, columns, rows = [], [], []
     sets = _bars(ax)

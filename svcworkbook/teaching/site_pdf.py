@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from svcworkbook.errors import ParameterError
+
 #: The browser used to print: Debian's chromium, or SVCWORKBOOK_CHROMIUM if set.
 CHROMIUM = os.environ.get("SVCWORKBOOK_CHROMIUM", "/usr/bin/chromium")
 
@@ -14,10 +16,14 @@ def print_pdfs(pages: list[Path], chromium: str = CHROMIUM) -> list[Path]:
 
     Nothing is fetched from the network while printing (every request but file:// is refused).
     """
-    from playwright.sync_api import sync_playwright
-
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise ParameterError(
+            "--pdf prints with Playwright: pip install 'svcworkbook[pdf]'"
+        ) from None
     if not Path(chromium).exists():
-        raise FileNotFoundError(
+        raise ParameterError(
             f"--pdf needs chromium at {chromium}; install it (apt-get install chromium) or set "
             "SVCWORKBOOK_CHROMIUM to its path"
         )

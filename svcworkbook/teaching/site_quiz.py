@@ -118,7 +118,7 @@ def quiz_html(unit: Unit, questions: list[Question] | None = None) -> str:
         f'<section class="svc-quiz" data-svc-quiz="{unit.number}" aria-labelledby="{title}">'
         f'<p class="svc-quiz-title" id="{title}">Quiz: Unit {unit.number} {html.escape(unit.title)}'
         f" ({len(questions)} questions)</p>"
-        '<p class="svc-noscript">Choose an answer to see whether it is right and why. Your '
+        '<p class="svc-quiz-how">Choose an answer to see whether it is right and why. Your '
         "answers are kept in this browser on this computer, not sent anywhere.</p>"
         f'<p class="svc-score" aria-live="polite">No answers yet: 0 of {len(questions)} '
         "answered.</p>"

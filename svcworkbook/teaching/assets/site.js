@@ -329,9 +329,6 @@
   function start() {
     Array.prototype.forEach.call(document.querySelectorAll("[data-svc-quiz]"), setUpQuiz);
     Array.prototype.forEach.call(document.querySelectorAll("[data-svc-flashcards]"), setUpCards);
-    Array.prototype.forEach.call(document.querySelectorAll(".svc-noscript"), function (p) {
-      p.hidden = false;
-    });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
