@@ -421,3 +421,29 @@ def test_at_390px_no_page_scrolls_sideways_and_charts_fit(browser, built):
         ):
             assert box <= view
     page.context.close()
+
+
+@pytest.mark.browser
+def test_a_numeric_question_takes_a_typed_answer_within_its_tolerance(browser, quiz_pages):
+    unit = load_unit(1)
+    question = next(q for q in unit.questions if site_quiz.is_numeric(q))
+    page = offline_page(browser)
+    page.goto(quiz_pages[1].as_uri())
+    item = page.locator(f'.svc-question[data-question="{question.id}"]')
+    box, feedback = item.locator("input"), item.locator(".svc-feedback")
+    off = question.answer + 2 * (question.tolerance or 0) + 1  # outside the tolerance
+    box.fill(f"{off:g}")
+    box.press("Enter")
+    assert feedback.inner_text().startswith("Not quite.")
+    near = question.answer + (question.tolerance or 0) / 2  # inside it
+    typed = f"{near:g}%" if site_quiz.in_percent(question) else f"{near:g}"
+    box.fill(typed)
+    item.locator("button", has_text="Check").click()
+    assert feedback.inner_text().startswith("Right.")
+    assert question.explanation.split()[0] in feedback.inner_text()
+    box.fill("seventy")
+    box.press("Enter")
+    assert feedback.inner_text().startswith("Type a number")
+    page.reload()
+    assert box.input_value() == typed and feedback.inner_text().startswith("Right.")
+    page.context.close()

@@ -37,17 +37,24 @@ def _dom_id(*parts: Any) -> str:
 
 
 def is_numeric(question: Question) -> bool:
-    """Whether the question wants a typed number (``kind: numeric``) rather than a choice."""
-    return getattr(question, "kind", "") == "numeric"
+    """Whether the question wants a typed figure (``kind: numeric``) rather than a choice."""
+    return question.kind == "numeric"
 
 
-def numeric_key(question: Question) -> dict[str, float]:
-    """The right value and the tolerance of a numeric question (|given - value| <= tolerance)."""
-    value = getattr(question, "value", None)
-    if value is None:
-        value = question.answer
-    tolerance = getattr(question, "tolerance", None) or 0.0
-    return {"value": float(value), "tolerance": float(tolerance)}
+def in_percent(question: Question) -> bool:
+    """Whether a numeric answer is itself a percentage (or percentage points): then '70%' typed
+    means 70, not 0.7."""
+    return "%" in question.answer_unit or "percent" in question.answer_unit.lower()
+
+
+def numeric_key(question: Question) -> dict[str, Any]:
+    """A numeric question's right figure, its tolerance (right when |given - answer| <= it, as
+    Question.accepts) and whether a typed '%' is part of the figure."""
+    return {
+        "value": float(question.answer),
+        "tolerance": float(question.tolerance or 0.0),
+        "percent": in_percent(question),
+    }
 
 
 def question_key(question: Question) -> dict[str, Any]:
@@ -81,8 +88,9 @@ def _choice_html(question: Question) -> str:
 def _numeric_html(question: Question) -> str:
     """A numeric question's text box (numbers, '82%' or '1,234' accepted) and Check button."""
     box = _dom_id(question.id, "answer")
+    unit = f" ({html.escape(question.answer_unit)})" if question.answer_unit else ""
     return (
-        f'<form class="svc-numeric" novalidate><label for="{box}">Your answer</label>'
+        f'<form class="svc-numeric" novalidate><label for="{box}">Your answer{unit}</label>'
         f'<input id="{box}" name="answer" type="text" inputmode="decimal" autocomplete="off">'
         ' <button type="submit" class="svc-button">Check</button></form>'
     )

@@ -68,23 +68,22 @@
     });
   }
 
-  /* Numbers as typed: "0.82", "82%", "1,234", "£12.50"; null when it is not a number. */
-  function parseNumber(text) {
+  /* Numbers as typed: "0.82", "82%", "1,234", "£12.50"; null when it is not a number. A "%"
+     divides by 100 unless the answer is itself in per cent (percentSign = true). */
+  function parseNumber(text, percentSign) {
     var t = String(text).trim().replace(/,/g, "").replace(/£/g, "");
     var scale = 1;
     if (t.slice(-1) === "%") {
-      scale = 0.01;
+      scale = percentSign ? 1 : 0.01;
       t = t.slice(0, -1).trim();
     }
     if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) return null;
     return parseFloat(t) * scale;
   }
 
+  /* Right when |given - answer| <= tolerance (svcworkbook.content.models.Question.accepts). */
   function numericRight(given, key) {
-    var slack = key.tolerance + 1e-9 * Math.max(1, Math.abs(key.value));
-    if (Math.abs(given - key.value) <= slack) return true;
-    /* a rate given as a percentage (82 for 0.82) is right too */
-    return Math.abs(key.value) <= 1 && Math.abs(given / 100 - key.value) <= slack;
+    return Math.abs(given - key.value) <= key.tolerance + 1e-9;
   }
 
   // --- quizzes ----------------------------------------------------------------------------
@@ -160,7 +159,7 @@
         form.addEventListener("submit", function (event) {
           event.preventDefault();
           var input = form.querySelector("input");
-          var given = parseNumber(input.value);
+          var given = parseNumber(input.value, q.percent);
           var feedback = item.querySelector(".svc-feedback");
           if (given === null) {
             feedback.className = "svc-feedback svc-wrong";
