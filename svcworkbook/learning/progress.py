@@ -78,6 +78,8 @@ def _shape_problem(data: Any) -> str | None:
         return "the 'answers' field is not a list"
     if not isinstance(data.get("cards"), dict):
         return "the 'cards' field is not an object"
+    if not isinstance(data.get("quizzes", {}), dict):
+        return "the 'quizzes' field is not an object"
     return None
 
 
@@ -98,7 +100,7 @@ def _now() -> str:
 def record_answer(
     unit: int,
     question: str,
-    chosen: int,
+    chosen: int | float,
     correct: bool,
     *,
     learner: str | None = None,
@@ -107,13 +109,13 @@ def record_answer(
     marking_point: str | None = None,
     at: str | None = None,
 ) -> dict[str, Any]:
-    """Append one quiz answer (unit, question id, option chosen, right or not) to the record."""
+    """Append one quiz answer (unit, question id, option index or figure typed, right or not)."""
     if not isinstance(unit, int) or isinstance(unit, bool) or not 1 <= unit <= 5:
         raise ValueError(f"unit must be a number from 1 to 5, not {unit!r}")
     answer = {
         "unit": unit,
         "question": str(question),
-        "chosen": int(chosen),
+        "chosen": chosen if isinstance(chosen, float) else int(chosen),
         "correct": bool(correct),
         "concept": concept,
         "marking_point": marking_point,
@@ -126,6 +128,33 @@ def record_answer(
 
     update_progress(append, learner, home)
     return answer
+
+
+def save_quiz_state(
+    key: str,
+    state: dict[str, Any] | None,
+    learner: str | None = None,
+    home: str | Path | None = None,
+) -> None:
+    """Save where a quiz stands (round, position, answers, missed) under ``key``; None clears it."""
+
+    def change(data: dict[str, Any]) -> dict[str, Any]:
+        quizzes = data.setdefault("quizzes", {})
+        if state is None:
+            quizzes.pop(key, None)
+        else:
+            quizzes[key] = state
+        return data
+
+    update_progress(change, learner, home)
+
+
+def quiz_state(
+    key: str, learner: str | None = None, home: str | Path | None = None
+) -> dict[str, Any] | None:
+    """The saved state of the quiz ``key`` (None if it was never saved)."""
+    data = storage.load_json(progress_path(learner, home), _empty, _shape_problem)
+    return data.get("quizzes", {}).get(key)
 
 
 @dataclass

@@ -1,18 +1,27 @@
-"""Quizzes on a unit's questions: one at a time, instant feedback, score, retry of missed questions.
+"""Quizzes on a unit's questions: one at a time, instant feedback, a score, and retry of the missed.
 
     from svcworkbook.learning.quiz import quiz
     quiz(1, learner="sam")            # all of unit 1's questions
-    quiz(1, n=5, seed=3)              # five of them, chosen and shuffled with seed 3
+    quiz(1, n=5, seed=3)              # five of them, chosen with seed 3
 
-In JupyterLab this shows an ipywidgets quiz; every answer is saved to the learner's progress as it
-is given. Where there is no widget front end (papermill, nbval, an HTML report) the same object
-shows the questions and options as plain text/HTML, without the answers, and never waits.
+In JupyterLab this shows a quiz widget (``svcworkbook.learning.quiz_widget``): answer with the
+mouse, the number keys 1-4, or Tab and Enter; a numeric question takes a typed figure. Every answer
+is saved to the learner's progress as it is given, and so is where the quiz stands (round,
+position, answers, missed questions): after a kernel restart ``quiz(...)`` carries on where the
+learner was. Each round shows the options in a new order, seeded by learner, seed and round, so
+the letters cannot be learnt. *Retry missed* can be pressed at any time: the next round asks the
+questions missed so far, then any not yet reached.
+
+Where there is no widget front end (papermill, nbval, an HTML report) the same object shows the
+questions and options as plain text/HTML, without the answers, and never waits.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import random
+import re
 import string
 import warnings
 from collections.abc import Sequence
@@ -26,11 +35,16 @@ from svcworkbook.learning import progress
 LETTERS = string.ascii_uppercase
 
 
-def option_order(question: Question, seed: int) -> list[int]:
-    """The order options are shown in: shuffled by (seed, question id); True/False kept as is."""
+def option_order(
+    question: Question, seed: int, learner: str | None = None, round_number: int = 1
+) -> list[int]:
+    """The order options are shown in: shuffled by (learner, seed, round, question id).
+
+    True/False keep their order (True first), and a numeric question has no options.
+    """
     order = list(range(len(question.options)))
     if question.kind != "true_false":
-        random.Random(f"{seed}:{question.id}").shuffle(order)
+        random.Random(f"{learner}:{seed}:{round_number}:{question.id}").shuffle(order)
     return order
 
 
@@ -56,12 +70,35 @@ def choose_questions(
     return [q for i, q in enumerate(unit.questions) if i in picked]
 
 
+def parse_figure(text: str | float | int) -> float:
+    """A typed figure as a number: '75', '75%', ' 1,200 ', '+35', '-1.3' (ValueError otherwise)."""
+    if isinstance(text, bool):
+        raise ValueError("type a number, such as 75")
+    if isinstance(text, int | float):
+        return float(text)
+    cleaned = str(text).strip().removesuffix("%").strip().replace("\u2212", "-")
+    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", cleaned):
+        cleaned = cleaned.replace(",", "")  # thousands separators: 1,200
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", cleaned):
+        raise ValueError(f"{str(text).strip()!r} is not a number; type a figure such as 75 or -1.3")
+    return float(cleaned)
+
+
+def figure_text(question: Question) -> str:
+    """The right figure of a numeric question as shown: '75%', '+35 points', '50 advisers'."""
+    value = f"{question.answer:g}"
+    unit = question.answer_unit
+    if unit == "%":
+        return f"{value}%"
+    return f"{value} {unit}".strip()
+
+
 @dataclass(frozen=True)
 class Result:
-    """What happened when an option was chosen: right or not, the right letter, the explanation."""
+    """What happened when an answer was given: right or not, the right answer, the explanation."""
 
     question: str
-    chosen: int
+    chosen: int | float
     correct: bool
     right_letter: str
     explanation: str
@@ -74,12 +111,18 @@ class Result:
         return f"{verdict} {self.explanation}"
 
 
+def session_key(unit: Unit, questions: Sequence[Question], seed: int) -> str:
+    """The name a quiz's state is saved under: unit, seed and a digest of the question ids."""
+    digest = hashlib.sha256(",".join(q.id for q in questions).encode()).hexdigest()[:10]
+    return f"unit {unit.number} seed {seed} {digest}"
+
+
 class QuizSession:
     """The state of a quiz: rounds of questions, the option order, answers and score.
 
     Round 1 asks every chosen question; ``retry_missed`` starts a new round with the questions
-    missed in the round just finished. Each answer is saved to the learner's progress when
-    ``save`` is true.
+    missed so far (then those not yet reached). Each answer, and where the quiz stands, is saved
+    to the learner's progress when ``save`` is true, and ``resume`` picks a saved quiz up again.
     """
 
     def __init__(
@@ -90,6 +133,7 @@ class QuizSession:
         learner: str | None = None,
         home: str | Path | None = None,
         save: bool = True,
+        resume: bool = False,
     ):
         self.unit = unit
         self.seed = seed
@@ -97,10 +141,65 @@ class QuizSession:
         self.home = home
         self.save = save
         self.questions = list(questions)
+        self.key = session_key(unit, self.questions, seed)
         self.round = 1
         self.round_questions = list(self.questions)
         self.position = 0
         self.round_results: dict[str, bool] = {}
+        self.round_chosen: dict[str, int | float] = {}
+        self.resumed = resume and self._resume()
+
+    # --- saving and resuming ---------------------------------------------------------------
+
+    def state(self) -> dict[str, Any]:
+        """Where the quiz stands, as JSON-ready values (saved in progress under ``key``)."""
+        return {
+            "round": self.round,
+            "questions": [q.id for q in self.questions],
+            "round_questions": [q.id for q in self.round_questions],
+            "position": self.position,
+            "results": dict(self.round_results),
+            "chosen": dict(self.round_chosen),
+        }
+
+    def _resume(self) -> bool:
+        """Load the saved state if it is for these questions; True when it was loaded."""
+        with warnings.catch_warnings(record=True):
+            warnings.simplefilter("always")
+            try:
+                saved = progress.quiz_state(self.key, self.learner, self.home)
+            except OSError:
+                return False
+        known = {q.id: q for q in self.questions}
+        try:
+            if not saved or saved["questions"] != list(known):
+                return False
+            round_questions = [known[i] for i in saved["round_questions"]]
+            results = {str(k): bool(v) for k, v in saved["results"].items()}
+            chosen = dict(saved.get("chosen", {}))
+            position = int(saved["position"])
+            number = int(saved["round"])
+        except (KeyError, TypeError, ValueError):
+            return False  # a state this version cannot read: start afresh, the answers are kept
+        if not round_questions or not 0 <= position <= len(round_questions) or number < 1:
+            return False
+        self.round, self.round_questions, self.position = number, round_questions, position
+        self.round_results, self.round_chosen = results, chosen
+        return True
+
+    def _save_state(self) -> tuple[str, ...]:
+        """Save where the quiz stands; a failure becomes a notice, never an exception."""
+        if not self.save:
+            return ()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                progress.save_quiz_state(self.key, self.state(), self.learner, self.home)
+            except OSError as error:
+                return (f"Your place in the quiz could not be saved: {error}",)
+        return tuple(str(w.message) for w in caught)
+
+    # --- asking --------------------------------------------------------------------------------
 
     @property
     def current(self) -> Question | None:
@@ -110,10 +209,10 @@ class QuizSession:
         return None
 
     def options(self, question: Question) -> list[tuple[str, int, str]]:
-        """The options as shown: (letter, index in the unit file, text), in shuffled order."""
+        """The options as shown this round: (letter, index in the unit file, text)."""
+        order = option_order(question, self.seed, self.learner, self.round)
         return [
-            (LETTERS[place], index, question.options[index])
-            for place, index in enumerate(option_order(question, self.seed))
+            (LETTERS[place], index, question.options[index]) for place, index in enumerate(order)
         ]
 
     def _index_of(self, question: Question, choice: int | str) -> int:
@@ -129,21 +228,39 @@ class QuizSession:
             raise ValueError(f"option index must be 0 to {len(question.options) - 1}")
         return int(choice)
 
-    def answer(self, choice: int | str) -> Result:
-        """Answer the current question (a letter as shown, or an option index); saved at once."""
+    def right_answer_text(self, question: Question) -> str:
+        """The right answer as shown: its letter this round, or the figure with its unit."""
+        if question.is_numeric:
+            return figure_text(question)
+        return next(letter for letter, i, _ in self.options(question) if i == question.answer)
+
+    def answer(self, choice: int | str | float) -> Result:
+        """Answer the current question (a letter, an option index, or a figure); saved at once."""
         question = self.current
         if question is None:
             raise ValueError("this round is finished; use retry_missed() or start a new quiz")
         if question.id in self.round_results:
             raise ValueError(f"{question.id} is already answered; move on with next()")
-        index = self._index_of(question, choice)
-        correct = index == question.answer
+        if question.is_numeric:
+            given: int | float = parse_figure(choice)
+            correct = question.accepts(given)
+        else:
+            given = self._index_of(question, choice)
+            correct = given == question.answer
         self.round_results[question.id] = correct
-        notices = self._save(question, index, correct) if self.save else ()
-        right = next(letter for letter, i, _ in self.options(question) if i == question.answer)
-        return Result(question.id, index, correct, right, question.explanation, notices)
+        self.round_chosen[question.id] = given
+        notices = self._save_answer(question, given, correct) if self.save else ()
+        notices += self._save_state()
+        return Result(
+            question.id,
+            given,
+            correct,
+            self.right_answer_text(question),
+            question.explanation,
+            notices,
+        )
 
-    def _save(self, question: Question, index: int, correct: bool) -> tuple[str, ...]:
+    def _save_answer(self, question: Question, given: int | float, correct: bool) -> tuple:
         """Save the answer; warnings (a corrupt file set aside) and failures become notices."""
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -151,7 +268,7 @@ class QuizSession:
                 progress.record_answer(
                     self.unit.number,
                     question.id,
-                    index,
+                    given,
                     correct,
                     learner=self.learner,
                     home=self.home,
@@ -173,12 +290,13 @@ class QuizSession:
         if self.current is not None and not self.answered:
             raise ValueError("answer this question before moving on")
         self.position += 1
+        self._save_state()
         return self.current
 
     @property
     def finished(self) -> bool:
         """True when every question of the round has been answered."""
-        return len(self.round_results) == len(self.round_questions)
+        return all(q.id in self.round_results for q in self.round_questions)
 
     def score(self) -> tuple[int, int]:
         """(right, answered) in this round."""
@@ -188,18 +306,29 @@ class QuizSession:
         """Questions answered wrongly in this round, in the order asked."""
         return [q for q in self.round_questions if self.round_results.get(q.id) is False]
 
+    def not_reached(self) -> list[Question]:
+        """Questions of this round not answered yet, in order."""
+        return [q for q in self.round_questions if q.id not in self.round_results]
+
     def retry_missed(self) -> list[Question]:
-        """Start a new round with this round's missed questions (ValueError if there are none)."""
-        if not self.finished:
-            raise ValueError("finish this round before retrying the missed questions")
+        """Start a new round: the missed questions, then those not reached (ValueError if none)."""
         missed = self.missed()
         if not missed:
-            raise ValueError("no missed questions to retry: every answer in this round was right")
+            raise ValueError("no missed questions to retry: every answer so far was right")
         self.round += 1
-        self.round_questions = missed
+        self.round_questions = missed + self.not_reached()
         self.position = 0
         self.round_results = {}
+        self.round_chosen = {}
+        self._save_state()
         return missed
+
+    def restart(self) -> None:
+        """Start again from question 1 of round 1 (saved answers are kept in progress)."""
+        self.round, self.position = 1, 0
+        self.round_questions = list(self.questions)
+        self.round_results, self.round_chosen = {}, {}
+        self._save_state()
 
 
 def saved_line(unit: Unit, learner: str | None = None, home: str | Path | None = None) -> str:
@@ -215,19 +344,30 @@ def saved_line(unit: Unit, learner: str | None = None, home: str | Path | None =
     )
 
 
+def _question_lines(session: QuizSession, number: int, question: Question) -> list[str]:
+    """A question as plain text: the prompt, then its lettered options or the unit to answer in."""
+    lines = [f"\n{number}. {question.prompt}"]
+    if question.is_numeric:
+        lines.append(f"   Work it out and type the figure (in {question.answer_unit}).")
+    lines += [f"   {letter}. {text}" for letter, _, text in session.options(question)]
+    return lines
+
+
 class Quiz:
-    """A quiz on a unit: an ipywidgets view in JupyterLab, plain text/HTML everywhere else."""
+    """A quiz on a unit: a widget in JupyterLab, plain text/HTML everywhere else."""
 
     def __init__(self, session: QuizSession):
         self.session = session
-        self._widget: _QuizWidget | None = None
+        self._widget = None
 
     @property
     def widget(self):
-        """The ipywidgets view (built on first use)."""
+        """The widget view (built on first use)."""
         if self._widget is None:
-            self._widget = _QuizWidget(self.session)
-        return self._widget.box
+            from svcworkbook.learning.quiz_widget import QuizView
+
+            self._widget = QuizView(self.session)
+        return self._widget
 
     def saved_line(self) -> str:
         """The learner's saved progress on this unit, in one sentence."""
@@ -239,8 +379,7 @@ class Quiz:
         lines.append("Open this notebook in JupyterLab to answer; each answer is saved.")
         lines.append(self.saved_line())
         for number, question in enumerate(s.questions, start=1):
-            lines.append(f"\n{number}. {question.prompt}")
-            lines += [f"   {letter}. {text}" for letter, _, text in s.options(question)]
+            lines += _question_lines(s, number, question)
         return "\n".join(lines)
 
     __repr__ = __str__
@@ -250,143 +389,30 @@ class Quiz:
 
     def _repr_html_(self) -> str:
         s, esc = self.session, html.escape
-        items = "".join(
-            f"<li><p>{esc(q.prompt)}</p><ol type='A'>"
-            + "".join(f"<li>{esc(text)}</li>" for _, _, text in s.options(q))
-            + "</ol></li>"
-            for q in s.questions
-        )
+        items = []
+        for q in s.questions:
+            body = "".join(f"<li>{esc(text)}</li>" for _, _, text in s.options(q))
+            extra = (
+                f"<p>Work it out and type the figure (in {esc(q.answer_unit)}).</p>"
+                if q.is_numeric
+                else f"<ol type='A'>{body}</ol>"
+            )
+            items.append(f"<li><p>{esc(q.prompt)}</p>{extra}</li>")
         return (
             f"<div class='svc-quiz-text'><strong>Quiz: Unit {s.unit.number} "
             f"{esc(s.unit.title)}</strong> ({len(s.questions)} questions)"
             "<p>Open this notebook in JupyterLab to answer; each answer is saved.</p>"
-            f"<p>{esc(self.saved_line())}</p><ol>{items}</ol></div>"
+            f"<p>{esc(self.saved_line())}</p><ol>{''.join(items)}</ol></div>"
         )
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
-        bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
+        shown = self.widget._repr_mimebundle_(include=include, exclude=exclude) or {}
+        if isinstance(shown, tuple):  # (data, metadata), as anywidget returns it
+            shown = shown[0]
+        bundle = dict(shown)
         bundle["text/plain"] = str(self)
         bundle["text/html"] = self._repr_html_()
         return bundle
-
-
-_QUIZ_CSS = """<style>
-.svc-quiz .svc-option { white-space: normal; height: auto !important; text-align: left;
-  line-height: 1.35; padding: 6px 10px; }
-.svc-quiz .svc-feedback-right { color: #1a7f37; }
-.svc-quiz .svc-feedback-wrong { color: #b35900; }
-</style>"""
-
-
-class _QuizWidget:
-    """The ipywidgets controls of a quiz: header, question, option buttons, feedback, Next, Retry."""
-
-    def __init__(self, session: QuizSession):
-        import ipywidgets as w
-
-        self.session = session
-        self.header = w.HTML()
-        self.header.add_class("svc-quiz-header")
-        self.prompt = w.HTML()
-        self.prompt.add_class("svc-quiz-prompt")
-        self.options = w.VBox(layout=w.Layout(width="100%"))
-        self.feedback = w.HTML()
-        self.feedback.add_class("svc-feedback")
-        self.next_button = w.Button(description="Next", disabled=True)
-        self.next_button.add_class("svc-next")
-        self.retry_button = w.Button(description="Retry missed", disabled=True)
-        self.retry_button.add_class("svc-retry")
-        self.next_button.on_click(lambda _: self._next())
-        self.retry_button.on_click(lambda _: self._retry())
-        controls = w.HBox([self.next_button, self.retry_button])
-        parts = [w.HTML(_QUIZ_CSS), self.header, self.prompt, self.options, self.feedback, controls]
-        self.box = w.VBox(parts)
-        self.box.add_class("svc-quiz")
-        self.saved = saved_line(session.unit, session.learner, session.home)
-        self._show_question()
-
-    def _header_html(self) -> str:
-        """Question number, round, score this round, and saved progress."""
-        s = self.session
-        right, answered = s.score()
-        where = (
-            f"question {min(s.position + 1, len(s.round_questions))} of {len(s.round_questions)}"
-        )
-        label = "round 1" if s.round == 1 else f"retry {s.round - 1}"
-        return (
-            f"<strong>Unit {s.unit.number} quiz</strong>: {where} ({label}). "
-            f"<span class='svc-score'>Score this round: {right} of {answered}</span>"
-            f"<br><span class='svc-saved'>{html.escape(self.saved)}</span>"
-        )
-
-    def _show_question(self) -> None:
-        """Show the current question with one button per option."""
-        import ipywidgets as w
-
-        s = self.session
-        self.header.value = self._header_html()
-        self.feedback.value = ""
-        self.next_button.disabled = True
-        self.retry_button.disabled = True
-        question = s.current
-        if question is None:
-            self.prompt.value = ""
-            self.options.children = ()
-            self.buttons = []
-            return
-        self.prompt.value = f"<p><strong>{html.escape(question.prompt)}</strong></p>"
-        buttons = []
-        for letter, index, text in s.options(question):
-            button = w.Button(
-                description=f"{letter}. {text}", tooltip=text, layout=w.Layout(width="100%")
-            )
-            button.add_class("svc-option")
-            button.add_class(f"svc-option-{letter}")
-            button.on_click(lambda _, letter=letter: self._choose(letter))
-            buttons.append((button, index))
-        self.buttons = buttons
-        self.options.children = tuple(button for button, _ in buttons)
-
-    def _choose(self, letter: str) -> None:
-        """Check the chosen option, colour the buttons, show the explanation and score."""
-        s = self.session
-        if s.answered:
-            return
-        result = s.answer(letter)
-        question = s.round_questions[s.position]
-        for button, index in self.buttons:
-            button.disabled = True
-            if index == question.answer:
-                button.button_style = "success"
-            elif index == result.chosen:
-                button.button_style = "danger"
-        kind = "right" if result.correct else "wrong"
-        notes = "".join(f"<p class='svc-notice'>{html.escape(n)}</p>" for n in result.notices)
-        end = ""
-        if s.position + 1 >= len(s.round_questions):
-            right, answered = s.score()
-            missed = len(s.missed())
-            end = f"<p><strong>Round finished: {right} of {answered} right.</strong>"
-            end += f" {missed} to retry.</p>" if missed else " Well done.</p>"
-            self.retry_button.disabled = missed == 0
-        else:
-            self.next_button.disabled = False
-        self.feedback.value = (
-            f"<div class='svc-feedback-{kind}'>{html.escape(result.message)}</div>{notes}{end}"
-        )
-        self.saved = saved_line(s.unit, s.learner, s.home)
-        self.header.value = self._header_html()
-
-    def _next(self) -> None:
-        """Go to the next question."""
-        if self.session.answered:
-            self.session.next()
-            self._show_question()
-
-    def _retry(self) -> None:
-        """Start a round of the missed questions."""
-        self.session.retry_missed()
-        self._show_question()
 
 
 def _as_unit(unit: Unit | int | str) -> Unit:
@@ -406,9 +432,14 @@ def quiz(
     n: int | None = None,
     questions: Sequence[str] | None = None,
     save: bool = True,
+    resume: bool = True,
 ) -> Quiz:
-    """A quiz on a unit's questions (all, n chosen by seed, or the ids given), options shuffled."""
+    """A quiz on a unit's questions (all, n chosen by seed, or the ids given), carrying on from
+    where this learner left the same quiz when ``resume`` (the default) and ``save`` are on."""
     loaded = _as_unit(unit)
     chosen = choose_questions(loaded, n=n, seed=seed, ids=questions)
     progress.learner_home(learner, home)  # a bad learner name fails here, not at the first answer
-    return Quiz(QuizSession(loaded, chosen, seed=seed, learner=learner, home=home, save=save))
+    session = QuizSession(
+        loaded, chosen, seed=seed, learner=learner, home=home, save=save, resume=resume and save
+    )
+    return Quiz(session)

@@ -1,7 +1,9 @@
-"""Learners in a real JupyterLab: the quiz saves answers across a reload, the evidence form
-saves evidence that ends up in the exported CSV."""
+"""Learners in a real JupyterLab: the quiz answered by keyboard resumes after a kernel restart,
+and the evidence form saves evidence that ends up in the exported CSV."""
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 import pytest
@@ -37,43 +39,104 @@ def open_and_run(page, base: str, name: str) -> None:
     run_all_cells(page)
 
 
-def letters(n_questions: int = 3, seed: int = 1):
-    """For each question of the quiz the page shows: (wrong letter, right letter)."""
+#: The quiz the browser test answers: two multiple-choice questions, then a numeric one.
+QUIZ_IDS = ["U1.Q1", "U1.Q3", "U1.Q19"]
+
+
+def keys_for(learner: str = "ada", round_number: int = 1):
+    """For each choice question of the quiz: (number key of a wrong option, of the right one)."""
     unit = load_unit(1)
-    session = quiz.QuizSession(unit, quiz.choose_questions(unit, n=n_questions, seed=seed), seed)
+    questions = quiz.choose_questions(unit, ids=QUIZ_IDS)
     pairs = []
-    for question in session.questions:
-        shown = session.options(question)
-        right = next(letter for letter, index, _ in shown if index == question.answer)
-        wrong = next(letter for letter, index, _ in shown if index != question.answer)
-        pairs.append((wrong, right))
+    for question in questions[:2]:
+        order = quiz.option_order(question, 0, learner, round_number)
+        right = order.index(question.answer) + 1
+        wrong = next(place + 1 for place, index in enumerate(order) if index != question.answer)
+        pairs.append((str(wrong), str(right)))
     return pairs
 
 
-def test_quiz_feedback_is_saved_across_a_reload(lab, page):
-    base, notebooks, home = lab
-    write_notebook(
-        notebooks / "quiz.ipynb",
-        'from svcworkbook.learning.quiz import quiz\nquiz(1, n=3, seed=1, learner="ada")',
-    )
-    (first_wrong, _), (_, second_right), _ = letters()
-    open_and_run(page, base, "quiz.ipynb")
-    page.locator(f".svc-quiz .svc-option-{first_wrong}").click()
-    feedback = page.locator(".svc-quiz .svc-feedback")
-    feedback.get_by_text("Not quite").wait_for()
-    page.locator(".svc-quiz .svc-next").click()
-    page.locator(f".svc-quiz .svc-option-{second_right}").click()
-    feedback.get_by_text("Right.").wait_for()
-    assert "Score this round: 1 of 2" in page.locator(".svc-quiz .svc-quiz-header").inner_text()
+def _contrast(rgb_text: str, rgb_background: str) -> float:
+    """WCAG contrast ratio of two CSS rgb()/rgba() colours as the browser computed them."""
 
-    page.on("dialog", lambda dialog: dialog.accept())  # "leave the page?" for the unsaved notebook
-    page.reload()
+    def luminance(css: str) -> float:
+        r, g, b = (int(v) / 255 for v in re.findall(r"\d+", css)[:3])
+        lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    high, low = sorted((luminance(rgb_text), luminance(rgb_background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def colours(locator) -> tuple[str, str]:
+    """(text colour, background colour) of an element, as computed by the browser."""
+    return locator.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
+
+
+def restart_kernel(page) -> None:
+    """Kernel > Restart Kernel..., accept the dialog, wait for the new kernel to be idle."""
+    page.locator(".lm-MenuBar-itemLabel", has_text="Kernel").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Restart Kernel").first.click()
+    page.locator(".jp-Dialog-button.jp-mod-accept").click()
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
+
+
+def test_quiz_by_keyboard_resumes_after_a_kernel_restart(lab, page):
+    base, notebooks, home = lab
+    source = f'from svcworkbook.learning.quiz import quiz\nquiz(1, questions={QUIZ_IDS!r}, learner="ada")'
+    write_notebook(notebooks / "quiz.ipynb", source)
+    (first_wrong, _), (_, second_right) = keys_for()
+    open_and_run(page, base, "quiz.ipynb")
+    widget = page.locator(".svc-quiz")
+    widget.locator(".svc-quiz-prompt").click()  # focus inside the widget, as a learner would
+    assert page.evaluate("document.activeElement.classList.contains('svc-quiz')")
+    for key in ("b", "a", "m", "d", "d", "x"):  # notebook shortcuts: must do nothing here
+        page.keyboard.press(key)
+    page.keyboard.press(first_wrong)
+    feedback = widget.locator(".svc-feedback")
+    feedback.get_by_text("Not quite").wait_for()
+    right, wrong = widget.locator(".svc-option.svc-right"), widget.locator(".svc-option.svc-wrong")
+    for answered in (right, wrong, widget.locator(".svc-feedback-wrong")):
+        text, background = colours(answered)
+        if background in ("rgba(0, 0, 0, 0)", "transparent"):
+            background = "rgb(255, 255, 255)"
+        assert _contrast(text, background) >= 4.5, (text, background)
+    focused = page.evaluate("document.activeElement.className")
+    assert "svc-next" in focused  # focus moved to Next, so Enter goes on
+    outline = widget.locator(".svc-next").evaluate("e => getComputedStyle(e).outlineWidth")
+    assert outline == "3px"
+    page.keyboard.press("Enter")
+    widget.get_by_text("question 2 of 3").wait_for()
+    page.keyboard.press(second_right)
+    feedback.get_by_text("Right.").wait_for()
+    assert "Score this round: 1 of 2" in widget.locator(".svc-quiz-header").inner_text()
+    area = page.locator(".jp-OutputArea-output").first
+    assert area.evaluate("e => e.scrollWidth <= e.clientWidth")  # no horizontal scrollbar
+    assert widget.evaluate("e => e.scrollWidth <= e.clientWidth")
+    # the notebook is unchanged: one code cell, same source
+    assert page.locator(".jp-Notebook .jp-Cell").count() == 1
+    assert page.locator(".jp-Notebook .jp-CodeCell").count() == 1
+    assert "questions=" in page.locator(".jp-Notebook .jp-Cell .jp-InputArea").inner_text()
+
+    restart_kernel(page)
     run_all_cells(page)
-    saved = page.locator(".svc-quiz .svc-saved")
-    total = len(load_unit(1).questions)
-    saved.get_by_text(f"2 of {total} questions answered, 1 right").wait_for()
+    widget = page.locator(".svc-quiz")
+    widget.get_by_text("question 2 of 3").wait_for()  # where the learner was, not question 1
+    assert "Score this round: 1 of 2" in widget.locator(".svc-quiz-header").inner_text()
+    widget.locator(".svc-feedback").get_by_text("Right.").wait_for()
+    assert not widget.locator(".svc-retry").is_disabled()  # a missed question: retry any time
+    widget.locator(".svc-next").focus()
+    page.keyboard.press("Enter")
+    widget.get_by_text("question 3 of 3").wait_for()
+    figure = widget.locator(".svc-figure-input")
+    figure.focus()
+    figure.type("70")
+    page.keyboard.press("Enter")
+    widget.locator(".svc-feedback-right").get_by_text("Right.").wait_for()
+    widget.locator(".svc-round-end").get_by_text("Round finished: 2 of 3 right.").wait_for()
     answers = progress.load_progress("ada", home).answers_frame()
-    assert answers["correct"].tolist() == [False, True]
+    assert answers["correct"].tolist() == [False, True, True]
+    assert answers["question"].tolist() == QUIZ_IDS
 
 
 def test_evidence_logged_in_the_form_is_in_the_exported_csv(lab, page, tmp_path):
