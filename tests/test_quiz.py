@@ -144,7 +144,9 @@ def test_the_widget_answers_moves_on_and_retries_like_the_front_end(tmp_path):
     session = quiz.quiz(unit, learner="gu", home=tmp_path, n=4, seed=1).session
     view = QuizView(session)
     asked = session.current
-    wrong = next(o["letter"] for o in view.view["options"] if o["text"] != asked.options[asked.answer])
+    wrong = next(
+        o["letter"] for o in view.view["options"] if o["text"] != asked.options[asked.answer]
+    )
     view.press("answer", choice=wrong)
     states = {o["letter"]: o["state"] for o in view.view["options"]}
     assert states[wrong] == "wrong" and list(states.values()).count("right") == 1

@@ -75,8 +75,8 @@ _CSS = string.Template("""
   background: $control_disabled_bg; border-color: #9ca3af; opacity: 1; }
 """).substitute(
     {
-    **{k.replace("-", "_"): text for k, (text, _) in COLOURS.items()},
-    **{f"{k.replace('-', '_')}_bg": bg for k, (_, bg) in COLOURS.items()},
+        **{k.replace("-", "_"): text for k, (text, _) in COLOURS.items()},
+        **{f"{k.replace('-', '_')}_bg": bg for k, (_, bg) in COLOURS.items()},
         "focus": FOCUS,
     }
 )
@@ -207,7 +207,9 @@ class QuizView(anywidget.AnyWidget):
         """Feedback for a question answered before a restart (shown again on resume)."""
         s, question = self.session, self.session.current
         correct = s.round_results[question.id]
-        verdict = "Right." if correct else f"Not quite: the answer is {s.right_answer_text(question)}."
+        verdict = (
+            "Right." if correct else f"Not quite: the answer is {s.right_answer_text(question)}."
+        )
         return {
             "kind": "right" if correct else "wrong",
             "text": f"{verdict} {question.explanation}",
@@ -245,7 +247,9 @@ class QuizView(anywidget.AnyWidget):
         right, answered = s.score()
         question = s.current
         where = f"question {min(s.position + 1, len(s.round_questions))} of "
-        where += f"{len(s.round_questions)} ({'round 1' if s.round == 1 else f'retry {s.round - 1}'})"
+        where += (
+            f"{len(s.round_questions)} ({'round 1' if s.round == 1 else f'retry {s.round - 1}'})"
+        )
         missed = len(s.missed())
         view: dict[str, Any] = {
             "title": f"Unit {s.unit.number} quiz",
