@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from svcworkbook.data import privacy
+from svcworkbook.data import loading, privacy
 from svcworkbook.data.roster import read_roster
 from svcworkbook.errors import DataError, ParameterError
 from svcworkbook.learning import portfolio, progress, storage
@@ -183,6 +183,91 @@ def test_dollar_and_caret_in_an_evidence_title_draw(tmp_path):
     plt.close(ax.figure)
 
 
+UK_FORMATS = [
+    "(020) 7946 0018", "0044 7700 900123", "(07700) 900123", "07700.900.123", "+44 (0)20 7946 0018",
+    "0800 123 4567", "07700-900-123",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("number", UK_FORMATS)
+def test_uk_phone_numbers_in_every_usual_format_are_redacted(number):
+    assert privacy.redact(f"ring me on {number} today") == "ring me on [PHONE] today"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("post to GIR 0AA please", "post to [POSTCODE] please"),
+        ("my name is jo bloggs, thanks", "my name is [NAME], thanks"),
+        ("Spoke to Mrs Adebayo-Smith twice", "Spoke to Mrs [NAME] twice"),
+        ("Regards, Tunde Bakare", "Regards, [NAME]"),
+        ("Chased by Grace Hughes on Monday", "Chased by [NAME] on Monday"),
+    ],
+)
+def test_names_and_postcodes_outside_the_generators_lists_are_redacted(text, expected):
+    assert privacy.redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Product Price was wrong", "Grace period ends 12/03/2026", "Order 12345678901 late",
+     "Refund of £25.00 took 14 days", "Will call back at 10:30", "Price match refused"],
+)  # fmt: skip
+def test_ordinary_words_dates_and_numbers_are_not_redacted(text):
+    assert privacy.redact(text) == text
+
+
+def test_one_email_gets_one_token_whatever_its_case_or_spacing():
+    frame = pd.DataFrame(
+        {"customer_email": ["Jo.Bloggs@Example.com", " jo.bloggs@example.com ", "sam@x.org"]}
+    )
+    tokens = privacy.pseudonymise(frame, b"k" * 32, ["customer_email"])["customer_email"]
+    assert tokens[0] == tokens[1] != tokens[2]
+
+
+def test_anonymise_redacts_every_text_column_and_reports_per_column(workspace):
+    export = pd.read_csv(workspace / "complaints.csv", dtype=str)
+    export["Agent Notes"] = "Customer Jo Bloggs called from 07700 900123"
+    export["complaint_details"] = "email me at jo@example.com"
+    export.to_csv(workspace / "ticket export.csv", index=False)
+    status, out = run(
+        "anonymise", workspace / "ticket export.csv", "--key-file", workspace / "secret.key",
+        "--out", workspace / "safe",
+    )  # fmt: skip
+    assert status == 0, out
+    safe = pd.read_csv(workspace / "safe" / "ticket export.csv", dtype=str, encoding="utf-8-sig")
+    assert set(safe["Agent Notes"]) == {"Customer [NAME] called from [PHONE]"}
+    assert set(safe["complaint_details"]) == {"email me at [EMAIL]"}
+    assert privacy.personal_data_left(safe) == []
+    assert "Agent Notes: personal data redacted: " in out and "1 phone" not in out
+    assert "customer_email: replaced by keyed tokens" in out
+
+
+def test_a_far_stray_excel_cell_is_refused_before_reading():
+    with pytest.raises(DataError, match="stray cell") as err:
+        loading.load("contacts", CORPUS / "contacts_far_cell.xlsx")
+    assert "17,179,869,184 cells" in str(err.value) and "Fix:" in str(err.value)
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
+    import openpyxl
+
+    from svcworkbook.data import reading
+
+    book = openpyxl.Workbook()
+    for _row in range(2000):
+        book.active.append(["x" * 50] * 10)
+    book.save(tmp_path / "contacts.xlsx")
+    monkeypatch.setattr(reading, "MAX_EXCEL_UNZIPPED_BYTES", 100_000)
+    with pytest.raises(DataError, match="unpacks to"):
+        loading.load("contacts", tmp_path / "contacts.xlsx")
+
+
+def test_nul_bytes_in_a_csv_are_refused_naming_the_line():
+    with pytest.raises(DataError, match="line 2 holds NUL bytes"):
+        loading.load("contacts", CORPUS / "contacts_nul.csv")
+
+
 # --- wrong data accepted without a word ---------------------------------------------------------
 
 
@@ -310,6 +395,8 @@ def corpus_cases(tmp: Path) -> list[Case]:
         Case("mapping is a folder", ["validate", tmp / "complaints.csv", "--map", tmp],
              ["is a folder", "Fix"]),
         Case("unknown unit", ["run", "9", "--out", tmp / "r"], ["9"]),
+        Case("far Excel cell", ["validate", tmp / "contacts_far_cell.xlsx", "--dataset", "contacts"], ["stray cell", "Fix"]),
+        Case("NUL bytes", ["validate", tmp / "contacts_nul.csv", "--dataset", "contacts"], ["NUL", "Fix"]),
         Case("no such roster", ["classpack", tmp / "nobody.csv", "--out", tmp / "p"],
              ["nobody.csv"]),
     ]  # fmt: skip

@@ -70,6 +70,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[str]]:
     )
     if path.stat().st_size == 0:
         raise empty
+    _refuse_nul_bytes(path)
     sep = _sniff_delimiter(path)
     try:
         frame = pd.read_csv(
@@ -91,8 +92,86 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[str]]:
     return frame, notes
 
 
+def _refuse_nul_bytes(path: Path) -> None:
+    """DataError when a text file holds NUL bytes (pandas would cut each such cell short)."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+        line, chunk = 1, head
+        while chunk:
+            found = chunk.find(b"\x00")
+            if found >= 0:
+                line += chunk[:found].count(b"\n")
+                utf16 = head.count(b"\x00") > len(head) // 4
+                hint = (
+                    "it looks like UTF-16 text: in Excel use Save As > 'CSV UTF-8 (Comma delimited)'"
+                    if utf16
+                    else "export the file again, or remove the damaged characters"
+                )
+                raise DataError(
+                    f"{path.name}: line {line} holds NUL bytes (character 0), which would cut "
+                    f"values short. Fix: {hint}."
+                )
+            line += chunk.count(b"\n")
+            chunk = handle.read(1 << 20)
+
+
+#: Limits for Excel files (a real export is far smaller): the cells a sheet says it spans, and
+#: the size of the workbook once unzipped (a "zip bomb" is small on disk and huge unpacked).
+MAX_EXCEL_CELLS = 20_000_000
+MAX_EXCEL_UNZIPPED_BYTES = 500_000_000
+
+
+def check_workbook_size(path: Path) -> None:
+    """DataError when a workbook would take too much memory or time to read (see the limits)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+            sheets = [n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/[^/]+\.xml", n)]
+            spans = {}
+            for name in sheets:
+                with archive.open(name) as sheet:
+                    head = sheet.read(4096).decode("utf-8", "replace")
+                found = re.search(
+                    r'<(?:\w+:)?dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"', head
+                )
+                if found:
+                    spans[name] = _cells_spanned(*found.groups())
+    except zipfile.BadZipFile:
+        return  # not a zip: openpyxl reports the damage with its own message
+    if unzipped > MAX_EXCEL_UNZIPPED_BYTES:
+        raise DataError(
+            f"{path.name}: the workbook unpacks to {unzipped / 1e6:,.0f} MB, more than the "
+            f"{MAX_EXCEL_UNZIPPED_BYTES / 1e6:,.0f} MB the workbook reads. Fix: save the sheet "
+            "you need as CSV UTF-8."
+        )
+    for name, cells in spans.items():
+        if cells > MAX_EXCEL_CELLS:
+            raise DataError(
+                f"{path.name}: sheet {Path(name).stem} says it spans {cells:,} cells (more than "
+                f"{MAX_EXCEL_CELLS:,}; often one stray cell far to the right or bottom). Fix: "
+                "delete the empty rows and columns after your data, or save the sheet as CSV UTF-8."
+            )
+
+
+def _column_number(letters: str) -> int:
+    """A spreadsheet column's number: A = 1, Z = 26, AA = 27, XFD = 16,384."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _cells_spanned(first_col, first_row, last_col=None, last_row=None) -> int:
+    """Cells from A1 to the far corner of a range such as A1:XFD1048576 (what a reader fills in:
+    a single cell at XFD1048576 makes the whole sheet that big)."""
+    return int(last_row or first_row) * _column_number(last_col or first_col)
+
+
 def _read_excel(path: Path, dataset: str) -> tuple[pd.DataFrame, list[str]]:
     """The dataset's sheet of a workbook (named like the dataset, else the only/first sheet)."""
+    check_workbook_size(path)
     try:
         sheets = pd.ExcelFile(path, engine="openpyxl")
     except Exception as err:  # openpyxl raises many kinds for a damaged file

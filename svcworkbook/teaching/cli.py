@@ -148,30 +148,61 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_anonymise(args: argparse.Namespace) -> int:
-    """Validate a file, pseudonymise ids and personal data, redact free text, write a safe CSV."""
+    """Pseudonymise ids and personal data and redact every text column of a file; write a safe
+    CSV. A workbook dataset is validated first; any other CSV is taken as it is."""
     from svcworkbook.data import loading, privacy
+    from svcworkbook.data.generators import DATASETS
 
     path = Path(args.path)
-    dataset = _dataset_of(path, args.dataset)
+    dataset = args.dataset or loading.dataset_of(path)
+    if args.dataset and args.dataset not in DATASETS:
+        raise Problem(f"--dataset {args.dataset} is not one of: {', '.join(DATASETS)}")
     key_path = Path(args.key_file)
     given = Path(args.out)
-    out = given if given.suffix.lower() == ".csv" else given / f"{dataset}.csv"
+    name = f"{dataset}.csv" if dataset in DATASETS else f"{path.stem}.csv"
+    out = given if given.suffix.lower() == ".csv" else given / name
     precious = {"the input file": path, "the key file": key_path}
     for candidate in dict.fromkeys((given, out)):
         refuse_to_overwrite(candidate, precious, folder_ok=candidate != out)
     key = privacy.read_key(key_path)
-    frame = loading.load(dataset, path, mapping=args.map)
-    found = privacy.find_personal_data(frame)
-    result = privacy.anonymise(frame, key, dataset=dataset)
+    if dataset in DATASETS:
+        frame = loading.load(dataset, path, mapping=args.map)
+    else:
+        frame = read_any_table(path)
+    result = privacy.anonymise(frame, key, dataset=dataset if dataset in DATASETS else None)
     privacy.write_safe_csv(result, out)
-    columns = ", ".join(sorted(set(found["column"]))) if len(found) else "none found"
+    done = privacy.changes(frame, result)
+    lines = [f"  {r.column}: {r.action} ({r.cells_changed:,} cells)" for r in done.itertuples()]
     _print(
-        f"Wrote {out} ({len(result):,} rows). Personal data found in: {columns}.",
+        f"Wrote {out} ({len(result):,} rows). What changed, column by column:",
+        *(lines or ["  nothing: no personal data was found"]),
         "Keep the key file separate from this output: with the key the tokens can be matched "
         "again, so under UK GDPR the output is pseudonymised, not anonymous.",
         *privacy.key_warnings(key_path, out),
     )
     return EXIT_OK
+
+
+def read_any_table(path: Path):
+    """A CSV or Excel file that is not a workbook dataset, every cell as text (blanks kept)."""
+    import pandas as pd
+
+    if not path.is_file():
+        raise Problem(f"{path} is not a file; give the path of a CSV or Excel file")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from svcworkbook.data import loading
+
+        return loading.read_table(path, "")[0].astype(object)
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise Problem(
+            f"{path.name} is not UTF-8 text. Fix: save it as 'CSV UTF-8' and try again"
+        ) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise Problem(
+            f"{path.name} cannot be read as a table ({err}). Fix: check the file"
+        ) from None
 
 
 def refuse_to_overwrite(out: Path, precious: dict[str, Path], folder_ok: bool = False) -> None:
