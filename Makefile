@@ -18,7 +18,7 @@ $(BIN)/python:
 
 # Reinstall only when the dependency list changes.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dev,cluster]'
 	touch $(STAMP)
 
 # The project's own kernel, inside the virtual environment (never the machine's kernels).
@@ -32,7 +32,7 @@ demo: setup
 test: setup
 	$(BIN)/ruff check svcworkbook tests benchmarks tools notebooks
 	$(BIN)/ruff format --check svcworkbook tests benchmarks tools notebooks
-	$(BIN)/python -m pytest -n 2 --dist loadscope --no-loadscope-reorder -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder -q
 
 lab: setup
 	$(BIN)/jupyter lab notebooks/

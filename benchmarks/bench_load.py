@@ -134,7 +134,7 @@ def main() -> None:
         verdict = "met" if ratio <= TARGET_RATIO else "NOT met"
         print(f"ratio load / bare read: {ratio:.2f}x (target <= {TARGET_RATIO:g}x: {verdict})")
         if args.pandera:
-            from svcworkbook.data.schemas import SCHEMAS
+            from svcworkbook.data.pandera_schemas import SCHEMAS
 
             frame = loading.load("contacts", path)
             start = time.perf_counter()

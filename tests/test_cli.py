@@ -254,6 +254,22 @@ def test_classpack_reports_a_bad_roster(tmp_path):
     assert "repeats ids (A1) in rows 2, 3" in err
 
 
+def test_classpack_on_a_cluster_without_distributed_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if the cluster extra were missing
+    roster = tmp_path / "r.csv"
+    roster.write_text("learner_id,name\nA1,Ann\n")
+    pack = tmp_path / "pack"
+    status, _, err = run(
+        "classpack", str(roster), "--out", str(pack), "--scheduler", "tcp://127.0.0.1:8786"
+    )
+    assert status == 1
+    assert err == (
+        "svcworkbook classpack: --scheduler needs Dask's distributed package: "
+        "pip install 'svcworkbook[cluster]'\n"
+    )
+    assert not pack.exists()  # refused before any work
+
+
 def test_flashcards_export_an_anki_deck(tmp_path):
     from svcworkbook.content import load_unit
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from svcworkbook.data import generators, loading, schemas
+from svcworkbook.data import generators, loading, pandera_schemas, schemas
 
 SCENARIOS = tuple(generators.SCENARIOS)
 
@@ -28,10 +28,10 @@ def test_every_scenario_validates_and_loads(scenario, tmp_path):
     full-size baseline is the samples, checked below) pass pandera and read back equal through
     loading.load."""
     data = generators.generate_all(2026, scenario, days=21)
-    assert set(data) == set(schemas.SCHEMAS)
+    assert set(data) == set(pandera_schemas.SCHEMAS)
     for name, frame in data.items():
         assert len(frame) > 0, name
-        schemas.SCHEMAS[name].validate(frame, lazy=True)
+        pandera_schemas.SCHEMAS[name].validate(frame, lazy=True)
         path = tmp_path / f"{name}.csv"
         _write(frame, path)
         pd.testing.assert_frame_equal(loading.load(name, path), frame, check_exact=True)
@@ -40,13 +40,13 @@ def test_every_scenario_validates_and_loads(scenario, tmp_path):
 def test_full_size_samples_pass_pandera():
     """The bundled samples (twelve weeks, full size) pass the pandera schemas as loaded."""
     for name, frame in loading.load_samples().items():
-        schemas.SCHEMAS[name].validate(frame, lazy=True)
+        pandera_schemas.SCHEMAS[name].validate(frame, lazy=True)
 
 
 def test_tiny_data_validates_and_loads(tiny, tmp_path):
     """Seven days and one team still give valid, loadable data."""
     for name, frame in tiny.items():
-        schemas.SCHEMAS[name].validate(frame, lazy=True)
+        pandera_schemas.SCHEMAS[name].validate(frame, lazy=True)
         path = tmp_path / f"{name}.csv"
         _write(frame, path)
         pd.testing.assert_frame_equal(loading.load(name, path), frame, check_exact=True)
@@ -56,7 +56,7 @@ def test_tiny_data_validates_and_loads(tiny, tmp_path):
 def _failures(dataset: str, frame: pd.DataFrame) -> pd.DataFrame:
     """The pandera failure cases of a frame that must fail validation."""
     with pytest.raises(pa.errors.SchemaErrors) as caught:
-        schemas.SCHEMAS[dataset].validate(frame, lazy=True)
+        pandera_schemas.SCHEMAS[dataset].validate(frame, lazy=True)
     return caught.value.failure_cases
 
 
@@ -97,7 +97,7 @@ def test_zero_agents_scheduled_is_allowed(tiny):
     frame = tiny["intervals"].copy()
     frame.loc[[0, 1], ["offered", "handled", "agents_scheduled"]] = 0
     frame.loc[[0, 1], "aht_s"] = float("nan")
-    pd.testing.assert_frame_equal(schemas.SCHEMAS["intervals"].validate(frame), frame)
+    pd.testing.assert_frame_equal(pandera_schemas.SCHEMAS["intervals"].validate(frame), frame)
     frame.loc[1, "agents_scheduled"] = -1
     cases = _failures("intervals", frame)
     assert _failed_rows(cases, "agents_scheduled", "greater_than_or_equal_to(0)") == {1}
@@ -173,7 +173,7 @@ def test_scores_from_a_survey_not_responded_to_rejected(tiny):
     cases = _failures("surveys", frame)
     assert _failed_rows(cases, "responded", "set responded to True") == set(scored[:2])
     frame.loc[scored[:2], ["csat", "nps", "ces"]] = pd.NA  # the fix: blank the scores
-    schemas.SCHEMAS["surveys"].validate(frame, lazy=True)
+    pandera_schemas.SCHEMAS["surveys"].validate(frame, lazy=True)
 
 
 def test_blank_required_id_rejected(tiny):
@@ -193,7 +193,7 @@ def test_missing_required_column_rejected(tiny):
 def test_valid_frame_passes_unchanged(tiny):
     """Validation returns the same data (pandera does not coerce or drop)."""
     frame = tiny["customers"]
-    pd.testing.assert_frame_equal(schemas.SCHEMAS["customers"].validate(frame), frame)
+    pd.testing.assert_frame_equal(pandera_schemas.SCHEMAS["customers"].validate(frame), frame)
 
 
 @pytest.mark.parametrize("dataset", schemas.DATASETS)

@@ -1,8 +1,9 @@
 """The eight datasets' schemas as code: every column's type, unit, allowed values and meaning.
 
 One specification (:data:`SPECS`) serves three purposes: the loader's fast, row-naming checks
-(:mod:`svcworkbook.data.loading`), the pandera schemas (:data:`SCHEMAS`, for anyone who wants to validate a
-DataFrame with pandera), and the data dictionary (:func:`describe`, used in ``data/README.md``).
+(:mod:`svcworkbook.data.loading`), the pandera schemas (:mod:`svcworkbook.data.pandera_schemas`,
+for anyone who wants to validate a DataFrame with pandera; built there, so pandera is imported
+only by those who ask), and the data dictionary (:func:`describe`, used in ``data/README.md``).
 
 Column kinds: ``id`` and ``text`` (strings), ``category`` (lower-case, from an allowed list),
 ``datetime`` (UK local time), ``float`` and ``int`` (numbers, with a unit), ``bool`` (a yes/no
@@ -14,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
-import pandera.pandas as pa
 
 
 @dataclass(frozen=True)
@@ -399,69 +399,6 @@ SPECS: dict[str, Spec] = {
 }
 
 DATASETS = tuple(SPECS)
-_PANDERA_TYPES = {
-    "id": str, "text": str, "category": str, "datetime": "datetime64[ns]", "float": float,
-    "bool": bool,
-}  # fmt: skip
-
-
-def _pandera_column(col: Col) -> pa.Column:
-    """A pandera Column for one column spec (type, blanks, uniqueness, range, allowed values)."""
-    if col.kind == "int":
-        dtype = "Int64" if col.nullable else "int64"
-    else:
-        dtype = _PANDERA_TYPES[col.kind]
-    checks = []
-    if col.low is not None:
-        checks.append(pa.Check.ge(col.low))
-    if col.above is not None:
-        checks.append(pa.Check.gt(col.above))
-    if col.high is not None:
-        checks.append(pa.Check.le(col.high))
-    if col.allowed:
-        checks.append(pa.Check.isin(col.allowed))
-    return pa.Column(
-        dtype, checks=checks, nullable=col.nullable, unique=col.unique, required=not col.optional
-    )
-
-
-def _pandera_rule(rule: Rule) -> pa.Check:
-    """A dataframe-wide pandera check: later >= earlier wherever both are given."""
-
-    def check(frame: pd.DataFrame) -> pd.Series:
-        both = frame[rule.later].notna() & frame[rule.earlier].notna()
-        return ~both | (frame[rule.later] >= frame[rule.earlier])
-
-    return pa.Check(check, name=f"{rule.later} >= {rule.earlier}", error=rule.why)
-
-
-def _pandera_only_when(rule: OnlyWhen) -> pa.Check:
-    """A dataframe-wide pandera check: the rule's columns blank wherever the flag is not True."""
-
-    def check(frame: pd.DataFrame) -> pd.Series:
-        return frame[rule.flag].eq(True) | frame[list(rule.columns)].isna().all(axis=1)
-
-    return pa.Check(check, name=f"{rule.what} only when {rule.flag}", error=rule.fix)
-
-
-def pandera_schema(dataset: str) -> pa.DataFrameSchema:
-    """The pandera schema of a dataset as it is held in memory after loading."""
-    spec = SPECS[dataset]
-    checks = [_pandera_rule(rule) for rule in spec.rules]
-    checks += [_pandera_only_when(rule) for rule in spec.only_when]
-    for column, limit in spec.not_more:
-        checks.append(
-            pa.Check(lambda f, c=column, m=limit: f[c] <= f[m], name=f"{column} <= {limit}")
-        )
-    return pa.DataFrameSchema(
-        {name: _pandera_column(col) for name, col in spec.columns.items()},
-        checks=checks,
-        name=dataset,
-        strict=False,
-    )
-
-
-SCHEMAS: dict[str, pa.DataFrameSchema] = {name: pandera_schema(name) for name in SPECS}
 
 
 def _type_text(col: Col) -> str:

@@ -197,6 +197,20 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
 # --- running tasks ----------------------------------------------------------------------------
 
 
+def dask_client() -> tuple[Any, Any]:
+    """Dask's ``Client`` and ``as_completed``, or a one-line ParameterError saying what to install.
+
+    ``distributed`` is the optional ``cluster`` extra: only tutors with a Dask cluster need it.
+    """
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise ParameterError(
+            "--scheduler needs Dask's distributed package: pip install 'svcworkbook[cluster]'"
+        ) from None
+    return Client, as_completed
+
+
 def run_tasks(
     tasks: list[dict[str, Any]],
     jobs: int,
@@ -207,8 +221,7 @@ def run_tasks(
     if not tasks:
         return
     if scheduler:
-        from distributed import Client, as_completed
-
+        Client, as_completed = dask_client()
         with Client(scheduler) as client:
             futures = client.map(run_task, tasks, pure=False)
             for future in as_completed(futures):
@@ -296,6 +309,8 @@ def build_classpack(
     if jobs is not None and jobs < 1:
         raise ParameterError(f"--jobs must be 1 or more, got {jobs}")
     jobs = jobs or max(1, min(os.cpu_count() or 1, len(roster) * len(units)))
+    if scheduler:
+        dask_client()  # before any work: say at once if the cluster extra is missing
     notebooks = {u: runner.resolve_notebook(u) for u in units}
     out.mkdir(parents=True, exist_ok=True)
     manifest = Manifest.read(out / MANIFEST)
