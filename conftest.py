@@ -10,6 +10,7 @@ import os
 import tempfile
 
 import matplotlib
+import pytest
 
 
 def pytest_configure(config):
@@ -20,7 +21,7 @@ def pytest_configure(config):
 
 
 #: Test files whose every test is one papermill run in kernels of its own, sharing no fixture with
-#: its neighbours: the scheduler below spreads their tests over the workers one by one.
+#: its neighbours: their tests are spread over the workers one by one.
 RUNS_APART = ("tests/test_notebook_unit*.py", "tests/test_notebooks.py")
 
 
@@ -29,32 +30,20 @@ def _runs_apart(path: str) -> bool:
     return any(fnmatch.fnmatch(path, pattern) for pattern in RUNS_APART)
 
 
-def pytest_xdist_make_scheduler(config, log):
-    """Schedule each file's tests on one worker (as --dist loadfile), except the notebook runs.
-
-    Files keep their tests together because several share module fixtures (a JupyterLab, a
-    generated year of data) and a notebook's nbval cells share one kernel. The papermill matrices
-    (``RUNS_APART``) are sent one test at a time, heaviest first (see below), so the two workers
-    finish together instead of one waiting while the other runs a whole file of notebooks.
-    """
-    from xdist.scheduler import LoadScopeScheduling
-
-    class LoadFileExceptNotebookRuns(LoadScopeScheduling):
-        """LoadScopeScheduling with a file as the scope, or the test itself in RUNS_APART files."""
-
-        def _split_scope(self, nodeid: str) -> str:
-            path = nodeid.split("::", 1)[0]
-            return nodeid if _runs_apart(path) else path
-
-    return LoadFileExceptNotebookRuns(config, log)
-
-
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks (--dist loadgroup)
 def pytest_collection_modifyitems(config, items):
-    """Run what executes notebooks (papermill, nbval) or a browser first and the quick tests last.
+    """Keep each file's tests on one worker, except the notebook runs; run the slow tests first.
 
-    xdist keeps the order when run with ``--no-loadscope-reorder`` (the Makefile's), so the quick
-    tests fill the end of the run on whichever worker is free. The sort is stable: a file's tests
-    (and a notebook's cells) keep their order.
+    With ``--dist loadgroup`` (pyproject's addopts) xdist sends the tests of one ``xdist_group``
+    to one worker and every unmarked test on its own. Every file is its own group, because
+    several share module fixtures (a JupyterLab, a generated year of data) and a notebook's nbval
+    cells share one kernel; the papermill matrices (``RUNS_APART``) stay unmarked, so the two
+    workers finish together instead of one waiting while the other runs a whole file of notebooks.
+
+    What executes notebooks (papermill, nbval) or a browser goes first and the quick tests last;
+    xdist keeps this order with ``--no-loadscope-reorder`` (the Makefile's), so the quick tests
+    fill the end of the run on whichever worker is free. The sort is stable: a file's tests (and a
+    notebook's cells) keep their order.
     """
     root = config.rootpath
 
@@ -63,3 +52,9 @@ def pytest_collection_modifyitems(config, items):
         return bool(runs_kernels) or item.path.suffix == ".ipynb"
 
     items.sort(key=lambda item: (not slow(item), not _runs_apart(str(item.path.relative_to(root)))))
+    if not any(line.startswith("xdist_group") for line in config.getini("markers")):
+        return
+    for item in items:
+        path = item.path.relative_to(root).as_posix()
+        if not _runs_apart(path):
+            item.add_marker(pytest.mark.xdist_group(path))

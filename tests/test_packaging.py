@@ -163,3 +163,40 @@ def test_what_the_notebooks_import_loads_neither_pandera_nor_distributed():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_each_file_runs_on_one_worker_and_notebook_runs_spread(tmp_path):
+    """The project's conftest under ``-n 2 --dist loadgroup``, on a small project of its own:
+    a file's tests share one worker; the tests of a papermill-matrix file go to both workers."""
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.copy(ROOT / "conftest.py", tmp_path / "conftest.py")
+    (tmp_path / "tests").mkdir()
+    test = (
+        "import os, pathlib\n"
+        "import pytest\n"
+        "@pytest.mark.parametrize('n', range(6))\n"
+        "def test_where(n):\n"
+        "    name = pathlib.Path(__file__).stem\n"
+        "    with open(pathlib.Path(__file__).parent / f'{name}.ran', 'a') as f:\n"
+        "        f.write(os.environ['PYTEST_XDIST_WORKER'] + '\\n')\n"
+        "    if name == 'test_notebook_unit09':\n"
+        "        import time; time.sleep(0.5)  # long enough for the other worker to take some\n"
+    )
+    for name in ("test_alpha", "test_beta", "test_notebook_unit09"):
+        (tmp_path / "tests" / f"{name}.py").write_text(test)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadgroup",
+         "--no-loadscope-reorder", "-p", "no:cacheprovider", "tests"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    workers = {
+        name: (tmp_path / "tests" / f"{name}.ran").read_text().split()
+        for name in ("test_alpha", "test_beta", "test_notebook_unit09")
+    }
+    assert len(workers["test_alpha"]) == len(workers["test_beta"]) == 6
+    assert len(set(workers["test_alpha"])) == 1 and len(set(workers["test_beta"])) == 1
+    assert set(workers["test_notebook_unit09"]) == {"gw0", "gw1"}
