@@ -5,7 +5,8 @@ Rules this module keeps, so progress is never lost:
 - A write goes to a temporary file in the same folder, is flushed to disk (fsync), then replaces
   the old file in one step (``os.replace``); a crash leaves the old file or the new one, never half.
 - ``update_json`` reads, changes and writes the file while holding an exclusive lock on a
-  ``<name>.lock`` file beside it, so two kernels writing at once both keep their changes.
+  ``<name>.lock`` file beside it (``filelock``: the operating system's own file lock on Linux,
+  macOS and Windows), so two kernels writing at once both keep their changes.
 - A file that cannot be read as JSON of the expected shape is renamed to
   ``<name>.corrupt-<UTC timestamp>.json`` and a ``CorruptStateWarning`` names both paths; it is
   never silently replaced or deleted.
@@ -23,34 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-if os.name == "nt":  # pragma: no cover - exercised only on Windows
-    import msvcrt
-
-    def _lock_file(handle) -> None:
-        """Block until this process holds the byte-range lock on the lock file (Windows)."""
-        handle.seek(0)
-        while True:
-            try:
-                msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
-                return
-            except OSError:
-                continue
-
-    def _unlock_file(handle) -> None:
-        """Release the byte-range lock on the lock file (Windows)."""
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-
-else:
-    import fcntl
-
-    def _lock_file(handle) -> None:
-        """Block until this process holds an exclusive flock on the lock file (POSIX)."""
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-
-    def _unlock_file(handle) -> None:
-        """Release the flock on the lock file (POSIX)."""
-        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+from filelock import FileLock
 
 
 class CorruptStateWarning(UserWarning):
@@ -64,15 +38,15 @@ def lock_path(path: Path) -> Path:
 
 @contextlib.contextmanager
 def locked(path: str | Path) -> Iterator[None]:
-    """Hold an exclusive cross-process lock for ``path`` (on ``path.lock``) inside the block."""
+    """Hold an exclusive cross-process lock for ``path`` (on ``path.lock``) inside the block.
+
+    filelock takes the operating system's lock on the lock file (``flock`` on Linux and macOS,
+    ``msvcrt.locking`` on Windows) and waits for as long as another process holds it.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path(path), "a+b") as handle:
-        _lock_file(handle)
-        try:
-            yield
-        finally:
-            _unlock_file(handle)
+    with FileLock(lock_path(path)):
+        yield
 
 
 def _fsync_folder(folder: Path) -> None:
