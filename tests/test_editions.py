@@ -111,3 +111,28 @@ def test_the_same_edition_is_the_same_file_byte_for_byte(tmp_path):
         is None
     )
     assert first.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize("path", runner.unit_notebooks(), ids=lambda p: p.stem)
+def test_parameter_names_agree_with_papermills_public_inspection(path):
+    import papermill
+
+    declared = editions._declared_names(nbformat.read(path, as_version=4))
+    assert declared == set(papermill.inspect_notebook(str(path)))
+
+
+def test_parameter_names_read_annotations_and_values_over_several_lines(tmp_path):
+    import papermill
+
+    nb = sample_notebook()
+    nb.cells[1].source = (
+        "# defaults\n"
+        "seed: int = 7  # a whole number\n"
+        "targets = {\n    'fcr': 0.7,\n}\n"
+        "edition = 'tutor'\n"
+        "print(seed)\n"
+    )
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, path)
+    assert editions._declared_names(nb) == {"seed", "targets", "edition"}
+    assert set(papermill.inspect_notebook(str(path))) == {"seed", "targets", "edition"}

@@ -8,6 +8,7 @@ tagged ``injected-parameters`` after the ``parameters`` cell).
 
 from __future__ import annotations
 
+import ast
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -65,13 +66,18 @@ def inject_parameters(
 
 
 def _declared_names(nb: nbformat.NotebookNode) -> set[str]:
-    """Names assigned in the notebook's ``parameters`` cell."""
-    from papermill.inspection import _infer_parameters
-
-    nb = nbformat.from_dict(nb)
+    """Names assigned at the top level of the first cell tagged ``parameters`` (the one papermill
+    reads; ``name = value`` and ``name: type = value``), read with nbformat and ast."""
     for cell in nb.cells:
-        cell.metadata.setdefault("tags", [])
-    return {p.name for p in _infer_parameters(nb)}
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            names = set()
+            for statement in ast.parse(cell.source).body:
+                targets = statement.targets if isinstance(statement, ast.Assign) else []
+                if isinstance(statement, ast.AnnAssign):
+                    targets = [statement.target]
+                names |= {target.id for target in targets if isinstance(target, ast.Name)}
+            return names
+    return set()
 
 
 def backup_path(path: Path) -> Path:
