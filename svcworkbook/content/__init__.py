@@ -18,9 +18,12 @@ from svcworkbook.content.coverage import (
     read_syllabus,
     syllabus_gaps,
 )
+from svcworkbook.content.glossary import GLOSSARY_FILE, glossary, load_glossary, show_glossary
 from svcworkbook.content.loader import UNITS_DIR, all_units, load_unit, load_unit_file, unit_files
 from svcworkbook.content.models import (
     Concept,
+    Glossary,
+    GlossaryTerm,
     MarkingPoint,
     Misconception,
     Question,
@@ -37,6 +40,12 @@ from svcworkbook.content.render import (
 )
 
 __all__ = [
+    "GLOSSARY_FILE",
+    "Glossary",
+    "GlossaryTerm",
+    "glossary",
+    "load_glossary",
+    "show_glossary",
     "UNITS_DIR",
     "Concept",
     "MarkingPoint",

@@ -262,3 +262,40 @@ def _link_problems(unit: Unit) -> list[tuple[str, str]]:
         for path, kind, target in links
         if target is not None and target not in known[kind]
     ]
+
+
+class GlossaryTerm(_Strict):
+    """A technical term in plain words, with the unit where a learner first meets it."""
+
+    term: str = Field(min_length=1)
+    meaning: str = Field(min_length=1)
+    unit: int = Field(ge=1, le=5)
+
+
+class Glossary(_Strict):
+    """The workbook's glossary: terms in alphabetical order, each once."""
+
+    terms: list[GlossaryTerm] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _sorted_and_unique(self) -> Glossary:
+        keys = [t.term.casefold() for t in self.terms]
+        problems = [
+            (f"terms[{i}].term", f"{self.terms[i].term!r} is listed twice")
+            for i, key in enumerate(keys)
+            if key in keys[:i]
+        ]
+        if keys != sorted(keys):
+            problems.append(("terms", "keep the terms in alphabetical order"))
+        if problems:
+            raise FieldProblems(problems)
+        return self
+
+    def find(self, term: str) -> GlossaryTerm:
+        """The entry for a term, matched on its start ('WAPE' finds 'WAPE (weighted ...)')."""
+        wanted = term.casefold()
+        for entry in self.terms:
+            name = entry.term.casefold()
+            if name == wanted or name.startswith(wanted + " ") or name.startswith(wanted + "'"):
+                return entry
+        raise KeyError(f"no glossary term {term!r}; known: {', '.join(t.term for t in self.terms)}")
