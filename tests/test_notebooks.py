@@ -38,6 +38,7 @@ def test_start_here_runs_for_a_named_learner(tmp_path):
     ) or 'learner = "ada"' in injected_parameters(out)
     text = outputs_text(out)
     assert all(content.load_unit(n).title in text for n in range(1, 6))  # the units table
+    assert all(t.term in text for t in content.glossary())  # the glossary, every term
 
 
 @pytest.mark.notebook
