@@ -5,6 +5,7 @@ Every expected figure is worked out here from the raw file with plain pandas and
 definitions written out by hand, never with the library.
 """
 
+import re
 import shutil
 from pathlib import Path
 
@@ -307,3 +308,135 @@ def test_missing_columns_name_every_unused_header(tmp_path):
     with pytest.raises(DataError) as caught:
         loading.load("contacts", path)
     assert "'Col 11')" in str(caught.value)
+
+
+# --- units on the data there is -----------------------------------------------------------------
+
+
+def test_sections_whose_data_is_absent_are_replaced_by_a_note():
+    """Each skipped section gets its own note; a partly skipped one says so; others are kept."""
+    import nbformat
+
+    from svcworkbook.teaching.sections import skip_absent_sections
+
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        code("wb = start_unit(2)"),
+        md("## Worked analysis 1: a plan", metadata={"tags": ["needs:intervals"]}),
+        code("plan()", metadata={"tags": ["needs:intervals"]}),
+        md("## Worked analysis 2: complaints", metadata={"tags": ["needs:complaints"]}),
+        code("causes()", metadata={"tags": ["needs:complaints"]}),
+        md("## Worked analysis 3: the log"),
+        code("log()"),
+        code("sla()", metadata={"tags": ["needs:contacts.resolved_at"]}),
+    ]
+    there = {"contacts": {"contact_id", "opened_at", "abandoned"}}
+    nb, notes = skip_absent_sections(nb, there)
+    assert notes == [
+        "Worked analysis 1: a plan: no intervals file was given, so this section is skipped.",
+        "Worked analysis 2: complaints: no complaints file was given, so this section is skipped.",
+        "Worked analysis 3: the log: the contacts file has no resolved_at column, so this part is "
+        "skipped.",
+    ]
+    sources = ["".join(c.source) for c in nb.cells]
+    assert sources[0] == "wb = start_unit(2)" and "log()" in sources
+    assert not any(s in sources for s in ("plan()", "causes()", "sla()"))
+
+
+def test_session_has_and_absent_datasets(tmp_path):
+    """wb.has names what the data gives; an absent dataset is a clear error, not generated."""
+    from svcworkbook.teaching.session import OWN_DATA_ORGANISATION, start_unit
+
+    wb = start_unit(
+        2, datasets=("contacts", "intervals", "surveys"), data_dir=str(CALLS),
+        mapping=str(CALLS / "mapping.yaml"),
+    )  # fmt: skip
+    assert wb.has("contacts", "surveys", "contacts.queue_wait_s")
+    assert not wb.has("intervals") and not wb.has("contacts.resolved_at")
+    assert wb.organisation == OWN_DATA_ORGANISATION
+    with pytest.raises(DataError, match="intervals: no intervals file was given"):
+        wb.intervals  # noqa: B018
+
+
+def test_short_abandon_parameter_is_checked():
+    """0 is allowed (count every abandon); a negative threshold is refused."""
+    from svcworkbook.errors import ParameterError
+    from svcworkbook.teaching.session import check_target
+
+    assert check_target("short_abandon_s", 0) == 0.0
+    with pytest.raises(ParameterError, match="0 or more"):
+        check_target("short_abandon_s", -1)
+    args = cli.build_parser().parse_args(["run", "2", "--short-abandon-s", "3"])
+    assert cli.notebook_parameters_from(args)["short_abandon_s"] == 3.0
+
+
+def outputs_text(path: Path) -> str:
+    """Every output and Markdown cell of an executed notebook as text (what a reader sees)."""
+    import json
+
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    parts = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            parts.append("".join(cell["source"]))
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            for key in ("text/plain", "text/html"):
+                parts.append("".join(data.get(key, "")))
+            parts.append("".join(output.get("text", "")))
+            if output.get("output_type") == "error":
+                parts.append(f"ERROR {output['ename']}: {output['evalue']}")
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def unit_runs(tmp_path_factory) -> dict[int, tuple[Path, dict]]:
+    """Units 2 and 3 run once each (real papermill) on the call-centre export alone."""
+    from svcworkbook.teaching import runner
+    from svcworkbook.teaching.session import read_results
+
+    out = tmp_path_factory.mktemp("units")
+    params = {"data_dir": str(CALLS), "mapping": str(CALLS / "mapping.yaml")}
+    runs = {}
+    for unit in (2, 3):
+        path = out / f"unit{unit}.ipynb"
+        runner.execute(runner.resolve_notebook(unit), path, params)
+        runs[unit] = (path, read_results(path))
+    return runs
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("unit", [2, 3])
+def test_units_on_contacts_alone_record_the_hand_computed_figures(unit_runs, raw_calls, unit):
+    """The six figures recorded equal the hand-computed ones; no nan; not the sample's name."""
+    path, results = unit_runs[unit]
+    expected = expected_call_figures(raw_calls)
+    assert {k: results[k] for k in expected} == pytest.approx(expected)
+    text = outputs_text(path)
+    assert "ERROR" not in text
+    assert not re.search(r"\bnan\b", text, re.IGNORECASE)
+    assert "Northgate" not in text
+    assert "Calls abandoned in under 5 seconds are short abandons" in text
+
+
+@pytest.mark.notebook
+def test_unit_2_skips_what_the_export_does_not_give(unit_runs):
+    """The intervals sections and the SLA sections are skipped with a note each."""
+    text = outputs_text(unit_runs[2][0])
+    assert (
+        "Worked analysis 1: a service plan for next week: no intervals file was given, so this "
+        "section is skipped." in text
+    )
+    assert "Worked analysis 2: contingency for a peak: no intervals file was given" in text
+    assert "the contacts file has no resolved_at column, so this section is skipped" in text
+
+
+@pytest.mark.notebook
+def test_unit_3_skips_complaints_staff_and_intervals(unit_runs):
+    """Unit 3 on contacts and the IVR ratings: the sections on comments, complaints, staff and
+    intervals are skipped, each with its note."""
+    text = outputs_text(unit_runs[3][0])
+    assert "no complaints file was given" in text or "the surveys file has no comment" in text
+    assert "no staff file was given, so this section is skipped" in text
+    assert "no intervals file was given, so this section is skipped" in text

@@ -159,6 +159,12 @@ def execute(
         source = make_edition(nbformat.read(str(path), as_version=4), edition)
         if "edition" in notebook_parameters(path):
             parameters = {"edition": edition, **parameters}
+    if parameters.get("data_dir") is not None:  # their own data: sections on the data there is
+        from svcworkbook.teaching.sections import available, skip_absent_sections
+
+        nb = source if not isinstance(source, str) else nbformat.read(source, as_version=4)
+        there = available(parameters["data_dir"], parameters.get("mapping"))
+        source, _ = skip_absent_sections(nb, there)
     papermill.execute_notebook(
         source,
         str(out_path),

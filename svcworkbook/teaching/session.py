@@ -17,10 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from svcworkbook.data.samples import SAMPLE_SEED
-from svcworkbook.errors import ParameterError
+from svcworkbook.errors import DataError, ParameterError
 
 RESULTS_MIME = "application/vnd.svcworkbook.results+json"
 EDITIONS = ("tutor", "learner")
+
+#: The sample data's organisation: never named on someone else's data.
+SAMPLE_ORGANISATION = "Northgate Home Services"
+#: The organisation's name in the text when someone's own data is given without a name.
+OWN_DATA_ORGANISATION = "Your organisation"
 
 #: Parameters every unit notebook accepts, with their defaults.
 COMMON_PARAMETERS: dict[str, Any] = {
@@ -28,7 +33,7 @@ COMMON_PARAMETERS: dict[str, Any] = {
     "mapping": None,
     "seed": None,
     "scenario": "baseline",
-    "organisation": "Northgate Home Services",
+    "organisation": SAMPLE_ORGANISATION,
     "edition": "tutor",
     "learner": "learner",
     "home": None,
@@ -51,7 +56,9 @@ def check_target(name: str, value: Any) -> float:
     if math.isinf(value):
         raise ParameterError(f"parameter {name!r} must be a finite number, got {value!r}")
     value = float(value)
-    if name.startswith("nps") or name.endswith("nps_target"):
+    if name == "short_abandon_s":
+        low, high, hint = 0.0, math.inf, "give the seconds as 0 or more (0 counts every abandon)"
+    elif name.startswith("nps") or name.endswith("nps_target"):
         low, high, hint = -100.0, 100.0, "NPS runs from -100 to +100"
     elif name in FRACTIONS_BELOW_ONE:
         low, high, hint = 0.0, 0.999999, "give it as a fraction from 0 up to (not including) 1"
@@ -89,6 +96,8 @@ def check_common(params: dict[str, Any]) -> dict[str, Any]:
     for name in ("learner", "organisation"):
         if not isinstance(p[name], str) or not p[name].strip():
             raise ParameterError(f"{name} must be a non-empty piece of text, got {p[name]!r}")
+    if p["data_dir"] is not None and p["organisation"] == SAMPLE_ORGANISATION:
+        p["organisation"] = OWN_DATA_ORGANISATION  # the sample's name is not theirs
     return p
 
 
@@ -148,10 +157,17 @@ def load_datasets(params: dict[str, Any], names: tuple[str, ...]) -> dict[str, A
     """
     from svcworkbook.data import generators, loading
 
-    if params.get("data_dir") is not None:
-        return loading.load_folder(
-            params["data_dir"], mapping=params.get("mapping"), datasets=names
+    if params.get("data_dir") is not None:  # their own data: only the datasets they give
+        loaded = loading.load_folder(
+            params["data_dir"], mapping=params.get("mapping"), datasets=names, required=()
         )
+        if names and not loaded:
+            raise DataError(
+                f"{params['data_dir']}: no file for any of {', '.join(names)}. Fix: add at least "
+                f"one of {', '.join(f'{n}.csv' for n in names)}, or name your export in the "
+                "mapping (file: ...); data/README.md describes their columns."
+            )
+        return loaded
     seed = params.get("seed")
     if seed is None and params.get("scenario", "baseline") == "baseline":
         samples = loading.load_samples()
@@ -178,7 +194,38 @@ class UnitSession:
             values = self.__dict__.get(group, {})
             if name in values:
                 return values[name]
+        from svcworkbook.data.schemas import DATASETS
+
+        if name in DATASETS:
+            raise DataError(
+                f"{name}: no {name} file was given, so the sections that need it are skipped. "
+                f"Fix: add {name}.csv to {self.params.get('data_dir')} (or name it in the "
+                "mapping) to run them."
+            )
         raise AttributeError(name)
+
+    def has(self, *needs: str) -> bool:
+        """Whether the data has every need: a dataset ('complaints') or a column of one
+        ('contacts.resolved_at', a column the file really has)."""
+        from svcworkbook.report.contact_figures import has_column
+
+        for need in needs:
+            dataset, _, column = need.partition(".")
+            frame = self.data.get(dataset)
+            if frame is None or (column and not has_column(frame, column)):
+                return False
+        return True
+
+    def contact_figures(self):
+        """The whole-period contact figures (calls offered, abandonment, service level, ASA,
+        AHT, FCR) on the columns the contacts file has, with the short-abandon rule applied."""
+        from svcworkbook.report.contact_figures import contact_figures
+
+        return contact_figures(
+            self.contacts,
+            answer_within_s=self.targets.get("answer_within_s", 20.0),
+            short_abandon_s=self.targets.get("short_abandon_s", 5.0),
+        )
 
     @property
     def source(self) -> str:

@@ -1,0 +1,109 @@
+"""Units run on the data there is: a notebook's cells say which datasets (and columns) they need,
+and with someone's own data a section whose data is absent is skipped with a visible note.
+
+A cell declares what it needs with tags ``needs:DATASET`` or ``needs:DATASET.COLUMN`` (for
+example ``needs:complaints``, ``needs:contacts.resolved_at``). Before the kernel starts,
+:func:`skip_absent_sections` replaces each run of cells whose data is absent by one Markdown
+note ("Worked analysis 1: ...: no intervals file was given, so this section is skipped"); the
+bundled samples and generated data have everything, so nothing is skipped for them. Generated
+data never fills a gap in someone's own data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+TAG = "needs:"
+NOTE_TAG = "skipped-section"
+
+
+def cell_needs(cell: Mapping[str, Any]) -> list[str]:
+    """What a cell needs, from its ``needs:`` tags (e.g. ['intervals', 'contacts.resolved_at'])."""
+    tags = cell.get("metadata", {}).get("tags", [])
+    return [t[len(TAG) :] for t in tags if t.startswith(TAG)]
+
+
+def unit_needs(nb: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Each section of a notebook (its '## ' heading) and the datasets its cells need."""
+    sections: dict[str, list[str]] = {}
+    title = "Introduction"
+    for cell in nb["cells"]:
+        heading = _heading(cell)
+        if heading:
+            title = heading
+        for need in cell_needs(cell):
+            dataset = need.split(".")[0]
+            sections.setdefault(title, [])
+            if dataset not in sections[title]:
+                sections[title].append(dataset)
+    return sections
+
+
+def available(data_dir: str | Path, mapping: Any = None) -> dict[str, set[str]]:
+    """The datasets a data folder gives, each with the columns it really has (checked by the
+    loader: DataError for a bad file)."""
+    from svcworkbook.data import loading
+    from svcworkbook.data.schemas import DATASETS
+    from svcworkbook.report.contact_figures import has_column
+
+    files = loading.folder_files(data_dir, mapping=mapping, datasets=DATASETS)
+    frames = loading.load_folder(data_dir, mapping=mapping, datasets=tuple(files))
+    return {
+        name: {c for c in frame.columns if has_column(frame, c)} for name, frame in frames.items()
+    }
+
+
+def missing_reason(need: str, there: Mapping[str, set[str]]) -> str | None:
+    """Why a need is not met by the data there is (None when it is met)."""
+    dataset, _, column = need.partition(".")
+    if dataset not in there:
+        return f"no {dataset} file was given"
+    if column and column not in there[dataset]:
+        return f"the {dataset} file has no {column} column"
+    return None
+
+
+def _heading(cell: Mapping[str, Any]) -> str | None:
+    """The '## ' heading a Markdown cell starts with, if any (a '### Your turn' is part of its
+    section)."""
+    if cell.get("cell_type") != "markdown":
+        return None
+    source = "".join(cell.get("source", ""))
+    found = re.match(r"^##\s+(.+)", source.strip())
+    return found.group(1).strip() if found else None
+
+
+def skip_absent_sections(nb: Any, there: Mapping[str, set[str]]) -> tuple[Any, list[str]]:
+    """The notebook with each run of cells whose data is absent replaced by one Markdown note;
+    (notebook, the notes). The notebook is changed in place."""
+    import nbformat
+
+    cells, notes = [], []
+    section = "This section"
+    run_open = False
+    for cell in nb.cells:
+        heading = _heading(cell)
+        reasons = [r for r in (missing_reason(n, there) for n in cell_needs(cell)) if r]
+        if heading:
+            section = heading
+        if not reasons:
+            cells.append(cell)
+            run_open = False
+            continue
+        if heading or not run_open:  # one note per skipped section, or part of one
+            if heading:
+                note = f"{section}: {reasons[0]}, so this section is skipped."
+            else:
+                note = f"{section}: {reasons[0]}, so this part is skipped."
+            notes.append(note)
+            cells.append(
+                nbformat.v4.new_markdown_cell(
+                    f"> **Skipped.** {note}", metadata={"tags": [NOTE_TAG]}
+                )
+            )
+            run_open = True
+    nb.cells = cells
+    return nb, notes
