@@ -21,6 +21,7 @@ from nbtools import (
 
 from svcworkbook.analysis import kpi
 from svcworkbook.data import generators
+from svcworkbook.report.contact_figures import contact_figures
 from svcworkbook.teaching.session import COMMON_PARAMETERS, load_datasets
 from svcworkbook.units.unit2_delivery import reliability, service_plan
 
@@ -51,7 +52,11 @@ def expected_results(params: dict, targets: dict | None = None) -> dict:
     summary = reliability.recording_summary(contacts, t["sla_hours"])
     both = reliability.reliability_and_satisfaction(daily, contacts, surveys)
     contrast = reliability.satisfaction_contrast(both, t["service_level_target"])
-    return reliability.headline_results(plan, what_if, check, held, summary, contrast)
+    figures = contact_figures(contacts, t["answer_within_s"], t.get("short_abandon_s", 5))
+    return {
+        **reliability.headline_results(plan, what_if, check, held, summary, contrast),
+        **figures.record(),
+    }
 
 
 def assert_same(recorded: dict, expected: dict) -> None:

@@ -20,6 +20,7 @@ from nbtools import (
 )
 
 from svcworkbook.data import generators
+from svcworkbook.report.contact_figures import contact_figures
 from svcworkbook.teaching.session import COMMON_PARAMETERS, load_datasets
 from svcworkbook.units.unit3_operations import dashboard, improvement_cycle, training
 
@@ -54,7 +55,8 @@ def expected_results(params: dict) -> dict:
     peaks = improvement_cycle.peak_plan(
         data["intervals"], t["answer_within_s"], t["service_level_target"], t["shrinkage"]
     )
-    return improvement_cycle.headline_results(board, effects, peaks, record)
+    figures = contact_figures(contacts, t["answer_within_s"], 5)
+    return {**improvement_cycle.headline_results(board, effects, peaks, record), **figures.record()}
 
 
 def assert_same(recorded: dict, expected: dict) -> None:
