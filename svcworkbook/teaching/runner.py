@@ -160,11 +160,16 @@ def execute(
         if "edition" in notebook_parameters(path):
             parameters = {"edition": edition, **parameters}
     if parameters.get("data_dir") is not None:  # their own data: sections on the data there is
+        from svcworkbook.errors import DataError
         from svcworkbook.teaching.sections import available, skip_absent_sections
 
-        nb = source if not isinstance(source, str) else nbformat.read(source, as_version=4)
-        there = available(parameters["data_dir"], parameters.get("mapping"))
-        source, _ = skip_absent_sections(nb, there)
+        try:  # the command line has checked the folder already; a bad one stops the first cell
+            there = available(parameters["data_dir"], parameters.get("mapping"))
+        except DataError:
+            there = None
+        if there is not None:
+            nb = source if not isinstance(source, str) else nbformat.read(source, as_version=4)
+            source, _ = skip_absent_sections(nb, there)
     papermill.execute_notebook(
         source,
         str(out_path),
