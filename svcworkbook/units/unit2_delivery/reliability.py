@@ -50,9 +50,12 @@ EXTRACT_COLUMNS = (
 EXTRACT_IDS = ("contact_id", "customer_id", "agent_id")
 
 
-def service_level_definition(answer_within_s: float) -> str:
-    """The service level definition this workbook uses, in words (kpi.service_level's default)."""
-    short = kpi.DEFAULT_SHORT_ABANDON_S
+def service_level_definition(
+    answer_within_s: float, short_abandon_s: float = kpi.DEFAULT_SHORT_ABANDON_S
+) -> str:
+    """The service level definition this workbook uses, in words (kpi.service_level's default),
+    with the short-abandon threshold in force."""
+    short = short_abandon_s
     return (
         f"Service level = phone calls and chats answered within {answer_within_s:g} seconds / "
         "calls and chats offered (answered + abandoned). Abandoned contacts count against the "
@@ -177,16 +180,22 @@ def recording_sentences(
 # ---------------------------------------------------------------------------------------------
 
 
-def daily_service_level(contacts: pd.DataFrame, answer_within_s: float) -> pd.DataFrame:
+def daily_service_level(
+    contacts: pd.DataFrame,
+    answer_within_s: float,
+    short_abandon_s: float = kpi.DEFAULT_SHORT_ABANDON_S,
+) -> pd.DataFrame:
     """Service level per day (kpi.service_level's definition): day, answered_in_time (numerator),
-    offered (denominator, short abandons removed) and service_level; days with nothing offered
-    on the live channels are left out."""
+    offered (denominator, short abandons under short_abandon_s removed) and service_level; days
+    with nothing offered on the live channels are left out."""
     parts = kpi.kpi_parts(
         contacts,
         period="day",
         by=(),
         kpis=["service_level"],
-        options={"service_level": {"threshold_s": answer_within_s}},
+        options={
+            "service_level": {"threshold_s": answer_within_s, "short_abandon_s": short_abandon_s}
+        },
     )
     parts = parts.loc[parts["denominator"] > 0]
     return pd.DataFrame(

@@ -75,12 +75,14 @@ def dashboard_table(
     by: str | Sequence[str] = ("team", "channel"),
     amber_margin: float = DEFAULT_AMBER_MARGIN,
     min_cases: int = DEFAULT_MIN_CASES,
+    short_abandon_s: float = kpi.DEFAULT_SHORT_ABANDON_S,
 ) -> pd.DataFrame:
     """Each dashboard KPI per group over the whole period: value = sum(numerators) /
     sum(denominators), n, target, gap (value - target) and RAG status.
 
     Surveys take their team and channel from their contact. Service level counts contacts
-    answered within ``answer_within_s`` (phone and chat only, so email/social show no value).
+    answered within ``answer_within_s`` (phone and chat only, so email/social show no value);
+    calls abandoned in under ``short_abandon_s`` are removed from service level and abandonment.
     Without an ``average_handle_time`` target, each cell's handle time is judged against its own
     channel's AHT over all groups (a chat is not a call), not one figure for every channel.
     """
@@ -91,7 +93,13 @@ def dashboard_table(
         period="month",
         by=by,
         kpis=list(DASHBOARD_KPIS),
-        options={"service_level": {"threshold_s": float(answer_within_s)}},
+        options={
+            "service_level": {
+                "threshold_s": float(answer_within_s),
+                "short_abandon_s": float(short_abandon_s),
+            },
+            "abandonment_rate": {"short_abandon_s": float(short_abandon_s)},
+        },
     )
     summed = parts.groupby([*by, "kpi"], sort=False)[["numerator", "denominator", "n"]].sum()
     table = summed.reset_index()
