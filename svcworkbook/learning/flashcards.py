@@ -1,13 +1,16 @@
-"""Flashcards of a unit's concepts and marking points, scheduled with Leitner boxes, and Anki export.
+"""Flashcards of a unit's concepts and marking points, scheduled by FSRS, and Anki export.
 
-Leitner boxes: every card starts in box 1. "Knew it" moves a card up one box (at most box 5);
-"Didn't" sends it back to box 1. A card in box b is next due ``INTERVAL_DAYS[b]`` days after its
-review (1, 2, 4, 8, 16), so weak cards come back sooner. Boxes are saved with the learner's
-progress (``svcworkbook.learning.progress``).
+Each card is atomic: the back holds one idea in at most ``BACK_LIMIT`` (300) characters, the
+opening sentences of the explanation; the rest sits behind a "More" toggle. Scheduling is FSRS
+(``svcworkbook.learning.scheduling``): rate a card Again, Hard, Good or Easy and it comes back
+when the chance of recalling it falls to the chosen retention (default 90%). Give the exam date
+and no card is left to fall below that retention on the day. A card rated Again (or still in its
+first learning steps) comes back later in the same session. States are saved with the learner's
+progress; old Leitner boxes are migrated to FSRS when read, never lost.
 
     from svcworkbook.learning.flashcards import flashcards, export_anki
-    flashcards(1, learner="sam")                 # flip, "knew it" / "didn't"
-    export_anki([1, 2], "deck.apkg")             # revise on a phone with Anki
+    flashcards(1, learner="sam", exam=date(2027, 6, 14))   # Again / Hard / Good / Easy
+    export_anki([1, 2], "deck.apkg")                         # the same cards, for Anki
 """
 
 from __future__ import annotations
@@ -15,123 +18,85 @@ from __future__ import annotations
 import argparse
 import hashlib
 import html
+import re
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from svcworkbook.content.models import Unit
-from svcworkbook.learning import progress
+from svcworkbook.learning import progress, scheduling
+from svcworkbook.learning.scheduling import LEITNER_DAYS, RATINGS, CardState
 
-#: Days until a card in each box is due again after a review.
-INTERVAL_DAYS = {1: 1, 2: 2, 3: 4, 4: 8, 5: 16}
+#: The longest back of a card, in characters: one idea, readable at a glance.
+BACK_LIMIT = 300
 
-#: The highest Leitner box.
-TOP_BOX = max(INTERVAL_DAYS)
-
-
-@dataclass(frozen=True)
-class CardState:
-    """Where a card stands: its Leitner box, the date it is next due, reviews and lapses so far."""
-
-    box: int
-    due: date
-    reviews: int = 0
-    lapses: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        """The state as JSON-ready values (due as yyyy-mm-dd)."""
-        return {
-            "box": self.box,
-            "due": self.due.isoformat(),
-            "reviews": self.reviews,
-            "lapses": self.lapses,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> CardState:
-        """Read a saved state; a box outside 1-5 or a bad date raises ValueError."""
-        box = int(data["box"])
-        if box not in INTERVAL_DAYS:
-            raise ValueError(f"Leitner box must be 1 to {TOP_BOX}, not {box}")
-        return cls(
-            box,
-            date.fromisoformat(str(data["due"])),
-            int(data.get("reviews", 0)),
-            int(data.get("lapses", 0)),
-        )
-
-
-def new_card(today: date) -> CardState:
-    """A card not yet reviewed: box 1, due today."""
-    return CardState(box=1, due=today)
-
-
-def review(state: CardState, knew: bool, today: date) -> CardState:
-    """Leitner step: knew -> next box (max 5), didn't -> box 1; due = today + INTERVAL_DAYS[box]."""
-    box = min(state.box + 1, TOP_BOX) if knew else 1
-    return replace(
-        state,
-        box=box,
-        due=today + timedelta(days=INTERVAL_DAYS[box]),
-        reviews=state.reviews + 1,
-        lapses=state.lapses + (0 if knew else 1),
-    )
-
-
-def is_due(state: CardState, today: date) -> bool:
-    """A card is due when its due date is today or earlier."""
-    return state.due <= today
-
-
-def due_cards(card_ids: Sequence[str], states: dict[str, CardState], today: date) -> list[str]:
-    """Cards due today (unseen cards count as due), lowest box first, then earliest due date."""
-    order = {card: i for i, card in enumerate(card_ids)}
-    current = {card: states.get(card, new_card(today)) for card in card_ids}
-    due = [card for card in card_ids if is_due(current[card], today)]
-    return sorted(due, key=lambda c: (current[c].box, current[c].due, order[c]))
-
-
-def box_counts(card_ids: Iterable[str], states: dict[str, CardState]) -> dict[int, int]:
-    """How many of these cards sit in each box (unseen cards are in box 1)."""
-    counts = dict.fromkeys(INTERVAL_DAYS, 0)
-    for card in card_ids:
-        counts[states[card].box if card in states else 1] += 1
-    return counts
+#: Days between reviews in the old Leitner boxes (kept for old files and the static site).
+INTERVAL_DAYS = LEITNER_DAYS
 
 
 @dataclass(frozen=True)
 class Card:
-    """One flashcard: id (a concept or marking point id), unit, kind, front and back text."""
+    """One flashcard: id (a concept or marking point id), unit, kind, front, back and more."""
 
     id: str
     unit: int
     kind: str
     front: str
     back: str
+    more: str = ""
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"\u201c(])")
+
+
+def split_back(text: str, limit: int = BACK_LIMIT) -> tuple[str, str]:
+    """(back, more): whole opening sentences of ``text`` up to ``limit`` characters, then the rest.
+
+    A first sentence longer than the limit is cut at the last word that fits, with an ellipsis.
+    """
+    text = " ".join(text.split())
+    sentences = _SENTENCE_END.split(text)
+    back = ""
+    for i, sentence in enumerate(sentences):
+        candidate = f"{back} {sentence}".strip()
+        if len(candidate) > limit:
+            if not back:
+                cut = sentence[: limit - 1].rsplit(" ", 1)[0]
+                return cut + "\u2026", text[len(cut) :].strip()
+            return back, " ".join(sentences[i:])
+        back = candidate
+    return back, ""
 
 
 def concept_card(unit: Unit, concept) -> Card:
-    """Front: the concept's name; back: the workbook's explanation and how it looks in practice."""
-    back = concept.explanation.strip()
+    """Front: the concept's name; back: the explanation's opening; more: the rest, in practice."""
+    paragraphs = [p for p in concept.explanation.strip().split("\n\n") if p.strip()]
+    back, rest = split_back(paragraphs[0] if paragraphs else concept.explanation)
+    more = [rest] if rest else []
+    more += [" ".join(p.split()) for p in paragraphs[1:]]
     if concept.in_practice:
-        back += f"\n\nIn practice: {concept.in_practice.strip()}"
+        more.append(f"In practice: {' '.join(concept.in_practice.split())}")
     front = f"{concept.name}: what does it mean, and what does it look like at work?"
-    return Card(concept.id, unit.number, "concept", front, back)
+    return Card(concept.id, unit.number, "concept", front, back, "\n\n".join(more))
 
 
 def marking_point_card(unit: Unit, point) -> Card:
-    """Front: the marking point verbatim; back: the concepts it needs and evidence that meets it."""
-    names = [unit.concept(c).name for c in point.concepts]
-    back = "Concepts: " + "; ".join(names)
-    if point.evidence_examples:
-        back += "\n\nEvidence that could meet it:\n" + "\n".join(
-            f"- {example}" for example in point.evidence_examples
-        )
+    """Front: the marking point verbatim; back: the concepts it needs and one piece of evidence."""
+    names = "; ".join(unit.concept(c).name for c in point.concepts)
+    examples = [" ".join(e.split()) for e in point.evidence_examples]
+    back = f"Concepts: {names}."
+    more = examples[1:]
+    if examples:
+        example, rest = split_back(examples[0], BACK_LIMIT - len(back) - len(" For example: "))
+        back += f" For example: {example}"
+        more = ([rest] if rest else []) + more
     front = f"Marking point {point.id}: \u201c{point.text}\u201d What evidence would meet it?"
-    return Card(point.id, unit.number, "marking point", front, back)
+    extra = "\n".join(f"- {e}" for e in more)
+    return Card(point.id, unit.number, "marking point", front, back,
+                f"More evidence that could meet it:\n{extra}" if extra else "")  # fmt: skip
 
 
 def unit_cards(unit: Unit) -> list[Card]:
@@ -150,35 +115,37 @@ def _as_unit(unit: Unit | int | str) -> Unit:
     return load_unit(unit)
 
 
-def _today() -> date:
-    """Today's date (UTC)."""
-    return datetime.now(UTC).date()
+def _now() -> datetime:
+    """The current time (UTC)."""
+    return datetime.now(UTC)
 
 
 def saved_states(
     learner: str | None = None, home: str | Path | None = None
 ) -> dict[str, CardState]:
-    """The learner's saved card states by card id."""
+    """The learner's saved card states by card id (old Leitner states migrated to FSRS)."""
     cards = progress.load_progress(learner, home).cards
     return {card: CardState.from_dict(state) for card, state in cards.items()}
 
 
 def record_review(
     card_id: str,
-    knew: bool,
+    rating: str,
     *,
     learner: str | None = None,
     home: str | Path | None = None,
-    today: date | None = None,
+    now: datetime | None = None,
+    exam: date | None = None,
+    retention: float = scheduling.DEFAULT_RETENTION,
 ) -> CardState:
     """Apply one review to the saved state of a card (under the progress lock) and return it."""
-    today = today or _today()
+    now = now or _now()
     result: dict[str, CardState] = {}
 
     def change(data: dict[str, Any]) -> dict[str, Any]:
         saved = data["cards"].get(card_id)
-        state = CardState.from_dict(saved) if saved else new_card(today)
-        result["state"] = review(state, knew, today)
+        state = CardState.from_dict(saved) if saved else scheduling.new_state(now)
+        result["state"] = scheduling.review(state, rating, now, exam=exam, retention=retention)
         data["cards"][card_id] = result["state"].to_dict()
         return data
 
@@ -186,29 +153,75 @@ def record_review(
     return result["state"]
 
 
+def migrate_leitner(learner: str | None = None, home: str | Path | None = None) -> int:
+    """Rewrite any old Leitner card states in the learner's file as FSRS; returns how many."""
+    moved = {"n": 0}
+
+    def change(data: dict[str, Any]) -> dict[str, Any]:
+        for card_id, state in list(data["cards"].items()):
+            if "fsrs" not in state:
+                data["cards"][card_id] = CardState.from_dict(state).to_dict()
+                moved["n"] += 1
+        return data
+
+    progress.update_progress(change, learner, home)
+    return moved["n"]
+
+
+def due_cards(
+    card_ids: Sequence[str], states: dict[str, CardState], now: datetime
+) -> list[str]:
+    """Cards due by the end of today (unseen cards count as due), most overdue first."""
+    order = {card: i for i, card in enumerate(card_ids)}
+    today = now.date()
+    current = {card: states.get(card) or scheduling.new_state(now) for card in card_ids}
+    due = [card for card in card_ids if scheduling.due_today(current[card], today)]
+    return sorted(due, key=lambda c: (current[c].due, order[c]))
+
+
 def _html_text(text: str) -> str:
     """Escape text for HTML, keeping its line breaks."""
     return html.escape(text).replace("\n", "<br>")
 
 
+def _back_html(card: Card) -> str:
+    """The back of a card as HTML: the short answer, then the rest behind a "More" toggle."""
+    more = (
+        f"<details class='svc-card-more'><summary>More</summary>{_html_text(card.more)}</details>"
+        if card.more
+        else ""
+    )
+    return f"<p>{_html_text(card.back)}</p>{more}"
+
+
 class Flashcards:
-    """A flashcard session for one unit: a widget in JupyterLab, plain text/HTML elsewhere."""
+    """A flashcard session for one unit: a widget in JupyterLab, plain text/HTML elsewhere.
+
+    The queue is today's due cards; a card rated so that FSRS wants it again today (Again, or a
+    new card still in its learning steps) goes back to the end of the queue.
+    """
 
     def __init__(
         self,
         unit: Unit,
         learner: str | None = None,
         home: str | Path | None = None,
-        today: date | None = None,
+        now: datetime | None = None,
+        exam: date | None = None,
+        retention: float = scheduling.DEFAULT_RETENTION,
     ):
+        scheduling.scheduler(retention)  # a bad retention fails here, not at the first card
         self.unit = unit
         self.learner = learner
         self.home = home
-        self.today = today or _today()
+        self.now = now or _now()
+        self.exam = exam
+        self.retention = retention
         self.cards = {card.id: card for card in unit_cards(unit)}
-        self.states = saved_states(learner, home)
-        self.queue = due_cards(list(self.cards), self.states, self.today)
+        self.states = {k: v for k, v in saved_states(learner, home).items() if k in self.cards}
+        self.queue = due_cards(list(self.cards), self.states, self.now)
         self.position = 0
+        self.reviewed = 0
         self._widget = None
 
     @property
@@ -216,38 +229,60 @@ class Flashcards:
         """The card being shown, or None when today's cards are done."""
         return self.cards[self.queue[self.position]] if self.position < len(self.queue) else None
 
-    def answer(self, knew: bool) -> CardState:
-        """Record "knew it" (True) or "didn't" (False) for the current card and move on."""
+    def answer(self, rating: str | bool, at: datetime | None = None) -> CardState:
+        """Rate the current card (again, hard, good, easy; True = good, False = again), move on."""
+        if isinstance(rating, bool):
+            rating = "good" if rating else "again"
         card = self.current
         if card is None:
             raise ValueError("no card left to review today; come back tomorrow")
-        state = record_review(card.id, knew, learner=self.learner, home=self.home, today=self.today)
+        when = at or max(self.now, _now())
+        state = record_review(
+            card.id,
+            rating,
+            learner=self.learner,
+            home=self.home,
+            now=when,
+            exam=self.exam,
+            retention=self.retention,
+        )
         self.states[card.id] = state
         self.position += 1
+        self.reviewed += 1
+        if scheduling.due_today(state, when.date()):
+            self.queue.append(card.id)  # not learnt yet: it comes back in this session
         return state
 
+    def due_count(self) -> int:
+        """Cards still to review in this session (including those coming back)."""
+        return len(self.queue) - self.position
+
     def _counts_text(self) -> str:
-        """One line: cards in each box."""
-        counts = box_counts(self.cards, self.states)
-        return ", ".join(f"box {box}: {n}" for box, n in counts.items())
+        """One line: cards in the unit, due today, and the exam date if there is one."""
+        seen = sum(1 for c in self.cards if c in self.states)
+        text = f"{len(self.cards)} cards ({seen} reviewed before); {self.due_count()} to review"
+        if self.exam:
+            text += f"; exam on {self.exam:%d %B %Y}, aiming at {self.retention:.0%} recall"
+        return text
 
     def __str__(self) -> str:
         lines = [
             f"Flashcards: Unit {self.unit.number} {self.unit.title}",
-            f"{len(self.cards)} cards; {len(self.queue)} due today. {self._counts_text()}.",
+            f"{self._counts_text()}.",
             "Open this notebook in JupyterLab to flip the cards. Fronts:",
         ]
-        lines += [f"- {self.cards[c].front}" for c in self.queue]
+        lines += [f"- {self.cards[c].front}" for c in self.queue[self.position :]]
         return "\n".join(lines)
 
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
-        fronts = "".join(f"<li>{html.escape(self.cards[c].front)}</li>" for c in self.queue)
+        fronts = "".join(
+            f"<li>{html.escape(self.cards[c].front)}</li>" for c in self.queue[self.position :]
+        )
         return (
             f"<div class='svc-flashcards-text'><strong>Flashcards: Unit {self.unit.number} "
-            f"{html.escape(self.unit.title)}</strong><p>{len(self.cards)} cards; "
-            f"{len(self.queue)} due today. {html.escape(self._counts_text())}.</p>"
+            f"{html.escape(self.unit.title)}</strong><p>{html.escape(self._counts_text())}.</p>"
             f"<p>Open this notebook in JupyterLab to flip the cards. Fronts:</p><ul>{fronts}</ul>"
             "</div>"
         )
@@ -266,8 +301,18 @@ class Flashcards:
         return self._widget
 
 
+#: Flashcard widget colours (text on background), each pair at least 4.5:1 (WCAG AA).
+_CARD_CSS = """<style>
+.svc-flashcards .svc-card-rate button, .svc-flashcards .svc-card-flip {
+  color: #1b1b1b; background: #f3f4f6; border: 1px solid #6b7280; }
+.svc-flashcards button:focus-visible { outline: 3px solid #1f4e9c; outline-offset: 2px; }
+.svc-flashcards button:disabled { color: #4b5563; background: #e5e7eb; opacity: 1; }
+.svc-flashcards .svc-card-more summary { color: #1f4e9c; cursor: pointer; }
+</style>"""
+
+
 class _FlashcardWidget:
-    """The ipywidgets controls of a flashcard session: card, Flip, Knew it, Didn't."""
+    """The ipywidgets controls of a flashcard session: card, Show the back, four ratings."""
 
     def __init__(self, deck: Flashcards):
         import ipywidgets as w
@@ -276,18 +321,21 @@ class _FlashcardWidget:
         self.header = w.HTML()
         self.front = w.HTML()
         self.back = w.HTML()
-        self.flip = w.Button(description="Flip", tooltip="Show the back of the card")
-        self.knew = w.Button(description="Knew it", button_style="success", disabled=True)
-        self.missed = w.Button(description="Didn't", button_style="warning", disabled=True)
-        for button, name in ((self.flip, "flip"), (self.knew, "knew"), (self.missed, "didnt")):
+        self.flip = w.Button(description="Show the back", tooltip="Show the back of the card")
+        self.flip.add_class("svc-card-flip")
+        self.ratings = []
+        for name, (_, words) in RATINGS.items():
+            button = w.Button(description=words, disabled=True, layout=w.Layout(width="auto"))
             button.add_class(f"svc-card-{name}")
+            button.on_click(lambda _, name=name: self._answer(name))
+            self.ratings.append(button)
         self.front.add_class("svc-card-front")
         self.back.add_class("svc-card-back")
         self.flip.on_click(lambda _: self._show_back())
-        self.knew.on_click(lambda _: self._answer(True))
-        self.missed.on_click(lambda _: self._answer(False))
-        buttons = w.HBox([self.flip, self.knew, self.missed])
-        self.box = w.VBox([self.header, self.front, self.back, buttons])
+        rate = w.HBox(self.ratings, layout=w.Layout(flex_flow="row wrap"))
+        rate.add_class("svc-card-rate")
+        parts = [w.HTML(_CARD_CSS), self.header, self.front, self.back, self.flip, rate]
+        self.box = w.VBox(parts)
         self.box.add_class("svc-flashcards")
         self._show_front()
 
@@ -296,32 +344,31 @@ class _FlashcardWidget:
         deck, card = self.deck, self.deck.current
         self.header.value = (
             f"<strong>Unit {deck.unit.number} flashcards</strong>: "
-            f"card {min(deck.position + 1, len(deck.queue))} of {len(deck.queue)} due today "
-            f"({html.escape(deck._counts_text())})"
+            f"{html.escape(deck._counts_text())}"
         )
         self.back.value = ""
-        self.knew.disabled = self.missed.disabled = True
+        for button in self.ratings:
+            button.disabled = True
         if card is None:
-            self.front.value = "<p>All done for today. Cards you missed come back tomorrow.</p>"
+            self.front.value = "<p>All done for today. Each card comes back when it is due.</p>"
             self.flip.disabled = True
             return
         self.front.value = f"<div style='font-size:1.1em'>{_html_text(card.front)}</div>"
         self.flip.disabled = False
 
     def _show_back(self) -> None:
-        """Reveal the back and let the learner say whether they knew it."""
+        """Reveal the back and let the learner rate how well they knew it."""
         card = self.deck.current
         if card is not None:
-            self.back.value = (
-                f"<div style='border-top:1px solid #ccc'>{_html_text(card.back)}</div>"
-            )
+            self.back.value = f"<div style='border-top:1px solid #6b7280'>{_back_html(card)}</div>"
             self.flip.disabled = True
-            self.knew.disabled = self.missed.disabled = False
+            for button in self.ratings:
+                button.disabled = False
 
-    def _answer(self, knew: bool) -> None:
+    def _answer(self, rating: str) -> None:
         """Save the review and show the next card; a save failure is shown, not raised."""
         try:
-            self.deck.answer(knew)
+            self.deck.answer(rating)
         except OSError as error:
             self.back.value += f"<p class='svc-error'>Could not save: {html.escape(str(error))}</p>"
             return
@@ -332,10 +379,17 @@ def flashcards(
     unit: Unit | int | str,
     learner: str | None = None,
     home: str | Path | None = None,
-    today: date | None = None,
+    exam: date | str | None = None,
+    retention: float = scheduling.DEFAULT_RETENTION,
+    now: datetime | None = None,
 ) -> Flashcards:
-    """Today's flashcards for a unit (concepts and marking points), due cards first."""
-    return Flashcards(_as_unit(unit), learner, home, today)
+    """Today's flashcards for a unit, scheduled by FSRS toward the exam date if one is given."""
+    if isinstance(exam, str):
+        try:
+            exam = date.fromisoformat(exam.strip())
+        except ValueError:
+            raise ValueError(f"exam date {exam!r} must be written yyyy-mm-dd, e.g. 2027-06-14")
+    return Flashcards(_as_unit(unit), learner, home, now, exam, retention)
 
 
 def stable_id(text: str) -> int:
@@ -344,18 +398,19 @@ def stable_id(text: str) -> int:
 
 
 def anki_model():
-    """The note type used for every card: Front, Back, Source; ids fixed so re-imports update."""
+    """The note type of every card: Front, Back, Card id, More; ids fixed so re-imports update."""
     import genanki
 
     return genanki.Model(
-        stable_id("svcworkbook note type v1"),
+        stable_id("svcworkbook note type v2"),
         "svcworkbook card",
-        fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Card id"}],
+        fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Card id"}, {"name": "More"}],
         templates=[
             {
                 "name": "Card 1",
                 "qfmt": "{{Front}}",
-                "afmt": "{{FrontSide}}<hr id=answer>{{Back}}<p class=src>{{Card id}}</p>",
+                "afmt": "{{FrontSide}}<hr id=answer>{{Back}}{{#More}}<details><summary>More"
+                "</summary>{{More}}</details>{{/More}}<p class=src>{{Card id}}</p>",
             }
         ],
         css=".card{font-family:sans-serif;font-size:18px;text-align:left}.src{color:#777;font-size:12px}",
@@ -387,7 +442,12 @@ def export_anki(units: Unit | int | str | Iterable[Unit | int | str], out_path: 
             deck.add_note(
                 genanki.Note(
                     model=model,
-                    fields=[_html_text(card.front), _html_text(card.back), html.escape(card.id)],
+                    fields=[
+                        _html_text(card.front),
+                        _html_text(card.back),
+                        html.escape(card.id),
+                        _html_text(card.more),
+                    ],
                     guid=genanki.guid_for("svcworkbook", card.id),
                     tags=[f"unit{unit.number}", card.kind.replace(" ", "_")],
                 )
