@@ -27,3 +27,47 @@ def test_scores_and_weakest_concepts_worked_by_hand(tmp_path):
     assert strength.loc["U2.C2", "share_right"] == pytest.approx(1 / 3)
     text = str(progress.summary("lee", tmp_path))
     assert "U2.C2" in text and text.index("U2.C2") < text.index("Unit 4: no quiz answers yet")
+
+
+def test_summary_per_unit_by_hand(tmp_path):
+    from datetime import UTC, datetime
+
+    from svcworkbook.content import load_unit
+    from svcworkbook.learning import flashcards
+
+    units = [load_unit(1), load_unit(2)]
+    for question, correct, concept in [("U1.Q1", False, "U1.C4"), ("U1.Q3", False, "U1.C4"),
+                                       ("U1.Q13", True, "U1.C3"), ("U1.Q8", False, "U1.C2"),
+                                       ("U1.Q14", True, "U1.C2"), ("U1.Q9", True, "U1.C1")]:  # fmt: skip
+        progress.record_answer(1, question, 0, correct, learner="mo", home=tmp_path, concept=concept)
+    now = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    flashcards.record_review("U1.C1", "easy", learner="mo", home=tmp_path, now=now)  # not due
+    flashcards.record_review("U1.C2", "again", learner="mo", home=tmp_path, now=now)  # due today
+
+    def add_attempts(data):
+        data["exercises"] = [
+            {"id": "U1.E1", "answer": 3, "verdict": "wrong", "at": "2026-03-02T09:00:00+00:00"},
+            {"id": "U1.E1", "answer": 5, "verdict": "right", "at": "2026-03-02T09:05:00+00:00"},
+            {"id": "U1.E2", "answer": 7, "verdict": "close", "at": "2026-03-02T09:06:00+00:00"},
+        ]
+        return data
+
+    progress.update_progress(add_attempts, "mo", tmp_path)
+    shown = progress.summary("mo", tmp_path, units=units, today="2026-03-02")
+    table = shown.units.set_index("unit")
+    assert table.loc[1, "quiz"] == "3 of 6 right (50%)"
+    cards_unit1 = len(units[0].concepts) + len(units[0].marking_points)
+    assert table.loc[1, "cards_due"] == cards_unit1 - 1  # all but the card rated easy
+    assert table.loc[1, "exercises_done"] == 1  # E1 right at the latest try, E2 only close
+    assert table.loc[1, "weakest"] == [
+        "Legal and regulatory compliance (0 of 2 right)",
+        "Service standards and measurement (1 of 2 right)",
+        "Customer service principles (1 of 1 right)",  # ties: lower concept id first (C1)
+    ]
+    assert table.loc[2, "quiz"] == "not started" and table.loc[2, "exercises_done"] == 0
+    assert table.loc[2, "weakest"] == []
+    page = shown._repr_html_()
+    assert "<a href='01_service_environment.ipynb'>Unit 1:" in page
+    assert "<a href='02_reliable_delivery.ipynb'>Unit 2:" in page
+    text = str(shown)
+    assert "0 exercises done" in text and "nan" not in text and "None" not in text

@@ -1,4 +1,4 @@
-"""A learner's progress: quiz answers and flashcard boxes, saved safely, and a revision summary.
+"""A learner's progress: quiz answers, quiz places, flashcard states, saved safely, and a summary.
 
 Everything is kept in ``<learner folder>/progress.json`` (see ``learner_home``), written through
 ``svcworkbook.learning.storage``: atomic writes, a lock so two kernels can save at once, and a corrupt file
@@ -233,9 +233,84 @@ def _loadable_units() -> list:
     return [load_unit(number) for number in sorted(unit_files())]
 
 
+def card_due_date(state: dict[str, Any]) -> str:
+    """A saved card's due date (yyyy-mm-dd), from an FSRS state or an old Leitner one."""
+    if isinstance(state.get("fsrs"), dict):
+        return str(state["fsrs"].get("due", ""))[:10]
+    return str(state.get("due", ""))[:10]
+
+
 def _due_cards(cards: dict[str, dict[str, Any]], today: str) -> list[str]:
-    """Ids of flashcards whose due date (ISO yyyy-mm-dd) is today or earlier."""
-    return sorted(card for card, state in cards.items() if str(state.get("due", "")) <= today)
+    """Ids of saved flashcards whose due date (ISO yyyy-mm-dd) is today or earlier."""
+    return sorted(card for card, state in cards.items() if card_due_date(state) <= today)
+
+
+def exercises_done(raw: dict[str, Any]) -> dict[int, int]:
+    """Exercises done per unit: distinct exercise ids (``U2.E1``) whose latest attempt is right.
+
+    Reads the attempts the exercise checks save (a list under ``exercises`` or
+    ``exercise_attempts``, each with an ``id`` or ``exercise`` and a ``verdict`` or ``result``);
+    a progress file without them has none done.
+    """
+    attempts = raw.get("exercises") or raw.get("exercise_attempts") or []
+    if isinstance(attempts, dict):  # keyed by exercise id
+        attempts = [dict(a, id=k) for k, v in attempts.items() for a in (v if isinstance(v, list) else [v])]
+    latest: dict[str, str] = {}
+    for attempt in attempts if isinstance(attempts, list) else []:
+        if not isinstance(attempt, dict):
+            continue
+        exercise = str(attempt.get("id") or attempt.get("exercise") or "")
+        verdict = str(attempt.get("verdict") or attempt.get("result") or "")
+        if re.match(r"^U[1-5]\.E\d+$", exercise):
+            latest[exercise] = verdict
+    done: dict[int, int] = {}
+    for exercise, verdict in latest.items():
+        if verdict.lower() == "right":
+            done[int(exercise[1])] = done.get(int(exercise[1]), 0) + 1
+    return done
+
+
+def unit_file_name(unit) -> str:
+    """The unit's notebook, beside 00_start_here: NN_slug.ipynb."""
+    return f"{unit.number:02d}_{unit.slug}.ipynb"
+
+
+def unit_table(
+    units: Iterable,
+    scores: pd.DataFrame,
+    weakest: pd.DataFrame,
+    cards: dict[str, dict[str, Any]],
+    done: dict[int, int],
+    today: str,
+) -> pd.DataFrame:
+    """One row per unit: quiz score, cards due today (unseen cards count), exercises done, and
+    the three weakest concepts (lowest share of quiz answers right), with the unit's notebook."""
+    by_unit = scores.set_index("unit") if not scores.empty else scores
+    rows = []
+    for unit in units:
+        card_ids = [c.id for c in unit.concepts] + [m.id for m in unit.marking_points]
+        due = sum(1 for c in card_ids if c not in cards or card_due_date(cards[c]) <= today)
+        if not scores.empty and unit.number in by_unit.index:
+            row = by_unit.loc[unit.number]
+            quiz = f"{int(row['right_now'])} of {int(row['answered'])} right ({row['score']:.0%})"
+        else:
+            quiz = "not started"
+        weak = weakest[weakest["unit"] == unit.number].head(3) if not weakest.empty else weakest
+        rows.append(
+            {
+                "unit": unit.number,
+                "title": unit.title,
+                "notebook": unit_file_name(unit),
+                "quiz": quiz,
+                "cards_due": due,
+                "exercises_done": done.get(unit.number, 0),
+                "weakest": [
+                    f"{r.name} ({r.right} of {r.attempts} right)" for r in weak.itertuples(index=False)
+                ],
+            }
+        )
+    columns = ["unit", "title", "notebook", "quiz", "cards_due", "exercises_done", "weakest"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 @dataclass
@@ -247,14 +322,27 @@ class Summary:
     weakest: pd.DataFrame
     revise_next: list[str]
     cards_due: list[str]
+    units: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def frame(self) -> pd.DataFrame:
         """The per-unit score table (one row per unit with answers)."""
         return self.scores
 
+    def _unit_lines(self) -> list[str]:
+        """Per unit, one line: quiz, cards due today, exercises done, weakest concepts."""
+        lines = []
+        for row in self.units.itertuples(index=False):
+            weak = "; ".join(row.weakest) if row.weakest else "none yet"
+            lines.append(
+                f"Unit {row.unit} {row.title} ({row.notebook}): quiz {row.quiz}; "
+                f"{row.cards_due} cards due today; {row.exercises_done} exercises done; "
+                f"weakest: {weak}"
+            )
+        return lines
+
     def __str__(self) -> str:
-        lines = [f"Progress for {self.learner}"]
+        lines = [f"Progress for {self.learner}", *self._unit_lines()]
         if self.scores.empty:
             lines.append("No quiz answers saved yet.")
         for row in self.scores.itertuples(index=False):
@@ -298,7 +386,25 @@ class Summary:
         revise = revise or "<li>Nothing flagged.</li>"
         return (
             f"<div class='svc-progress'><strong>Progress for {esc(self.learner)}</strong>"
-            f"{scores}{weak_html}<strong>Revise next</strong><ul>{revise}</ul></div>"
+            f"{self._units_html()}{scores}{weak_html}<strong>Revise next</strong>"
+            f"<ul>{revise}</ul></div>"
+        )
+
+    def _units_html(self) -> str:
+        """The per-unit table, each unit linked to its notebook."""
+        esc = html.escape
+        rows = "".join(
+            f"<tr><td><a href='{esc(row.notebook)}'>Unit {row.unit}: {esc(row.title)}</a></td>"
+            f"<td>{esc(row.quiz)}</td><td>{row.cards_due}</td><td>{row.exercises_done}</td>"
+            f"<td>{esc('; '.join(row.weakest) or 'none yet')}</td></tr>"
+            for row in self.units.itertuples(index=False)
+        )
+        if not rows:
+            return ""
+        return (
+            "<table class='svc-table svc-units-progress'><thead><tr><th>Unit</th><th>Quiz</th>"
+            "<th>Cards due today</th><th>Exercises done</th><th>Weakest concepts</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table>"
         )
 
 
@@ -343,4 +449,6 @@ def summary(
     today = today or datetime.now(UTC).date().isoformat()
     due = _due_cards(saved.cards, today)
     revise = revision_list(scores, weakest, due, [u.number for u in units])
-    return Summary(learner or DEFAULT_LEARNER, scores, weakest, revise, due)
+    raw = storage.load_json(progress_path(learner, home), _empty, _shape_problem)
+    table = unit_table(units, scores, weakest, saved.cards, exercises_done(raw), today)
+    return Summary(learner or DEFAULT_LEARNER, scores, weakest, revise, due, table)
