@@ -39,6 +39,8 @@ def test_start_here_runs_for_a_named_learner(tmp_path):
     text = outputs_text(out)
     assert all(content.load_unit(n).title in text for n in range(1, 6))  # the units table
     assert all(t.term in text for t in content.glossary())  # the glossary, every term
+    assert "Progress for ada" in text  # the per-unit progress summary
+    assert all(f"Unit {n} " in text and "cards due today" in text for n in range(1, 6))
 
 
 @pytest.mark.notebook
