@@ -146,7 +146,9 @@ def test_an_old_leitner_progress_file_is_migrated_not_lost(tmp_path):
     assert saved["answers"] == old["answers"]  # quiz answers untouched
     assert saved["cards"]["U1.C1"]["leitner"] == old["cards"]["U1.C1"]  # the old state kept
     assert flashcards.migrate_leitner("sam", tmp_path) == 0
-    deck = flashcards.flashcards(1, learner="sam", home=tmp_path, now=datetime(2026, 11, 12, tzinfo=UTC))
+    deck = flashcards.flashcards(
+        1, learner="sam", home=tmp_path, now=datetime(2026, 11, 12, tzinfo=UTC)
+    )
     assert "U1.C4" in deck.queue and "U1.C1" not in deck.queue  # due dates carried over
 
 

@@ -39,7 +39,9 @@ def test_summary_per_unit_by_hand(tmp_path):
     for question, correct, concept in [("U1.Q1", False, "U1.C4"), ("U1.Q3", False, "U1.C4"),
                                        ("U1.Q13", True, "U1.C3"), ("U1.Q8", False, "U1.C2"),
                                        ("U1.Q14", True, "U1.C2"), ("U1.Q9", True, "U1.C1")]:  # fmt: skip
-        progress.record_answer(1, question, 0, correct, learner="mo", home=tmp_path, concept=concept)
+        progress.record_answer(
+            1, question, 0, correct, learner="mo", home=tmp_path, concept=concept
+        )
     now = datetime(2026, 3, 2, 9, tzinfo=UTC)
     flashcards.record_review("U1.C1", "easy", learner="mo", home=tmp_path, now=now)  # not due
     flashcards.record_review("U1.C2", "again", learner="mo", home=tmp_path, now=now)  # due today

@@ -22,7 +22,7 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -168,9 +168,7 @@ def migrate_leitner(learner: str | None = None, home: str | Path | None = None) 
     return moved["n"]
 
 
-def due_cards(
-    card_ids: Sequence[str], states: dict[str, CardState], now: datetime
-) -> list[str]:
+def due_cards(card_ids: Sequence[str], states: dict[str, CardState], now: datetime) -> list[str]:
     """Cards due by the end of today (unseen cards count as due), most overdue first."""
     order = {card: i for i, card in enumerate(card_ids)}
     today = now.date()
@@ -388,7 +386,9 @@ def flashcards(
         try:
             exam = date.fromisoformat(exam.strip())
         except ValueError:
-            raise ValueError(f"exam date {exam!r} must be written yyyy-mm-dd, e.g. 2027-06-14")
+            raise ValueError(
+                f"exam date {exam!r} must be written yyyy-mm-dd, e.g. 2027-06-14"
+            ) from None
     return Flashcards(_as_unit(unit), learner, home, now, exam, retention)
 
 

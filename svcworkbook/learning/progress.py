@@ -254,7 +254,9 @@ def exercises_done(raw: dict[str, Any]) -> dict[int, int]:
     """
     attempts = raw.get("exercises") or raw.get("exercise_attempts") or []
     if isinstance(attempts, dict):  # keyed by exercise id
-        attempts = [dict(a, id=k) for k, v in attempts.items() for a in (v if isinstance(v, list) else [v])]
+        attempts = [
+            dict(a, id=k) for k, v in attempts.items() for a in (v if isinstance(v, list) else [v])
+        ]
     latest: dict[str, str] = {}
     for attempt in attempts if isinstance(attempts, list) else []:
         if not isinstance(attempt, dict):
@@ -305,7 +307,8 @@ def unit_table(
                 "cards_due": due,
                 "exercises_done": done.get(unit.number, 0),
                 "weakest": [
-                    f"{r.name} ({r.right} of {r.attempts} right)" for r in weak.itertuples(index=False)
+                    f"{r.name} ({r.right} of {r.attempts} right)"
+                    for r in weak.itertuples(index=False)
                 ],
             }
         )
