@@ -1,18 +1,49 @@
-"""How long each notebook takes to execute with its defaults (papermill, project kernel).
+"""How long each notebook takes with its defaults, beside a notebook that only imports what it imports.
 
-Run: .venv/bin/python benchmarks/bench_notebooks.py [--repeat N]
-Prints one line per notebook: wall time of a full papermill run (kernel start included), best of N.
+Run: .venv/bin/python benchmarks/bench_notebooks.py [--repeat N] [notebook ...]
+For each notebook: the wall time of a full papermill run (kernel start included), best of N, and
+the same for its import-only baseline: a notebook with the same kernel, run by the same engine,
+whose one cell holds every import statement of that notebook (so it pays for the kernel, the
+libraries and papermill, and nothing the notebook computes or shows). The ratio full / baseline
+is what the notebook's own work costs on top (issue 14's goal: 1.5 at most).
 Target (issue 6): every unit notebook under 15 s with its defaults on the 2-core machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import tempfile
 import time
 from pathlib import Path
 
+import nbformat
+
 from svcworkbook.teaching import runner
+
+
+def import_statements(nb: nbformat.NotebookNode) -> list[str]:
+    """Every top-level import statement in the notebook's code cells, in order, each once."""
+    statements: list[str] = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for node in ast.parse(cell.source).body:
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                line = ast.unparse(node)
+                if line not in statements:
+                    statements.append(line)
+    return statements
+
+
+def import_only_notebook(path: Path, folder: Path) -> Path:
+    """Write the import-only baseline of a notebook (same kernel spec, one cell) into folder."""
+    nb = nbformat.read(path, as_version=4)
+    baseline = nbformat.v4.new_notebook(metadata=nb.metadata)
+    baseline.cells = [nbformat.v4.new_code_cell("\n".join(import_statements(nb)))]
+    target = folder / f"{path.stem}_imports_only.ipynb"
+    nbformat.write(baseline, target)
+    return target
 
 
 def time_notebook(path: Path, repeat: int) -> float:
@@ -27,15 +58,22 @@ def time_notebook(path: Path, repeat: int) -> float:
 
 
 def main() -> None:
-    """Time every notebook and print a table."""
+    """Time every notebook (or those named) and its import-only baseline; print a table."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("notebooks", nargs="*", help="units (1, 02, reliable_delivery...)")
     args = parser.parse_args()
-    print(f"{'notebook':<28} {'best of ' + str(args.repeat):>12}")
-    for path in runner.unit_notebooks():
-        seconds = time_notebook(path, args.repeat)
-        flag = "" if seconds < 15 else "  (over the 15 s target)"
-        print(f"{path.stem:<28} {seconds:>10.1f} s{flag}")
+    paths = [runner.resolve_notebook(n) for n in args.notebooks] or runner.unit_notebooks()
+    print(
+        f"{'notebook':<28} {'full':>8} {'imports only':>13} {'ratio':>6}   (best of {args.repeat})"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        for path in paths:
+            baseline = import_only_notebook(path, Path(folder))
+            imports = time_notebook(baseline, args.repeat)
+            full = time_notebook(path, args.repeat)
+            flag = "" if full < 15 else "  (over the 15 s target)"
+            print(f"{path.stem:<28} {full:>6.1f} s {imports:>11.1f} s {full / imports:>6.2f}{flag}")
 
 
 if __name__ == "__main__":

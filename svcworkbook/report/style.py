@@ -33,8 +33,33 @@ LINESTYLES = {"target": "--", "limit": "--", "centre": "-", "change": ":", "thre
 FLAG_MARKER = "D"
 
 
+def draw_each_chart_once() -> bool:
+    """In a Jupyter kernel, let the inline backend draw each chart once (for its PNG), not twice.
+
+    After every cell pyplot's IPython display hook redraws each changed figure, and then the
+    inline backend draws it again to make the PNG it shows (and closes the figure), so the first
+    drawing is thrown away: about 0.2 s of CPU a chart, a third of what a chart costs. Unhooking
+    pyplot (its public ``uninstall_repl_displayhook``) leaves the inline backend's own hook, so
+    every chart is still shown, once, as before. The backend is chosen first, because pyplot hooks
+    itself in again when it does that. Elsewhere (scripts, tests, other backends) nothing changes.
+    True when the hook was removed.
+    """
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    backend = matplotlib.get_backend()
+    if "backend_inline" not in backend:
+        return False
+    if not plt.get_fignums():  # with a figure open the backend is chosen (and switching closes it)
+        plt.switch_backend(backend)
+    plt.uninstall_repl_displayhook()
+    return True
+
+
 def set_style(context: str = "notebook") -> None:
-    """Apply the workbook style: seaborn whitegrid, the colour-blind palette, no top/right spines."""
+    """Apply the workbook style: seaborn whitegrid, the colour-blind palette, no top/right spines;
+    in a Jupyter kernel, each chart drawn once (``draw_each_chart_once``)."""
+    draw_each_chart_once()
     sns.set_theme(
         context=context,
         style="whitegrid",
