@@ -18,6 +18,8 @@ def pytest_configure(config):
     os.environ.pop("MPLBACKEND", None)
     matplotlib.use("Agg")
     os.environ["SVCWORKBOOK_HOME"] = tempfile.mkdtemp(prefix="svcworkbook-test-home-")
+    # the parsed samples are saved for the next kernel in a folder of the run's own
+    os.environ["SVCWORKBOOK_CACHE"] = tempfile.mkdtemp(prefix="svcworkbook-test-cache-")
 
 
 #: Test files whose every test is one papermill run in kernels of its own, sharing no fixture with

@@ -204,8 +204,11 @@ def load_folder(
 
 @lru_cache(maxsize=1)
 def _samples() -> dict[str, pd.DataFrame]:
-    """The bundled samples, loaded and validated once per process."""
-    return load_folder(sample_data_dir())
+    """The bundled samples, loaded and validated once per process (and saved for the next
+    kernel: :mod:`svcworkbook.data.sample_cache`)."""
+    from svcworkbook.data.sample_cache import load_cached
+
+    return load_cached(sample_data_dir(), load_folder)
 
 
 def load_samples() -> dict[str, pd.DataFrame]:
