@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats as sps
 
 from svcworkbook.analysis import kpi, stats
 from svcworkbook.errors import DataError, ParameterError
@@ -102,19 +103,40 @@ def test_generated_structures_have_the_same_demand_and_differ_in_handling():
         structure.generate_structures(-1)
 
 
-def test_compare_uses_the_right_tests_with_centralised_first():
+def test_compare_uses_paired_tests_with_centralised_first():
+    """Finding 13: the same contacts through both structures is a paired design."""
     other = LOG.assign(queue_wait_s=LOG["queue_wait_s"] * 2)
     result = structure.compare(LOG, other, 20)
     sl = result["service_level"]
-    # after doubling: only 10 s -> 20 s is in time, and the 3 s abandon (now 6 s) is not short
-    assert (sl.before, sl.after) == (0.5, pytest.approx(1 / 5))
-    assert sl.test.startswith("pooled two-proportion z-test")
-    expected = stats.compare_proportions(2, 4, 1, 5)
-    assert sl.p_value == pytest.approx(expected.p_value)
+    # offered in both: the 3 s abandon is short in the first log, so 4 contacts count; after
+    # doubling only 10 s -> 20 s is still in time: 2 of 4 in time before, 1 of 4 after
+    assert (sl.before, sl.after) == (0.5, 0.25)
+    assert sl.test == "McNemar's exact test (paired)"
+    # one contact went from in time to late and none the other way: exact McNemar p = 1
+    assert sl.p_value == pytest.approx(sps.binomtest(0, 1, 0.5).pvalue)
     asa = result["asa_s"]
-    assert asa.difference == pytest.approx(20.0) and asa.test == "Welch's t-test"
-    assert result["median_resolution_hours"].test == "Mann-Whitney U test"
+    assert asa.difference == pytest.approx(20.0)
+    assert asa.test == "Wilcoxon signed-rank test (paired)"
+    assert result["median_resolution_hours"].test == "Wilcoxon signed-rank test (paired)"
     assert result["first_contact_resolution"].difference == 0
+    with pytest.raises(DataError, match="same contacts"):
+        structure.compare(LOG, LOG.iloc[:-1], 20)
+
+
+def test_paired_tests_by_hand():
+    """McNemar: b = 5 yes->no, c = 15 no->yes of 50; exact p = binomial(15 of 20, 1/2) = 0.0414,
+    difference (15 - 5) / 50 = 0.2. Wilcoxon: every difference positive, ranks 1..6, W- = 0."""
+    before = [1, 1, 1, 0, 0, 1, 0, 1, 1, 1] * 5
+    after = [1, 0, 1, 1, 1, 1, 1, 1, 1, 1] * 5
+    paired = stats.compare_paired_proportions(before, after)
+    assert paired.difference == pytest.approx(0.2)
+    assert paired.p_value == pytest.approx(2 * sum(math.comb(20, k) for k in range(15, 21)) / 2**20)
+    half = 1.959964 * math.sqrt((20 / 50 - 0.2**2) / 50)
+    assert (paired.ci_low, paired.ci_high) == (pytest.approx(0.2 - half), pytest.approx(0.2 + half))
+    values = stats.compare_paired_values([10, 20, 30, 40, 50, 60], [11, 22, 33, 44, 55, 66])
+    assert values.difference == pytest.approx(3.5)  # mean of 1..6
+    assert values.p_value == pytest.approx(2 / 2**6)  # exact: only W- = 0 or W+ = 0 this extreme
+    assert values.effect_size == pytest.approx(1.0)
 
 
 def comparison_of(difference: float, p: float, key="service_level") -> stats.Comparison:

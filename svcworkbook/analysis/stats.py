@@ -35,6 +35,11 @@ from svcworkbook.analysis.control_charts import (
     xmr_chart,
     xmr_limits,
 )
+from svcworkbook.analysis.paired import (
+    compare_paired_proportions,
+    compare_paired_values,
+    matched_rank_biserial,
+)
 from svcworkbook.analysis.pareto import NOT_RECORDED, pareto, pareto_counts
 from svcworkbook.analysis.themes import (
     NO_THEME,
@@ -65,8 +70,11 @@ __all__ = [
     "code_themes",
     "compare_durations",
     "compare_means",
+    "compare_paired_proportions",
+    "compare_paired_values",
     "compare_proportions",
     "hedges_g",
+    "matched_rank_biserial",
     "keyword_pattern",
     "moving_ranges",
     "p_chart_limits",

@@ -14,8 +14,10 @@ for the same team and reason) and differ only in how it is handled:
 Response is compared with the service level (answered within the threshold / offered, short
 abandons left out, as :func:`svcworkbook.analysis.kpi.service_level`) and the ASA (mean wait of answered
 live contacts); resolution with first contact resolution and the median hours from opened to
-resolved. Each difference is tested with :mod:`svcworkbook.analysis.stats` (two-proportion z-test,
-Welch's t-test on the mean wait, Mann-Whitney U with a bootstrap interval for the median).
+resolved. The same contacts go through both structures (a paired design), so each difference is
+tested contact by contact with :mod:`svcworkbook.analysis.stats`: McNemar's test for the yes/no
+results (answered in time, resolved first time) and the Wilcoxon signed-rank test for the waits
+and times to resolve.
 
 With the user's own files (``data_dir``) there is only one structure and no second run of the same
 demand, so :func:`compare_structures` then compares the teams in the data instead and says why.
@@ -130,30 +132,59 @@ def kpi_table(logs: dict[str, pd.DataFrame], answer_within_s: float) -> pd.DataF
     return table.reset_index()
 
 
+def _paired_flags(central: pd.DataFrame, decentral: pd.DataFrame, answer_within_s: float):
+    """Per contact (the two logs hold the same contacts in the same order): whether it counts in
+    each measure in both structures, and its result in each (see compare)."""
+    logs = (central.reset_index(drop=True), decentral.reset_index(drop=True))
+    live = [log["channel"].isin(kpi.LIVE_CHANNELS) for log in logs]
+    waits = [log["queue_wait_s"].astype(float) for log in logs]
+    abandoned = [log["abandoned"].astype(bool) for log in logs]
+    offered = [live[i] & ~(abandoned[i] & (waits[i] < kpi.DEFAULT_SHORT_ABANDON_S)) for i in (0, 1)]
+    in_time = [~abandoned[i] & (waits[i] <= answer_within_s) for i in (0, 1)]
+    answered = ~abandoned[0] & ~abandoned[1]
+    hours = [(log["resolved_at"] - log["opened_at"]) / pd.Timedelta(hours=1) for log in logs]
+    resolved = answered & hours[0].notna() & hours[1].notna()
+    both_offered = offered[0] & offered[1]
+    live_answered = answered & live[0] & live[1]
+    return {
+        "service_level": (in_time[0][both_offered], in_time[1][both_offered]),
+        "asa_s": (waits[0][live_answered], waits[1][live_answered]),
+        "first_contact_resolution": tuple(
+            log.loc[answered, "resolved_first_contact"].astype(bool) for log in logs
+        ),
+        "median_resolution_hours": (hours[0][resolved], hours[1][resolved]),
+    }
+
+
 def compare(
     central: pd.DataFrame, decentral: pd.DataFrame, answer_within_s: float, seed: int = 0
 ) -> dict[str, stats.Comparison]:
     """Each measure compared, centralised as 'before' and decentralised as 'after' (difference =
-    decentralised - centralised): service level, FCR (z-tests), ASA (Welch), median hours to
-    resolve (Mann-Whitney U, bootstrap interval)."""
-    sl = [service_level_counts(c, answer_within_s) for c in (central, decentral)]
-    fcr = []
-    for contacts in (central, decentral):
-        answered = contacts.loc[~contacts["abandoned"].astype(bool), "resolved_first_contact"]
-        fcr.append((int(answered.astype(bool).sum()), len(answered)))
+    decentralised - centralised), with PAIRED tests: the two logs hold the same contacts, so each
+    contact is compared with itself (issue 17, finding 13). Service level and FCR: McNemar's
+    exact test on the contacts that count in both structures (offered, or answered, in both);
+    ASA and median hours to resolve: the Wilcoxon signed-rank test on each contact's two waits
+    or times (stats.compare_paired_values). The figures are those of the contacts counted in
+    both, so they can differ slightly from the whole-log table."""
+    if not same_demand(central, decentral):
+        raise DataError(
+            "compare: the two logs do not hold the same contacts in the same order, so a paired "
+            "comparison is not possible; compare separate groups with stats.compare_proportions"
+        )
+    pairs = _paired_flags(central, decentral, answer_within_s)
     return {
-        "service_level": stats.compare_proportions(
-            sl[0][0], sl[0][1], sl[1][0], sl[1][1], measure="service level"
+        "service_level": stats.compare_paired_proportions(
+            *pairs["service_level"], measure="service level"
         ),
-        "asa_s": stats.compare_means(
-            _live_waits(central), _live_waits(decentral), measure="wait of answered contacts"
+        "asa_s": stats.compare_paired_values(
+            *pairs["asa_s"], statistic="mean", measure="wait of answered contacts"
         ),
-        "first_contact_resolution": stats.compare_proportions(
-            fcr[0][0], fcr[0][1], fcr[1][0], fcr[1][1], measure="first contact resolution"
+        "first_contact_resolution": stats.compare_paired_proportions(
+            *pairs["first_contact_resolution"], measure="first contact resolution"
         ),
-        "median_resolution_hours": stats.compare_durations(
-            resolution_hours(central),
-            resolution_hours(decentral),
+        "median_resolution_hours": stats.compare_paired_values(
+            *pairs["median_resolution_hours"],
+            statistic="median",
             n_boot=N_BOOT,
             seed=seed,
             measure="hours to resolve",
