@@ -150,3 +150,28 @@ def test_chart_bars_are_the_four_rates():
     ax = training.training_chart([effect])
     heights = [round(p.get_height(), 6) for p in ax.patches]
     assert heights == [0.5, 0.75, 0.6, 0.7]
+
+
+def test_the_agent_level_test_counts_each_agent_once():
+    """Finding 13: one agent's big gain can make the pooled contact-level test significant while
+    the others did not change; counted agent by agent (Wilcoxon signed-rank on each agent's change
+    against the untrained agents') it is not, so the link to training is not claimed."""
+    spec = {"A": (10, 100, 90, 100), "B": (50, 100, 50, 100), "D": (50, 100, 50, 100),
+            "C": (50, 100, 50, 100)}  # fmt: skip
+    staff = staff_for({"A": TRAINED_AT, "B": TRAINED_AT, "D": TRAINED_AT, "C": None})
+    effect = training.training_effect("first_contact_resolution", contacts_for(spec), staff)
+    assert effect.trained.significant  # 110/300 -> 190/300 pooled over contacts
+    agents = effect.agent_level
+    assert agents.n_before == 3 and agents.difference == pytest.approx(0.8 / 3)
+    assert agents.p_value == pytest.approx(1.0)  # two zero changes dropped, one left
+    assert not effect.linked
+    said = " ".join(training.training_sentences(effect, "Acme"))
+    assert "Counted agent by agent" in said and "each of the 3 trained agents" in said
+    # six agents who each beat the trend: exact Wilcoxon p = 2 / 2^6
+    spec = {a: (40, 100, 50 + 3 * i, 100) for i, a in enumerate("ABDEFG")} | {
+        "C": (50, 100, 50, 100)
+    }
+    staff = staff_for({**{a: TRAINED_AT for a in "ABDEFG"}, "C": None})
+    effect = training.training_effect("first_contact_resolution", contacts_for(spec), staff)
+    assert effect.agent_level.p_value == pytest.approx(2 / 2**6)
+    assert effect.linked

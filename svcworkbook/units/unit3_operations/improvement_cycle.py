@@ -235,4 +235,8 @@ def headline_results(dashboard_table: pd.DataFrame, effects: dict[str, TrainingE
         "peak_demand_change": float(peak["demand_change"]),
         "peak_to_roster": int(peak["peak_to_roster"]),
         "act_decision": record.decision,
-    }
+    } | (
+        {}
+        if fcr.agent_level is None
+        else {"fcr_agent_level_p_value": float(fcr.agent_level.p_value)}
+    )

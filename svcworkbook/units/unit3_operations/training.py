@@ -150,6 +150,9 @@ class TrainingEffect:
     comparison_before: float  # untrained agents over the same periods (weighted like the trained)
     comparison_after: float
     per_agent: pd.DataFrame
+    #: agent by agent: each trained agent's change against the untrained agents' change over
+    #: the same weeks, tested with the Wilcoxon signed-rank test (None with fewer than 2 agents)
+    agent_level: stats.Comparison | None = None
 
     @property
     def comparison_change(self) -> float:
@@ -168,9 +171,17 @@ class TrainingEffect:
 
     @property
     def linked(self) -> bool:
-        """True when the trained group improved significantly and by more than the trend."""
+        """True when the trained group improved significantly, by more than the trend, and the
+        agent-level test agrees: contacts of one agent are alike, so the contact-level test alone
+        overstates the evidence (issue 17, finding 13)."""
+        agents_agree = self.agent_level is None or (
+            self.agent_level.significant and self.agent_level.difference > 0
+        )
         return bool(
-            self.trained.significant and self.trained.difference > 0 and self.net_change > 0
+            self.trained.significant
+            and self.trained.difference > 0
+            and self.net_change > 0
+            and agents_agree
         )
 
 
@@ -211,7 +222,22 @@ def training_effect(
         comparison_before=weighted(per_agent["comparison_before"], per_agent["n_before"]),
         comparison_after=weighted(per_agent["comparison_after"], per_agent["n_after"]),
         per_agent=per_agent,
+        agent_level=agent_level_test(per_agent, OUTCOMES[outcome]),
     )
+
+
+def agent_level_test(per_agent: pd.DataFrame, label: str) -> stats.Comparison | None:
+    """Each trained agent counted once: their own change (after - before) paired with the
+    untrained agents' change over the same weeks, by the Wilcoxon signed-rank test
+    (stats.compare_paired_values); the difference is the mean net change per agent. None with
+    fewer than 2 agents that have both changes."""
+    usable = per_agent[["comparison_change", "change"]].dropna()
+    if len(usable) < 2:
+        return None
+    return stats.compare_paired_values(
+        usable["comparison_change"], usable["change"], statistic="mean",
+        measure=f"{label}: change per trained agent against untrained agents",
+    )  # fmt: skip
 
 
 def effect_table(effects: list[TrainingEffect]) -> pd.DataFrame:
@@ -263,6 +289,14 @@ def training_sentences(effect: TrainingEffect, organisation: str) -> list[str]:
         f"training is about {net} (the difference in differences); {effect.agents_improved} of "
         f"{effect.agents} trained agents beat that trend.",
     ]
+    agents = effect.agent_level
+    if agents is not None:
+        sentences.append(
+            f"Counted agent by agent, so that each of the {agents.n_before} trained agents counts "
+            "once (one agent's contacts tend to go the same way), the net change averages "
+            f"{agents.difference * 100:+.1f} percentage points per agent ({agents.test}, "
+            f"{narrative.format_p(agents.p_value)})."
+        )
     if effect.linked:
         sentences.append(
             f"This links the training to better {what}: the trained "
