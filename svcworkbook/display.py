@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 
@@ -50,10 +51,41 @@ def bullets(items: Iterable[str], title: str | None = None) -> Shown:
     return Shown(f"{head}<ul>{lis}</ul>", "\n".join(plain))
 
 
+#: Abbreviations kept in capitals when a code-style name is turned into words.
+ACRONYMS = {"sla": "SLA", "csat": "CSAT", "nps": "NPS", "ces": "CES", "fcr": "FCR", "aht": "AHT",
+            "asa": "ASA", "kpi": "KPI", "id": "ID", "p90": "P90", "rag": "RAG", "ucl": "UCL",
+            "lcl": "LCL", "mr": "mR", "wape": "WAPE", "crm": "CRM", "s": "(s)"}  # fmt: skip
+
+
+def column_label(name: object) -> str:
+    """A code-style column name in words: 'sla_compliance' -> 'SLA compliance',
+    'surveys_sent' -> 'Surveys sent'; names without an underscore are kept as they are."""
+    text = str(name)
+    if "_" not in text:
+        return text
+    words = [ACRONYMS.get(w.lower(), w) for w in text.split("_") if w]
+    first = words[0] if words[0].isupper() or words[0][:1] == "(" else words[0].capitalize()
+    return " ".join([first, *words[1:]])
+
+
+def _missing(value) -> bool:
+    """None, NaN and NaT (and pandas' NA) are missing; anything else is a value."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
 def format_cell(value, kind: str) -> str:
-    """Format one table value: 'percent' (0.734 -> 73.4%), 'number', 'int', or as text."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    """Format one table value: 'percent' (0.734 -> 73.4%), 'number', 'int', or as text; missing
+    values (None, NaN, NaT) as '–', yes/no values as 'yes'/'no', other floats to 3 significant
+    figures, never 16 digits."""
+    if _missing(value):
         return "–"
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
     if kind == "percent":
         return f"{value * 100:.1f}%"
     if kind == "number":
@@ -62,6 +94,8 @@ def format_cell(value, kind: str) -> str:
         return f"{value:,.0f}"
     if isinstance(value, pd.Timestamp):
         return value.strftime("%d %b %Y")
+    if isinstance(value, float | np.floating):
+        return f"{value:,.3g}" if abs(value) < 1e6 else f"{value:,.0f}"
     return str(value)
 
 
@@ -78,6 +112,7 @@ def show_table(
     for column in text.columns:
         kind = formats.get(str(column), "text")
         text[column] = [format_cell(v, kind) for v in shown[column]]
+    text.columns = [column_label(c) for c in text.columns]
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in text.columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"

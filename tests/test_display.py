@@ -57,3 +57,23 @@ def test_evidences_quotes_marking_points_verbatim():
         "Marking points this evidences:\n- U2.MP2: \u201cAward credit for <evidence> of a system.\u201d"
         "\nThe SLA table is the log in use."
     )
+
+
+def test_tables_show_people_not_code():
+    """Issue 17: headers in words, '-' for missing values, yes/no, no 16-digit floats."""
+    frame = pd.DataFrame(
+        {
+            "sla_compliance": [0.9, None],
+            "queue_wait_s": [1.234567891234, float("nan")],
+            "ok": [True, False],
+            "when": [pd.Timestamp("2026-01-01"), pd.NaT],
+        }
+    )
+    shown = display.show_table(frame, formats={"sla_compliance": "percent"})
+    text = str(shown)
+    assert "SLA compliance" in text and "Queue wait (s)" in text
+    assert "1.23" in text and "1.234567" not in text
+    assert "yes" in text and "True" not in text and "NaT" not in text and "nan" not in text
+    assert "<th>SLA compliance</th>" in shown.html_text
+    assert display.column_label("csat_mean") == "CSAT mean"
+    assert display.column_label("touchpoint") == "touchpoint"
