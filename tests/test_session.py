@@ -96,7 +96,9 @@ def test_recorded_results_round_trip_through_a_notebook_file(tmp_path):
     shown = wb.record(fcr=np.float64(0.725), contacts=np.int64(1200))
     bundle = shown._repr_mimebundle_()
     assert bundle[RESULTS_MIME] == {"fcr": 0.725, "contacts": 1200}
-    assert "fcr" in bundle["text/plain"] and "0.725" in bundle["text/plain"]
+    # the JSON keeps the raw value; the text is for people (issue 17): FCR as a percentage
+    assert "fcr" in bundle["text/plain"] and "72.5%" in bundle["text/plain"]
+    assert "1,200" in bundle["text/plain"]
     later = wb.record(fcr=0.75)._repr_mimebundle_()
     nb = {
         "cells": [
@@ -109,3 +111,19 @@ def test_recorded_results_round_trip_through_a_notebook_file(tmp_path):
     path.write_text(json.dumps(nb))
     assert read_results(path) == {"fcr": 0.75, "contacts": 1200}
     assert wb.results == {"fcr": 0.75, "contacts": 1200}
+
+
+def test_headline_values_are_for_people():
+    """Issue 17: no raw floats, True/False, None or code-style names in the headline block."""
+    from svcworkbook.teaching.session import RecordedResults, headline_value
+
+    assert headline_value("service_level", 0.7601498196615185) == "76.0%"
+    assert headline_value("structure_asa_s_p", 9.3e-126) == "p < 0.001"
+    assert headline_value("fcr_net_change", 0.0523) == "+5.2 percentage points"
+    assert headline_value("nps_phone", 41.10275689223057) == "41.1"
+    assert headline_value("compared", True) == "yes"
+    assert headline_value("refund_rate", None) == "not recorded"
+    assert headline_value("groups", ["a", "b"]) == "a, b"
+    text = str(RecordedResults({"sla_compliance": 0.9, "missing": float("nan")}))
+    assert "SLA compliance  90.0%" in text and "not recorded" in text
+    assert "sla_compliance" not in text and "nan" not in text

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from svcworkbook.data.samples import SAMPLE_SEED
+from svcworkbook.display import column_label
 from svcworkbook.errors import DataError, ParameterError
 
 RESULTS_MIME = "application/vnd.svcworkbook.results+json"
@@ -122,6 +123,39 @@ def to_jsonable(value: Any) -> Any:
     return str(value)
 
 
+#: Words in a headline name that mark a share (shown as a percentage) or a change in a share.
+_SHARE_WORDS = ("rate", "service_level", "csat", "share", "first_contact_resolution", "fcr",
+                "compliance", "response", "retention", "_met", "level")  # fmt: skip
+
+
+def headline_value(name: str, value: Any) -> str:
+    """A recorded value for people: p-values as 'p = 0.012' / 'p < 0.001', shares as '76.0%',
+    changes in a share as '+5.0 percentage points', yes/no, other numbers to 3 significant
+    figures, lists joined, and 'not recorded' for a missing value (the JSON keeps the raw value)."""
+    from svcworkbook.report import narrative
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "not recorded"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(headline_value(name, v) for v in value) or "none"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {headline_value(str(k), v)}" for k, v in value.items()) or "none"
+    if isinstance(value, numbers.Integral):
+        return f"{value:,}"
+    if not isinstance(value, numbers.Real):
+        return str(value)
+    key = name.lower()
+    if key.endswith(("_p", "p_value")):
+        return narrative.format_p(float(value))
+    if any(word in key for word in _SHARE_WORDS) and -1 <= value <= 1:
+        if "change" in key or "gain" in key or "difference" in key:
+            return f"{value * 100:+.1f} percentage points"
+        return f"{value * 100:.1f}%"
+    return f"{value:,.3g}" if abs(value) < 1e6 else f"{value:,.0f}"
+
+
 class RecordedResults:
     """Display object carrying headline results as JSON plus a readable text/HTML table."""
 
@@ -129,9 +163,10 @@ class RecordedResults:
         self.results = to_jsonable(results)
 
     def __str__(self) -> str:
-        width = max((len(k) for k in self.results), default=0)
+        shown = {column_label(k): headline_value(k, v) for k, v in self.results.items()}
+        width = max((len(k) for k in shown), default=0)
         return "Headline results recorded:\n" + "\n".join(
-            f"  {k.ljust(width)}  {v}" for k, v in self.results.items()
+            f"  {k.ljust(width)}  {v}" for k, v in shown.items()
         )
 
     def _repr_mimebundle_(self, include=None, exclude=None):
