@@ -129,3 +129,47 @@ def assert_ran_with(path: Path, params: dict[str, Any]) -> None:
         assert f"{name} = " in source, name
     shown = "Tutor edition: the answer is" in path.read_text(encoding="utf-8")
     assert shown == (params.get("edition", "tutor") == "tutor")
+
+
+#: What a reader must never see in an executed notebook's outputs (issue 17).
+RAW_VALUES = {
+    "nan": r"(?<![\w.-])(?:nan|NaN)(?![\w-])",
+    "NaT": r"\bNaT\b",
+    "None": r"\bNone\b",
+    "True/False": r"\b(?:True|False)\b",
+    "a long float": r"\d\.\d{7,}",
+    "a code-style column": r"<th[^>]*>\s*[a-z0-9]+(?:_[a-z0-9]+)+\s*</th>",
+}
+#: Where those words are the text itself: the exercise prompt, true/false quiz options.
+RAW_VALUES_ALLOWED = (
+    r"Replace None with your answer",
+    r"my_answer = None",
+    r"True or false\?",
+    r"<li>True</li><li>False</li>",
+    r"A\. True\s+B\. False",
+    r"options: True, False",
+)
+
+
+def raw_values(path: Path) -> list[str]:
+    """Each raw value (nan, NaT, None, True/False, 16-digit floats, code-style column headers)
+    in an executed notebook's text, HTML and stream outputs, as 'cell N: kind: context'."""
+    import json
+    import re
+
+    found = []
+    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    for number, cell in enumerate(cells):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            texts = ["".join(data[m]) for m in ("text/plain", "text/html") if m in data]
+            texts += ["".join(output["text"])] if "text" in output else []
+            for text in texts:
+                for allowed in RAW_VALUES_ALLOWED:
+                    text = re.sub(allowed, "", text)
+                text = re.sub(r"<(style|script)\b.*?</\1>", "", text, flags=re.S)
+                for kind, pattern in RAW_VALUES.items():
+                    for hit in re.finditer(pattern, text):
+                        context = text[max(0, hit.start() - 50) : hit.end() + 30]
+                        found.append(f"cell {number}: {kind}: ...{' '.join(context.split())}...")
+    return found
