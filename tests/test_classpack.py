@@ -117,6 +117,13 @@ def test_a_class_pack_is_built_resumed_and_never_overwrites_edits(tmp_path):
     # a rerun does nothing that is already done and current
     again = classpack.build_classpack(roster, out, units=[5], jobs=2, progress=False)
     assert (again.generated, again.executed, again.skipped) == (0, 0, 4)
+    assert again.editions_written == 0  # nothing was written, so nothing is counted
+    assert "learner editions written: 0" in "\n".join(again.lines())
+    about = classpack.read_pack_about(out)
+    assert about["units"] == [5] and about["learners"][0] == {
+        "learner_id": "L01",
+        "name": "Amira Khan",
+    }
 
     # a learner's edited notebook is kept; --force replaces it and keeps a backup
     edited = out / "learners" / "L01" / "05_improving_service.ipynb"
@@ -135,25 +142,105 @@ def test_a_class_pack_is_built_resumed_and_never_overwrites_edits(tmp_path):
     assert set(manifest) == {"data/L01", "data/L02", "key/L01/05", "key/L02/05"}
 
 
+def _assert_keys_ran(pack: Path, learners: tuple[str, ...], unit_file: str) -> None:
+    """Every learner's answer key exists and shows no error output."""
+    for learner in learners:
+        key = pack / "tutor" / learner / unit_file
+        errors = [
+            o
+            for c in nbformat.read(key, 4).cells
+            for o in c.get("outputs", [])
+            if o.get("output_type") == "error"
+        ]
+        assert errors == [], f"{learner}: {errors[:1]}"
+
+
 @pytest.mark.notebook
-def test_answer_keys_can_run_on_a_dask_cluster(tmp_path):
+def test_answer_keys_run_on_a_local_dask_cluster_with_two_threads(tmp_path):
     distributed = pytest.importorskip("distributed")
-    roster = write_roster(tmp_path / "class.csv", [("D1", "Dee")])
+    roster = write_roster(tmp_path / "class.csv", [("D1", "Dee"), ("D2", "Dev")])
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None
     ) as cluster:
         report = classpack.build_classpack(
             roster,
             tmp_path / "pack",
-            units=[5],
+            units=[1],
             scheduler=cluster.scheduler_address,
             progress=False,
         )
     assert report.failed == {}
-    assert (report.generated, report.executed) == (1, 1)
-    key = tmp_path / "pack" / "tutor" / "D1" / "05_improving_service.ipynb"
-    assert not any(
-        o.get("output_type") == "error"
-        for c in nbformat.read(key, 4).cells
-        for o in c.get("outputs", [])
-    )
+    assert (report.generated, report.executed) == (2, 2)
+    _assert_keys_ran(tmp_path / "pack", ("D1", "D2"), "01_service_environment.ipynb")
+
+
+def _stop_process_tree(proc) -> None:
+    """Stop a process this test started, and every process it started (kernels included)."""
+    import psutil
+
+    try:
+        family = psutil.Process(proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        family = []
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except Exception:
+        proc.kill()
+    for child in family:
+        try:
+            child.kill()
+        except psutil.NoSuchProcess:
+            pass
+
+
+@pytest.mark.notebook
+def test_answer_keys_run_on_a_real_dask_worker_with_two_threads(tmp_path):
+    """`dask scheduler` and `dask worker --nthreads 2` as a college would start them."""
+    import subprocess
+    import sys
+    import time
+
+    pytest.importorskip("distributed")
+    dask = Path(sys.executable).with_name("dask")
+    if not dask.exists():
+        pytest.skip("the dask command is not installed")
+    address_file = tmp_path / "scheduler.json"
+    logs = [open(tmp_path / f"{name}.log", "w") for name in ("scheduler", "worker")]  # noqa: SIM115
+    scheduler = subprocess.Popen(
+        [str(dask), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+         "--scheduler-file", str(address_file)],
+        stdout=logs[0], stderr=subprocess.STDOUT, cwd=tmp_path,
+    )  # fmt: skip
+    worker = None
+    try:
+        deadline = time.monotonic() + 60
+        while not address_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert address_file.exists(), (tmp_path / "scheduler.log").read_text()
+        address = json.loads(address_file.read_text())["address"]
+        assert address.startswith("tcp://127.0.0.1:")
+        worker = subprocess.Popen(
+            [str(dask), "worker", address, "--nthreads", "2", "--nworkers", "1",
+             "--host", "127.0.0.1", "--no-dashboard", "--death-timeout", "60"],
+            stdout=logs[1], stderr=subprocess.STDOUT, cwd=tmp_path,
+        )  # fmt: skip
+        from distributed import Client
+
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(1, timeout=60)
+            threads = sum(client.nthreads().values())
+        assert threads == 2
+        roster = write_roster(tmp_path / "class.csv", [("W1", "Wyn"), ("W2", "Wai")])
+        report = classpack.build_classpack(
+            roster, tmp_path / "pack", units=[1], scheduler=address, progress=False
+        )
+        assert report.failed == {}
+        assert (report.generated, report.executed) == (2, 2)
+        _assert_keys_ran(tmp_path / "pack", ("W1", "W2"), "01_service_environment.ipynb")
+    finally:
+        for proc in (worker, scheduler):
+            if proc is not None:
+                _stop_process_tree(proc)
+        for log in logs:
+            log.close()

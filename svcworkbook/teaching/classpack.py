@@ -4,6 +4,7 @@ units pointed at it, and the tutor's executed answer keys on the same data.
 Layout of a class pack folder::
 
     index.html                      the tutor's page: one row per learner, links to everything
+    pack.json                       the roster, units and scenario (what ``mark`` reads)
     manifest.json                   what was built from what (makes a rerun resumable)
     learners/<id>/data/*.csv        the learner's own dataset (seed from their id and scenario)
     learners/<id>/NN_unit.ipynb     learner editions (no worked answers), data_dir = "data"
@@ -28,6 +29,7 @@ import html
 import json
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +38,8 @@ from typing import Any
 from svcworkbook.errors import ParameterError
 
 MANIFEST = "manifest.json"
+PACK_ABOUT = "pack.json"
+PACK_FORMAT = "svcworkbook-classpack"
 UNITS = (1, 2, 3, 4, 5)
 
 
@@ -136,18 +140,37 @@ def write_learner_data(folder: str, seed: int, scenario: str) -> dict[str, str]:
     return digests
 
 
-_KERNEL = None
+#: One warm kernel per thread: a Dask worker runs several tasks at once in threads (one per core
+#: by default), and a kernel shared between threads receives both tasks' messages and hangs.
+_THREAD = threading.local()
+_STARTED: list = []
+_STARTED_LOCK = threading.Lock()
 
 
 def _warm_kernel():
-    """This process's warm kernel (started on first use, stopped when the process ends)."""
-    global _KERNEL
-    if _KERNEL is None:
+    """This thread's warm kernel (started on first use; all are stopped when the process ends)."""
+    kernel = getattr(_THREAD, "kernel", None)
+    if kernel is None:
         from svcworkbook.teaching.kernel_pool import WarmKernel
 
-        _KERNEL = WarmKernel()
-        atexit.register(_KERNEL.shutdown)
-    return _KERNEL
+        kernel = WarmKernel()
+        _THREAD.kernel = kernel
+        with _STARTED_LOCK:
+            if not _STARTED:
+                atexit.register(_stop_kernels)
+            _STARTED.append(kernel)
+    return kernel
+
+
+def _stop_kernels() -> None:
+    """Stop every warm kernel this process started (at exit)."""
+    with _STARTED_LOCK:
+        kernels, _STARTED[:] = list(_STARTED), []
+    for kernel in kernels:
+        try:
+            kernel.shutdown()
+        except Exception:  # a kernel already gone at exit is fine
+            pass
 
 
 def execute_answer_key(task: dict[str, Any]) -> dict[str, Any]:
@@ -216,27 +239,30 @@ def run_tasks(
     jobs: int,
     scheduler: str | None,
     on_done: Callable[[dict[str, Any]], None],
+    function: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> None:
-    """Run tasks in parallel processes (or on a Dask cluster); on_done(result) as each finishes."""
+    """Run function(task) (default run_task) for every task in parallel processes, or on a Dask
+    cluster; on_done(result) as each finishes."""
+    function = function or run_task
     if not tasks:
         return
     if scheduler:
         Client, as_completed = dask_client()
         with Client(scheduler) as client:
-            futures = client.map(run_task, tasks, pure=False)
+            futures = client.map(function, tasks, pure=False)
             for future in as_completed(futures):
                 on_done(future.result())
         return
     if jobs <= 1:
         for task in tasks:
-            on_done(run_task(task))
+            on_done(function(task))
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     context = multiprocessing.get_context("spawn")  # no forked copies of a parent's threads
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = [pool.submit(run_task, task) for task in tasks]
+        futures = [pool.submit(function, task) for task in tasks]
         for future in as_completed(futures):
             on_done(future.result())
 
@@ -313,6 +339,7 @@ def build_classpack(
         dask_client()  # before any work: say at once if the cluster extra is missing
     notebooks = {u: runner.resolve_notebook(u) for u in units}
     out.mkdir(parents=True, exist_ok=True)
+    write_pack_about(out, roster, units, scenario)
     manifest = Manifest.read(out / MANIFEST)
     report = PackReport(out=out, learners=len(roster))
     version = svcworkbook.__version__
@@ -362,13 +389,13 @@ def build_classpack(
         data_digest = manifest.entries[f"data/{learner_id}"]["files"]
         for unit, source in notebooks.items():
             params = {"data_dir": "data", "learner": learner_id}
+            target = learner_dir / source.name
+            edition = editions.make_edition(_read(source), "learner", params)
             try:
-                backup = editions.write_notebook(
-                    editions.make_edition(_read(source), "learner", params),
-                    learner_dir / source.name,
-                    force=force,
-                )
-                report.editions_written += 1
+                unchanged = target.exists() and editions.same_notebook(edition, target)
+                backup = editions.write_notebook(edition, target, force=force)
+                if not unchanged:
+                    report.editions_written += 1
                 if backup is not None:
                     report.backups.append(str(backup))
             except editions.WouldOverwrite:
@@ -416,6 +443,43 @@ def build_classpack(
     bar.close()
     write_pack_index(out, roster, notebooks, manifest, scenario)
     return report
+
+
+def write_pack_about(out: Path, roster, units: Iterable[int], scenario: str) -> Path:
+    """Write pack.json: the roster (ids and names), units and scenario, for marking later."""
+    about = {
+        "format": PACK_FORMAT,
+        "scenario": scenario,
+        "units": list(units),
+        "learners": [
+            {"learner_id": i, "name": n}
+            for i, n in zip(roster["learner_id"], roster["name"], strict=True)
+        ],
+    }
+    path = out / PACK_ABOUT
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(about, indent=1, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def read_pack_about(out: Path) -> dict[str, Any]:
+    """The pack's pack.json (roster, units, scenario); ParameterError if the folder is no pack."""
+    path = Path(out) / PACK_ABOUT
+    try:
+        about = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ParameterError(
+            f"{out} is not a class pack made by this version (no {PACK_ABOUT}); run "
+            "`svcworkbook classpack ROSTER --out PACK` again on it (nothing done is redone)"
+        ) from None
+    except ValueError as err:
+        raise ParameterError(f"{path} is damaged ({err}); rerun `svcworkbook classpack`") from None
+    if not isinstance(about, dict) or about.get("format") != PACK_FORMAT:
+        raise ParameterError(
+            f"{path} is not a class pack description; rerun `svcworkbook classpack`"
+        )
+    return about
 
 
 def _dataset_names() -> tuple[str, ...]:

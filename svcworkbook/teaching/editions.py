@@ -91,6 +91,11 @@ def backup_path(path: Path) -> Path:
     return candidate
 
 
+def same_notebook(nb: nbformat.NotebookNode, path: Path) -> bool:
+    """Whether the file at path already holds exactly nb (as nbformat would write it)."""
+    return Path(path).read_text(encoding="utf-8") == nbformat.writes(nb)
+
+
 def write_notebook(nb: nbformat.NotebookNode, path: Path, force: bool = False) -> Path | None:
     """Write nb to path; an existing different file is kept unless force (then backed up first).
 
