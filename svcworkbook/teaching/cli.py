@@ -352,6 +352,23 @@ def cmd_classpack(args: argparse.Namespace) -> int:
     return EXIT_PROBLEM if report.failed else EXIT_OK
 
 
+def cmd_mark(args: argparse.Namespace) -> int:
+    """Mark returned notebooks on each learner's own data: gradebook, feedback, class overview."""
+    from svcworkbook.teaching import marking
+
+    report = marking.mark_class(
+        Path(args.pack),
+        Path(args.submissions),
+        Path(args.out),
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        time_limit=args.time_limit,
+        progress=not args.quiet,
+    )
+    _print(*report.lines())
+    return EXIT_PROBLEM if report.failed else EXIT_OK
+
+
 def cmd_flashcards(args: argparse.Namespace) -> int:
     """Export a unit's concepts and marking points as an Anki deck (.apkg)."""
     from svcworkbook.learning import flashcards
@@ -443,6 +460,18 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--force", action="store_true", help="replace edited files (backup kept)")
     c.add_argument("--quiet", action="store_true", help="no progress bar")
     c.set_defaults(func=cmd_classpack)
+
+    m = sub.add_parser("mark", help="mark returned notebooks: gradebook, feedback, overview")
+    m.add_argument("pack", help="the class pack folder (made by `svcworkbook classpack`)")
+    m.add_argument("submissions", help="folder of returned notebooks (<learner_id>/NN_unit.ipynb)")
+    m.add_argument("--out", required=True, help="where the gradebook and pages are written")
+    m.add_argument("--jobs", type=int, default=None, help="parallel kernels (default: cores)")
+    m.add_argument("--scheduler", help="Dask distributed scheduler address (tcp://host:8786)")
+    m.add_argument(
+        "--time-limit", type=float, default=300, help="seconds per notebook (default 300)"
+    )
+    m.add_argument("--quiet", action="store_true", help="no progress bar")
+    m.set_defaults(func=cmd_mark)
 
     f = sub.add_parser("flashcards", help="export a unit's flashcards as an Anki deck")
     f.add_argument("--unit", type=int, required=True, choices=range(1, 6))
