@@ -1,0 +1,51 @@
+"""The marking pages' pieces: hardest exercises, common slips, misconception links, escaping."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from svcworkbook.content import load_unit
+from svcworkbook.teaching import cli, marking_pages
+
+RETURNED, MISSING = "", "no notebook returned for this unit"
+
+
+def book(rows):
+    """A gradebook from (learner, exercise, result, slip, note) rows, unit 1."""
+    return pd.DataFrame(
+        [
+            {"learner_id": who, "name": who.title(), "unit": 1, "exercise": e, "answer": "",
+             "result": r, "slip": s, "expected": "", "note": n}
+            for who, e, r, s, n in rows
+        ]
+    )  # fmt: skip
+
+
+def test_every_linked_misconception_is_in_its_unit():
+    for exercise, misconception in marking_pages.EXERCISE_MISCONCEPTIONS.items():
+        unit = int(exercise[1])
+        assert misconception.startswith(f"U{unit}.M")
+        assert load_unit(unit).misconception(misconception).belief
+
+
+def test_hardest_counts_only_learners_who_returned_the_unit():
+    frame = book(
+        [
+            ("a", "U1.E1", "right", "", RETURNED),
+            ("b", "U1.E1", "wrong", "", RETURNED),
+            ("c", "U1.E1", "not attempted", "", MISSING),
+            ("a", "U1.E2", "close", "a slip", RETURNED),
+            ("b", "U1.E2", "close", "a slip", RETURNED),
+            ("c", "U1.E2", "not attempted", "", MISSING),
+        ]
+    )
+    ranked = marking_pages.hardest(frame)
+    assert [r["exercise"] for r in ranked] == ["U1.E2", "U1.E1"]  # 0 of 2 right, then 1 of 2
+    assert ranked[1]["learners"] == 2 and ranked[1]["share_right"] == 0.5
+    assert marking_pages.common_slips(frame) == [("U1.E2", "a slip", 2)]
+
+
+def test_mark_explains_a_folder_that_is_not_a_pack(tmp_path, capsys):
+    status = cli.main(["mark", str(tmp_path), str(tmp_path), "--out", str(tmp_path / "o")])
+    assert status == 1
+    assert "is not a class pack" in capsys.readouterr().err
