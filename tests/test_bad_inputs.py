@@ -348,6 +348,201 @@ def test_file_system_errors_are_one_line_naming_the_path(tmp_path, args, words):
     assert len(out.strip().splitlines()) == 1
 
 
+# --- part 3: the loader's wrong data and crashes -------------------------------------------------
+
+
+def test_a_second_channel_column_that_disagrees_is_refused_naming_the_rows():
+    with pytest.raises(DataError) as err:
+        loading.load("contacts", CORPUS / "contacts_two_channels.csv")
+    text = str(err.value)
+    assert "'channel' (column 4) and 'Channel' (column 15)" in text
+    assert "their values differ in rows 4." in text and "Fix: keep the right one" in text
+
+
+def test_a_column_named_twice_with_the_same_values_is_read_once(tmp_path):
+    export = pd.read_csv(CORPUS / "contacts_two_channels.csv", dtype=str)
+    export["Channel"] = export["channel"].str.upper()  # the same values, another case
+    export.to_csv(tmp_path / "contacts.csv", index=False)
+    frame = loading.load("contacts", tmp_path / "contacts.csv")
+    assert list(frame["channel"]) == list(export["channel"])
+    assert "Channel" not in frame.columns and "channel_1" not in frame.columns
+    # the same header written twice (pandas would call the second 'channel.1')
+    header = (tmp_path / "contacts.csv").read_text().splitlines()
+    header[0] = header[0].replace(",Channel", ",channel")
+    rows = [line.split(",") for line in header]
+    rows[3][-1] = "social"  # disagrees on spreadsheet row 4
+    (tmp_path / "twice.csv").write_text("\n".join(",".join(r) for r in rows) + "\n")
+    with pytest.raises(DataError, match=r"'channel' \(column 4\) and 'channel' \(column 15\)"):
+        loading.load("contacts", tmp_path / "twice.csv")
+
+
+def test_an_excel_formula_without_a_saved_value_is_refused_naming_the_cells():
+    import openpyxl
+
+    book = openpyxl.load_workbook(CORPUS / "contacts_formula_no_value.xlsx")  # as Excel would
+    assert book.active["J4"].value == "=300+119"
+    with pytest.raises(DataError) as err:
+        loading.load("contacts", CORPUS / "contacts_formula_no_value.xlsx")
+    assert "cell(s) J4, J7 hold a formula with no saved value" in str(err.value)
+    assert "Fix: open the file in Excel or LibreOffice and save it again" in str(err.value)
+
+
+def test_an_excel_formula_with_its_saved_value_is_read(tmp_path):
+    """A workbook Excel saved keeps each formula's value beside it (<f> and <v>): that is read."""
+    import zipfile
+
+    source = CORPUS / "contacts_formula_no_value.xlsx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(tmp_path / "contacts.xlsx", "w") as new:
+        for item in old.infolist():
+            data = old.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<f>300+119</f><v></v>", b"<f>300+119</f><v>419</v>")
+                data = data.replace(b"<f>300+119</f><v />", b"<f>300+119</f><v>419</v>")
+                data = data.replace(b"<f>SUM(400,61)</f><v></v>", b"<f>SUM(400,61)</f><v>461</v>")
+                data = data.replace(b"<f>SUM(400,61)</f><v />", b"<f>SUM(400,61)</f><v>461</v>")
+            new.writestr(item, data)
+    frame = loading.load("contacts", tmp_path / "contacts.xlsx")
+    assert frame.loc[2, "handle_time_s"] == 419 and frame.loc[5, "handle_time_s"] == 461
+
+
+def test_a_handle_time_of_1e308_is_refused_at_the_24_hour_bound():
+    with pytest.raises(DataError) as err:
+        loading.load("contacts", CORPUS / "contacts_handle_1e308.csv")
+    text = str(err.value)
+    assert "column 'handle_time_s': values above 86,400 ('1e+308') in rows 5." in text
+    assert "over 24 hours is a recording error" in text
+    from svcworkbook.data.schemas import MAX_HANDLE_S, MAX_WAIT_S
+
+    assert MAX_HANDLE_S == 24 * 60 * 60 and MAX_WAIT_S == 30 * 24 * 60 * 60
+
+
+def test_a_handle_time_of_exactly_24_hours_is_accepted(tmp_path):
+    export = pd.read_csv(CORPUS / "contacts_handle_1e308.csv", dtype=str)
+    export.loc[3, "handle_time_s"] = "24:00:00"  # h:mm:ss, 86,400 seconds: on the bound
+    export.to_csv(tmp_path / "contacts.csv", index=False)
+    assert loading.load("contacts", tmp_path / "contacts.csv").loc[3, "handle_time_s"] == 86_400
+
+
+def test_dates_in_2099_are_refused_naming_the_rows():
+    with pytest.raises(DataError) as err:
+        loading.load("contacts", CORPUS / "contacts_2099.csv")
+    text = str(err.value)
+    limit = (pd.Timestamp.now().normalize() + pd.Timedelta(days=366)).strftime("%d %b %Y")
+    assert f"column 'opened_at': dates more than a year ahead, after {limit}" in text
+    assert "in rows 3, 7." in text and "Fix: check the year" in text
+
+
+def test_a_retention_date_years_ahead_is_fine(tmp_path):
+    complaints = pd.read_csv(SAMPLES / "complaints.csv", dtype=str)
+    assert complaints["retain_until"].dropna().str[:4].astype(int).max() >= 2031
+    complaints.to_csv(tmp_path / "complaints.csv", index=False)
+    assert len(loading.load("complaints", tmp_path / "complaints.csv")) == len(complaints)
+
+
+def test_a_trailing_comma_on_every_data_row_is_left_out_with_a_note():
+    frame = loading.load("contacts", CORPUS / "contacts_trailing_comma.csv")
+    expected = pd.read_csv(SAMPLES / "contacts.csv", dtype=str, nrows=8)
+    assert list(frame["contact_id"]) == list(expected["contact_id"])  # not shifted to an index
+    assert any("a separator at the end of every data row" in n for n in frame.attrs["notes"])
+
+
+def test_extra_values_on_every_row_are_refused_naming_the_rows():
+    with pytest.raises(DataError) as err:
+        loading.load("contacts", CORPUS / "contacts_extra_values.csv")
+    text = str(err.value)
+    assert "contacts_extra_values.csv: rows 2, 3, 4, 5, 6 and 3 more have more values than" in text
+    assert "Fix: add the missing column name" in text
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev zero", "folder"])
+def test_a_data_file_that_is_not_a_regular_file_says_so(tmp_path, kind):
+    path = tmp_path / "contacts.csv"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dev zero":
+        path.symlink_to("/dev/zero")
+    else:
+        path.mkdir()
+    with pytest.raises(DataError, match="is (not a regular file|a folder)") as err:
+        loading.load("contacts", path)
+    assert "no such file" not in str(err.value) and "Fix:" in str(err.value)
+
+
+def test_unit_1_runs_with_a_team_whose_name_has_a_space():
+    from svcworkbook.units.unit1_environment import structure
+
+    contacts = loading.load_samples()["contacts"]
+    contacts.loc[contacts["team"] == "billing", "team"] = "front office"
+    comparison = structure.compare_structures(20, contacts=contacts, data_dir=SAMPLES)
+    table = structure.readable_table(comparison).set_index("measure")
+    assert list(table.columns) == ["front office", "orders", "technical"]
+    front = contacts[contacts["team"] == "front office"]
+    assert table.loc["Contacts", "front office"] == f"{len(front):,}"
+
+
+def _damaged_content(tmp_path: Path, monkeypatch) -> Path:
+    """The five unit files copied to tmp_path, unit 3's with a broken line (an unclosed quote)."""
+    from svcworkbook.content import loader
+
+    files = {}
+    for number, path in loader.unit_files().items():
+        files[number] = tmp_path / path.name
+        shutil.copy(path, files[number])
+    text = files[3].read_text(encoding="utf-8").splitlines()
+    text[5] = 'title: "Managing service operations'
+    files[3].write_text("\n".join(text) + "\n", encoding="utf-8")
+    monkeypatch.setattr(loader, "unit_files", lambda directory=None: dict(files))
+    return files[3]
+
+
+def test_a_damaged_content_file_stops_a_run_before_any_notebook(tmp_path, monkeypatch):
+    damaged = _damaged_content(tmp_path, monkeypatch)
+    status, out = run("run", "1", "--out", tmp_path / "site")
+    assert status == 1 and "Traceback" not in out
+    assert f"{damaged.name}: line" in out and "YAML syntax error" in out
+    assert not (tmp_path / "site").exists() or not any((tmp_path / "site").rglob("*.ipynb"))
+
+
+# --- part 3: comments in reports ------------------------------------------------------------------
+
+
+def _surveys_with_personal_data() -> pd.DataFrame:
+    """The sample surveys with a phone number, an email and a name in every lowest-scoring
+    comment (the comments a report quotes as its example)."""
+    surveys = loading.load_samples()["surveys"]
+    low = surveys["comment"].notna() & (surveys["csat"] == 1)
+    surveys.loc[low, "comment"] = (
+        surveys.loc[low, "comment"] + " Ring Jo Bloggs on 07700 900123 or jo@example.com"
+    )
+    return surveys
+
+
+def test_unit_3_report_shows_survey_comments_redacted():
+    from svcworkbook.units.unit3_operations import dashboard
+
+    themes = dashboard.comment_themes(_surveys_with_personal_data())
+    quoted = [c for c in themes["example_comment"] if "Ring" in c]
+    assert quoted  # the lowest-scoring comment of a theme is one of those edited
+    assert all(c.endswith("Ring [NAME] on [PHONE] or [EMAIL]") for c in quoted)
+    causes = dashboard.complaint_causes(loading.load_samples()["complaints"])
+    table = pd.DataFrame(
+        columns=["team", "kpi", "label", "value", "target", "unit", "n", "gap", "rag"]
+    )
+    text = " ".join(dashboard.dashboard_sentences(table, themes, causes, "Org"))
+    assert "07700" not in text and "jo@example.com" not in text and "Bloggs" not in text
+
+
+def test_unit_4_triangulation_shows_survey_comments_redacted():
+    from svcworkbook.units.unit4_review import feedback
+    from svcworkbook.units.unit4_review import measurement_plan as mp
+
+    samples = loading.load_samples()
+    window = mp.review_window(samples["contacts"])
+    table = feedback.triangulation(_surveys_with_personal_data(), samples["complaints"], window)
+    shown = " ".join(table["example_comment"])
+    assert "[PHONE]" in shown and "07700" not in shown and "jo@example.com" not in shown
+
+
 # --- the whole corpus --------------------------------------------------------------------------
 
 
@@ -399,7 +594,33 @@ def corpus_cases(tmp: Path) -> list[Case]:
         Case("NUL bytes", ["validate", tmp / "contacts_nul.csv", "--dataset", "contacts"], ["NUL", "Fix"]),
         Case("no such roster", ["classpack", tmp / "nobody.csv", "--out", tmp / "p"],
              ["nobody.csv"]),
+        Case("two channel columns", ["validate", tmp / "contacts_two_channels.csv", "--dataset",
+                                     "contacts"], ["values differ in rows 4", "Fix"]),
+        Case("formula, no value", ["validate", tmp / "contacts_formula_no_value.xlsx", "--dataset",
+                                   "contacts"], ["J4, J7", "formula", "Fix"]),
+        Case("handle time 1e308", ["validate", tmp / "contacts_handle_1e308.csv", "--dataset",
+                                   "contacts"], ["86,400", "24 hours", "Fix"]),
+        Case("dates in 2099", ["validate", tmp / "contacts_2099.csv", "--dataset", "contacts"],
+             ["more than a year ahead", "rows 3, 7", "Fix"]),
+        Case("extra values", ["validate", tmp / "contacts_extra_values.csv", "--dataset",
+                              "contacts"], ["more values than the header", "Fix"]),
+        Case("fifo", ["validate", _fifo(tmp / "contacts_fifo.csv"), "--dataset", "contacts"],
+             ["not a regular file", "Fix"]),
+        Case("link to /dev/zero", ["validate", _link(tmp / "zero.csv", "/dev/zero"), "--dataset",
+                                   "contacts"], ["not a regular file", "Fix"]),
     ]  # fmt: skip
+
+
+def _fifo(path: Path) -> Path:
+    """A named pipe at path (reading it would wait for a writer for ever)."""
+    os.mkfifo(path)
+    return path
+
+
+def _link(path: Path, target: str) -> Path:
+    """A symbolic link at path to target."""
+    path.symlink_to(target)
+    return path
 
 
 def test_every_bad_input_gets_a_clear_error_and_no_traceback(tmp_path, capsys):

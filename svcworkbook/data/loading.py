@@ -66,6 +66,12 @@ def load(
     """Read, map, convert and validate one dataset file; one DataError names every problem."""
     spec = check_dataset(dataset)
     path = Path(path)
+    if path.exists() and not path.is_file():
+        what = "a folder" if path.is_dir() else "not a regular file (a device, pipe or socket)"
+        raise DataError(
+            f"{path}: is {what}, so it cannot be read as data. Fix: give the CSV or Excel "
+            "file itself (a link to a real file is fine)."
+        )
     if not path.is_file():
         raise DataError(f"{path}: no such file. Fix: check the folder and the file name.")
     source = mapping_label(mapping, path.name)

@@ -542,6 +542,34 @@ def _free_name(name: str, taken: set[str]) -> str:
     return f"{name}_{number}"
 
 
+def _same_or_problem(
+    raw: pd.DataFrame,
+    first: int,
+    second: int,
+    target: str,
+    problems: Problems,
+    notes: list[str],
+    label: str,
+) -> None:
+    """Two columns giving one of ours: the second is left out, with a note, when every row holds
+    the same value in both (spaces and case ignored); otherwise a problem naming the rows."""
+    names = [raw.attrs.get("repeated", {}).get(str(c), str(c)) for c in raw.columns]
+    a, b = (
+        raw.iloc[:, k].astype("object").fillna("").astype(str).str.strip().str.casefold()
+        for k in (first, second)
+    )
+    differ = a.to_numpy() != b.to_numpy()
+    both = f"'{names[first]}' (column {first + 1}) and '{names[second]}' (column {second + 1})"
+    if not differ.any():
+        notes.append(f"columns {both} both give '{target}' with the same values: one is used")
+        return
+    problems.add(
+        target, f"two columns, {both}, both give '{target}' and their values differ",
+        raw.index[differ],
+        f"keep the right one and delete the other, or correct the mapping{label}",
+    )  # fmt: skip
+
+
 def apply_mapping(
     raw: pd.DataFrame, dm: DatasetMapping, spec: Spec, problems: Problems, notes: list[str]
 ) -> Applied:
@@ -553,15 +581,23 @@ def apply_mapping(
     """
     made, lines, used = _derive(raw, dm, spec, problems, notes)
     headers = [str(c) for c in raw.columns]
-    normalised = [normalise_name(c) for c in headers]
+    repeated = raw.attrs.get("repeated", {})  # 'channel.1' for a second 'channel' in the header
+    normalised = [normalise_name(repeated.get(c, c)) for c in headers]
     targets = [dm.columns.get(n, n) for n in normalised]
     taken = set(targets) | set(made)
     seen: dict[str, str] = {}
+    position: dict[str, int] = {}
     label = f" ({dm.source})" if dm.from_file else ""
     for i, (header, target) in enumerate(zip(headers, targets, strict=True)):
         if target in made and normalised[i] not in dm.columns:
             targets[i] = _free_name(target, taken)
             notes.append(f"the file's own '{header}' kept as {targets[i]}: {target} is derived")
+        elif (
+            target in seen
+            and target in spec.columns
+            and normalised[i] == normalised[position[target]]
+        ):  # the file holds the column twice (Channel and channel): compare the values
+            _same_or_problem(raw, position[target], i, target, problems, notes, label)
         elif target in seen and target in spec.columns:
             problems.add(
                 None, f"two columns, '{seen[target]}' and '{header}', both give '{target}'", None,
@@ -574,12 +610,13 @@ def apply_mapping(
                 f"'{header}' kept as {targets[i]}"
             )
         seen.setdefault(targets[i], header)
+        position.setdefault(targets[i], i)
     renamed = {
         h: t for h, n, t in zip(headers, normalised, targets, strict=True) if n in dm.columns
     }
     frame = raw.copy(deep=False)
     frame.columns = targets
-    if len(set(targets)) < len(targets):  # only after a problem, so nothing is loaded
+    if len(set(targets)) < len(targets):  # a repeat with the same values, or after a problem
         frame = frame.loc[:, ~pd.Index(targets).duplicated()]
     for ours, values in made.items():
         frame[ours] = values

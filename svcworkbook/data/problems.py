@@ -31,8 +31,10 @@ def examples(values: pd.Series) -> str:
 
 def _shown(value: Any) -> str:
     """A value as the user typed it: whole numbers without '.0'."""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, float):
+        return f"{value:g}"  # 1e+308, not 309 digits
     return str(value)
 
 

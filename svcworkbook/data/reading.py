@@ -89,7 +89,61 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[str]]:
     except pd.errors.EmptyDataError:
         raise empty from None
     notes = [] if sep == "," else [f"values separated by {'tabs' if sep == chr(9) else repr(sep)}"]
+    if not isinstance(frame.index, pd.RangeIndex):  # pandas made the first values an index
+        frame = _without_trailing_values(path, sep, frame, notes)
+    frame.attrs["repeated"] = repeated_headers(_header_line(path, sep), frame.columns)
     return frame, notes
+
+
+def _header_line(path: Path, sep: str) -> list[str]:
+    """The header's names exactly as written (pandas renames a repeated name 'x' to 'x.1')."""
+    import csv
+
+    with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
+        return next(csv.reader(handle, delimiter=sep), [])
+
+
+def repeated_headers(written: list[str], columns: pd.Index) -> dict[str, str]:
+    """For each column pandas renamed because its header name came again: {new name: name as
+    written}, so the mapping sees two columns of the same name (and compares them)."""
+    if len(written) != len(columns) or len(set(written)) == len(written):
+        return {}
+    return {
+        str(column): str(name)
+        for column, name in zip(columns, written, strict=True)
+        if str(column) != str(name)
+    }
+
+
+def _without_trailing_values(
+    path: Path, sep: str, frame: pd.DataFrame, notes: list[str]
+) -> pd.DataFrame:
+    """Every data row has more values than the header: blank extra values (a separator at the
+    end of each row) are left out with a note; DataError naming the rows when any is filled."""
+    header = [str(c) for c in frame.columns]
+    wide = pd.read_csv(
+        path, sep=sep, header=None, skiprows=1, dtype=str, keep_default_na=False,
+        na_values=[""], skip_blank_lines=False, encoding="utf-8-sig", engine="c",
+    )  # fmt: skip
+    extra = wide.iloc[:, len(header) :]
+    filled = extra.notna().any(axis=1)
+    if filled.any():
+        rows = ", ".join(str(i + 2) for i in wide.index[filled][:5])
+        more = int(filled.sum()) - 5
+        raise DataError(
+            f"{path.name}: rows {rows}{f' and {more:,} more' if more > 0 else ''} have more "
+            f"values than the header has names ({len(header)}: {', '.join(header[:6])}"
+            f"{', ...' if len(header) > 6 else ''}). Fix: add the missing column name to the "
+            "header, or remove the extra values (often a separator inside a value that is not in "
+            "double quotes)."
+        )
+    notes.append(
+        "a separator at the end of every data row (one more value than the header, always "
+        "blank) left out"
+    )
+    wide = wide.iloc[:, : len(header)]
+    wide.columns = header
+    return wide
 
 
 def _refuse_nul_bytes(path: Path) -> None:
@@ -169,6 +223,60 @@ def _cells_spanned(first_col, first_row, last_col=None, last_row=None) -> int:
     return int(last_row or first_row) * _column_number(last_col or first_col)
 
 
+def _has_formulas(path: Path) -> bool:
+    """Whether any sheet of a workbook holds a formula (an <f> element), read in chunks."""
+    import zipfile
+
+    tag = re.compile(rb"<(?:\w+:)?f[\s>/]")
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", name):
+                continue
+            with archive.open(name) as sheet:
+                tail = b""
+                while chunk := sheet.read(1 << 20):
+                    if tag.search(tail + chunk):
+                        return True
+                    tail = chunk[-16:]
+    return False
+
+
+def formulas_without_values(path: Path, sheet: str) -> list[str]:
+    """Cells of a sheet holding a formula whose value was never saved (openpyxl reads such a
+    cell as blank with data_only=True: a file written by a program that does not calculate)."""
+    import openpyxl
+
+    if not _has_formulas(path):
+        return []
+    formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        found = []
+        pairs = zip(formulas[sheet].iter_rows(), values[sheet].iter_rows(), strict=False)
+        for formula_row, value_row in pairs:
+            for formula, value in zip(formula_row, value_row, strict=False):
+                if getattr(formula, "data_type", None) == "f" and value.value is None:
+                    found.append(formula.coordinate)
+        return found
+    finally:
+        formulas.close()
+        values.close()
+
+
+def _refuse_formulas_without_values(path: Path, sheet: str) -> None:
+    """DataError naming the cells whose formula has no saved value (they would read as blank)."""
+    cells = formulas_without_values(path, sheet)
+    if cells:
+        more = f" and {len(cells) - 5:,} more" if len(cells) > 5 else ""
+        raise DataError(
+            f"{path.name}: sheet '{sheet}': cell(s) {', '.join(cells[:5])}{more} hold a formula "
+            "with no saved value (the file was written by a program that does not calculate "
+            "formulas), so they would read as blank. Fix: open the file in Excel or LibreOffice "
+            "and save it again (the values are then calculated and saved), or save the sheet as "
+            "CSV UTF-8."
+        )
+
+
 def _read_excel(path: Path, dataset: str) -> tuple[pd.DataFrame, list[str]]:
     """The dataset's sheet of a workbook (named like the dataset, else the only/first sheet)."""
     check_workbook_size(path)
@@ -190,6 +298,9 @@ def _read_excel(path: Path, dataset: str) -> tuple[pd.DataFrame, list[str]]:
             f"{path.name}: sheet '{chosen}' is empty. Fix: put the header in row 1 and the data "
             "below it."
         )
+    _refuse_formulas_without_values(path, chosen)
+    written = sheets.parse(chosen, header=None, nrows=1, dtype=str).iloc[0].tolist()
+    frame.attrs["repeated"] = repeated_headers([str(w) for w in written], frame.columns)
     notes = [] if len(names) == 1 else [f"sheet '{chosen}' used (of {', '.join(names)})"]
     return frame, notes
 

@@ -33,6 +33,8 @@ class Col:
     allowed: tuple[str, ...] = ()
     optional: bool = False  # may be missing from a user's file (then left blank)
     unknown_when_absent: bool = False  # a flag left out is unknown (blank), not False
+    high_fix: str = ""  # added to the fix when a value is above high
+    may_be_future: bool = False  # a date that may lie more than a year ahead (e.g. a deadline)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,20 @@ class Spec:
 
 CHANNELS = ("phone", "email", "chat", "social")
 SECONDS = "seconds"
+#: The longest a handle time may be: a contact handled for more than 24 hours is a recording error
+#: (a timer left running, or milliseconds read as seconds).
+MAX_HANDLE_S = 24 * 3600
+#: The longest a queue wait may be: 30 days (an email or social message can wait days for its
+#: first response; a month means a lost message or a wrong unit).
+MAX_WAIT_S = 30 * 24 * 3600
+_HANDLE_SLIP = (
+    "a handle time over 24 hours is a recording error (a timer left running, or milliseconds "
+    "read as seconds): correct it from the source system, or leave the cell blank"
+)
+_WAIT_SLIP = (
+    "a wait over 30 days is a recording error (a lost message, or milliseconds read as "
+    "seconds): correct it from the source system, or leave the cell blank"
+)
 _ZERO_HANDLE_TIME = (
     "a handled contact always takes some time, so 0 is a recording error: correct it from the "
     "source system, or leave the cell blank when nothing was handled"
@@ -98,6 +114,8 @@ SPECS: dict[str, Spec] = {
                 "allowed on an abandoned call (an unknown wait, never a short abandon)",
                 SECONDS,
                 low=0,
+                high=MAX_WAIT_S,
+                high_fix=_WAIT_SLIP,
                 nullable=True,
                 optional=True,
             ),
@@ -114,6 +132,8 @@ SPECS: dict[str, Spec] = {
                 SECONDS,
                 nullable=True,
                 above=0,
+                high=MAX_HANDLE_S,
+                high_fix=_HANDLE_SLIP,
                 zero_fix=_ZERO_HANDLE_TIME,
                 optional=True,
             ),
@@ -159,6 +179,8 @@ SPECS: dict[str, Spec] = {
                 SECONDS,
                 nullable=True,
                 above=0,
+                high=MAX_HANDLE_S,
+                high_fix=_HANDLE_SLIP,
                 zero_fix=_ZERO_HANDLE_TIME,
             ),
             "agents_scheduled": Col(
@@ -285,6 +307,7 @@ SPECS: dict[str, Spec] = {
                 "delete after this date (UK GDPR storage limitation)",
                 nullable=True,
                 optional=True,
+                may_be_future=True,
             ),
         },
         rules=(

@@ -23,6 +23,8 @@ def check_values(name: str, col: Col, values: pd.Series, problems: Problems) -> 
             problems.add(name, "blank values", values.index[blank], "fill in every row")
     if col.kind in ("int", "float"):
         _check_range(name, col, values, problems)
+    if col.kind == "datetime":
+        check_not_future(name, col, values, problems)
     if col.unique:
         repeated = values.duplicated(keep=False)
         if repeated.any():
@@ -51,10 +53,45 @@ def _check_range(name: str, col: Col, values: pd.Series, problems: Problems) -> 
     if col.high is not None:
         high = values > col.high
         if high.any():
+            low = col.low if col.low is not None else col.above
+            fix = f"values run from {_number(low)} to {_number(col.high)}{unit}"
+            if col.high_fix:
+                fix += f"; {col.high_fix}"
             problems.add(
-                name, f"values above {col.high:g} ({examples(values[high])})", values.index[high],
-                f"values run from {col.low:g} to {col.high:g}{unit}",
+                name, f"values above {_number(col.high)} ({examples(values[high])})",
+                values.index[high], fix,
             )  # fmt: skip
+
+
+#: Dates may lie at most this far after today: the data records what happened (a forecast or
+#: roster reaches a few months ahead); 2099 is a typing slip or a placeholder.
+MAX_DAYS_AHEAD = 366
+
+
+def latest_date() -> pd.Timestamp:
+    """The latest date a record may carry: today + MAX_DAYS_AHEAD days (end of that day)."""
+    return pd.Timestamp.now().normalize() + pd.Timedelta(days=MAX_DAYS_AHEAD + 1)
+
+
+def check_not_future(name: str, col: Col, values: pd.Series, problems: Problems) -> None:
+    """Dates no more than a year after today (a column that may be a deadline is not checked)."""
+    if col.may_be_future:
+        return
+    limit = latest_date()
+    ahead = values >= limit  # False wherever blank
+    if ahead.any():
+        shown = values[ahead].dt.strftime("%d/%m/%Y")
+        problems.add(
+            name, f"dates more than a year ahead, after {limit - pd.Timedelta(days=1):%d %b %Y} "
+            f"({examples(shown)})", values.index[ahead],
+            "check the year (2099 or 2062 for 2026 is a typing slip) and that placeholder dates "
+            "are left blank; the data records what has happened",
+        )  # fmt: skip
+
+
+def _number(value: float) -> str:
+    """A bound as people write it: whole numbers with thousands separators (86,400), else as is."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
 
 
 def _above_problem(above: float, bad: pd.Series) -> str:

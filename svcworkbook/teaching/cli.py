@@ -289,6 +289,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     params = notebook_parameters_from(args)
     out = Path(args.out)
     paths = runner.unit_notebooks() if args.unit == "all" else [runner.resolve_notebook(args.unit)]
+    runner.check_content()  # a damaged content file stops the run before any notebook starts
     for path in paths:
         declared = runner.notebook_parameters(path)
         own = {k: v for k, v in params.items() if k in declared}

@@ -210,6 +210,14 @@ def first_error(executed_path: Path) -> str | None:
     return None
 
 
+def check_content() -> None:
+    """Read and validate every unit's content file (ContentError naming the file, the field and
+    the line), so a damaged file is reported before any notebook runs, not midway through."""
+    from svcworkbook.content import loader
+
+    loader.all_units()
+
+
 def run_notebook(
     path: Path,
     out_dir: Path,

@@ -406,8 +406,8 @@ def readable_table(comparison: StructureComparison) -> pd.DataFrame:
     table = comparison.table
     groups = [c for c in table.columns if c not in ("key", "measure")]
     rows = []
-    for row in table.itertuples(index=False):
-        record = row._asdict()
+    for values in table.itertuples(index=False, name=None):  # team names need not be identifiers
+        record = dict(zip(table.columns, values, strict=True))
         key = record["key"]
         texts = {}
         for group in groups:

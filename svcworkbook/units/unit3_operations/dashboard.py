@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from svcworkbook.analysis import kpi, stats
+from svcworkbook.data import privacy
 from svcworkbook.errors import DataError
 from svcworkbook.learning import exercises
 from svcworkbook.report import narrative
@@ -207,8 +208,12 @@ def dashboard_chart(table: pd.DataFrame, by: Sequence[str] = ("team", "channel")
 
 def comment_themes(surveys: pd.DataFrame) -> pd.DataFrame:
     """Themes of survey comments with how often each is mentioned and the CSAT of those comments
-    (stats.triangulate with the workbook's THEME_KEYWORDS; low score = CSAT 1-2)."""
-    return stats.triangulate(surveys, score="csat", comment="comment")
+    (stats.triangulate with the workbook's THEME_KEYWORDS; low score = CSAT 1-2). The example
+    comment shown per theme has emails, phone numbers, postcodes and names redacted
+    (privacy.redact): a report never shows a customer's personal data."""
+    themes = stats.triangulate(surveys, score="csat", comment="comment")
+    themes["example_comment"] = themes["example_comment"].map(privacy.redact)
+    return themes
 
 
 def complaint_causes(complaints: pd.DataFrame) -> pd.DataFrame:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from svcworkbook.analysis import kpi, stats
+from svcworkbook.data import privacy
 from svcworkbook.errors import DataError, require_columns
 from svcworkbook.learning import exercises
 from svcworkbook.report import narrative
@@ -390,6 +391,7 @@ def triangulation(surveys: pd.DataFrame, complaints: pd.DataFrame, window: Revie
     whole = ReviewWindow(window.start, window.end, window.end)
     inside, _ = split_rows(surveys, "sent_at", whole)
     themes = stats.triangulate(inside, score="csat", comment="comment")
+    themes["example_comment"] = themes["example_comment"].map(privacy.redact)  # shown in reports
     has_comment = inside["comment"].notna() & (inside["comment"].astype(str).str.strip() != "")
     scores = pd.to_numeric(inside.loc[has_comment, "csat"], errors="coerce").dropna()
     overall_low = float((scores <= 2).mean()) if len(scores) else math.nan
