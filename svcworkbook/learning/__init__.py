@@ -1,6 +1,7 @@
 """The learner's side: quiz, flashcards, exercise checks, progress, the evidence log, saved state.
 
-Lives here: the quiz widget (``quiz``), flashcards and the Anki export (``flashcards``), the
+Lives here: the quiz (``quiz``) and its JupyterLab widget (``quiz_widget``), flashcards and the
+Anki export (``flashcards``), FSRS scheduling toward an exam date (``scheduling``), the
 checks behind each "Your turn" (``exercises``), progress and the revision summary
 (``progress``), the portfolio evidence log (``portfolio``) and atomic, locked saving
 (``storage``).

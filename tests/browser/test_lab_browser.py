@@ -7,6 +7,7 @@ import re
 
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 
 from conftest import TOKEN, write_notebook
 from svcworkbook.content import load_unit
@@ -160,3 +161,34 @@ def test_evidence_logged_in_the_form_is_in_the_exported_csv(lab, page, tmp_path)
     assert table.loc[0, "title"] == "Observed complaint call <b>"
     assert table.loc[0, "type"] == "witness testimony"
     assert table.loc[0, "marking_points"] == "U2.MP1, U2.MP3"
+
+
+def test_flashcards_show_a_forgotten_card_again_in_the_same_session(lab, page):
+    base, notebooks, home = lab
+    write_notebook(
+        notebooks / "cards.ipynb",
+        'from svcworkbook.learning.flashcards import flashcards\nflashcards(1, learner="fay")',
+    )
+    open_and_run(page, base, "cards.ipynb")
+    deck = page.locator(".svc-flashcards")
+    front = deck.locator(".svc-card-front")
+    first = front.inner_text()
+    deck.get_by_role("button", name="Show the back").click()
+    deck.locator(".svc-card-more summary").get_by_text("More").wait_for()  # the longer text
+    again = deck.get_by_role("button", name="Again: I didn't know it")
+    text, background = colours(again)
+    assert _contrast(text, background) >= 4.5, (text, background)
+    again.click()
+    expect(front).not_to_have_text(first)  # the next card
+    others = 0
+    while front.inner_text() != first:
+        others += 1
+        assert others <= 20, "the forgotten card never came back"
+        shown = front.inner_text()
+        deck.get_by_role("button", name="Show the back").click()
+        deck.get_by_role("button", name="Easy: I knew it at once").click()
+        expect(front).not_to_have_text(shown)
+    unit = load_unit(1)
+    assert others == len(unit.concepts) + len(unit.marking_points) - 1  # after the rest
+    saved = progress.load_progress("fay", home).cards
+    assert len(saved) == others + 1 and all("fsrs" in state for state in saved.values())
