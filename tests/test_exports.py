@@ -392,14 +392,15 @@ def outputs_text(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def unit_runs(tmp_path_factory) -> dict[int, tuple[Path, dict]]:
-    """Units 2 and 3 run once each (real papermill) on the call-centre export alone."""
+    """Units 2 and 3 run once each (real papermill) on the call-centre export alone, unit 4 on
+    the help-desk ticket export."""
     from svcworkbook.teaching import runner
     from svcworkbook.teaching.session import read_results
 
     out = tmp_path_factory.mktemp("units")
-    params = {"data_dir": str(CALLS), "mapping": str(CALLS / "mapping.yaml")}
     runs = {}
-    for unit in (2, 3):
+    for unit, folder in ((2, CALLS), (3, CALLS), (4, TICKETS)):
+        params = {"data_dir": str(folder), "mapping": str(folder / "mapping.yaml")}
         path = out / f"unit{unit}.ipynb"
         runner.execute(runner.resolve_notebook(unit), path, params)
         runs[unit] = (path, read_results(path))
@@ -440,3 +441,51 @@ def test_unit_3_skips_complaints_staff_and_intervals(unit_runs):
     assert "no complaints file was given" in text or "the surveys file has no comment" in text
     assert "no staff file was given, so this section is skipped" in text
     assert "no intervals file was given, so this section is skipped" in text
+
+
+@pytest.mark.parametrize("readme", ["README.md", "data/README.md"])
+def test_readmes_list_what_each_section_needs(readme):
+    """The table of sections and the data they need is the one the notebooks' tags give."""
+    from svcworkbook.teaching.runner import ROOT, unit_notebooks
+    from svcworkbook.teaching.sections import needs_table
+
+    text = (ROOT / readme).read_text(encoding="utf-8")
+    table = needs_table([p for p in unit_notebooks() if p.stem[:2] in ("02", "03", "04")])
+    assert table in text
+    assert "| 02 | Worked analysis 1: a service plan for next week | intervals |" in table
+
+
+@pytest.mark.notebook
+def test_unit_4_on_a_ticket_export(unit_runs):
+    """Unit 4 on what a ticket export gives (tickets and their ratings): the survey figures
+    worked out by hand, the sections on complaints, mystery shops and customers skipped."""
+    path, results = unit_runs[4]
+    raw = pd.read_csv(TICKETS / "customer_support_tickets.csv", dtype=str, keep_default_na=False)
+    ratings = raw.loc[raw["Customer Satisfaction Rating"] != "", "Customer Satisfaction Rating"]
+    scores = ratings.astype(int)
+    assert results["surveys_sent"] == len(raw)
+    assert results["survey_responses"] == len(scores)
+    assert results["response_rate"] == pytest.approx(len(scores) / len(raw))
+    assert results["csat"] == pytest.approx((scores >= 4).mean())
+    assert results["csat_mean"] == pytest.approx(scores.mean())
+    assert "nps" not in results
+    text = outputs_text(path)
+    assert "ERROR" not in text and "Northgate" not in text
+    assert not re.search(r"\bnan\b", text, re.IGNORECASE)
+    assert (
+        "Worked analysis 4: root causes of complaints (Pareto): no complaints file was given, "
+        "so this section is skipped." in text
+    )
+    assert "no customers file was given, so this section is skipped" in text
+    assert "NPS is left out: the surveys file has no nps scores." in text
+
+
+def test_change_date_outside_the_data_is_refused_before_any_kernel(capsys):
+    """svcworkbook run 5 with a change date the export does not cover stops at once (exit 1)."""
+    code = cli.main([
+        "run", "5", "--data", str(CALLS), "--map", str(CALLS / "mapping.yaml"),
+        "-p", "change_date=2030-01-01", "--out", "/nonexistent/never-written",
+    ])  # fmt: skip
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "change_date 01 Jan 2030 leaves too little data on one side" in err

@@ -18,6 +18,7 @@ from nbtools import (
 )
 
 from svcworkbook.data import generators
+from svcworkbook.report.contact_figures import survey_figures
 from svcworkbook.teaching.session import COMMON_PARAMETERS, load_datasets
 from svcworkbook.units.unit4_review import feedback, loyalty, measurement_plan, recommendations
 
@@ -44,11 +45,14 @@ def expected_results(params: dict) -> dict:
         plan, causes, tri, standards, rates, targets["response_rate_target"], lost, window
     )
     trends = feedback.feedback_trends(surveys, shops, window)
-    return recommendations.headline_results(
-        plan, feedback.survey_scores(surveys), rates, feedback.mystery_shop_summary(shops),
-        standards, causes, tri, feedback.trend_slope(trends, "csat"), lost,
-        loyalty.loyalty_gap(loyalty.loyalty_by(joined)), recs,
-    )  # fmt: skip
+    return {
+        **recommendations.headline_results(
+            plan, feedback.survey_scores(surveys), rates, feedback.mystery_shop_summary(shops),
+            standards, causes, tri, feedback.trend_slope(trends, "csat"), lost,
+            loyalty.loyalty_gap(loyalty.loyalty_by(joined)), recs,
+        ),
+        **survey_figures(surveys).record(),
+    }  # fmt: skip
 
 
 def assert_same(recorded: dict, expected: dict) -> None:

@@ -163,3 +163,54 @@ def _fcr(contacts: pd.DataFrame) -> float:
     known = contacts[contacts["resolved_first_contact"].notna()].copy()
     known["resolved_first_contact"] = known["resolved_first_contact"].astype(bool)
     return kpi.first_contact_resolution(known)
+
+
+@dataclass
+class SurveyFigures:
+    """The whole-period survey figures of a surveys file, and those left out and why."""
+
+    figures: dict[str, float]
+    left_out: dict[str, str]
+
+    def record(self) -> dict[str, float]:
+        """The figures for the headline results (a figure left out is not recorded)."""
+        return dict(self.figures)
+
+    def sentences(self) -> list[str]:
+        """The figures in words, and each one left out with the reason."""
+        f = self.figures
+        out = [
+            f"{f['survey_responses']:,} of {f['surveys_sent']:,} survey invitations were answered "
+            f"(response rate {format_percent(f['response_rate'])})."
+        ]
+        if "csat" in f:
+            out.append(
+                f"CSAT over the whole period was {format_percent(f['csat'])} (the share of "
+                f"responses scoring 4 or 5; mean score {f['csat_mean']:.2f} out of 5)."
+            )
+        if "nps" in f:
+            out.append(f"NPS was {f['nps']:+.0f}.")
+        out += [f"{name} is left out: {reason}." for name, reason in self.left_out.items()]
+        return out
+
+
+def survey_figures(surveys: pd.DataFrame) -> SurveyFigures:
+    """Responses, response rate, CSAT (share of 4-5 and mean) and NPS over the whole period, on
+    the columns the surveys file has."""
+    responded = surveys["responded"].eq(True)
+    figures: dict[str, float] = {
+        "surveys_sent": len(surveys),
+        "survey_responses": int(responded.sum()),
+        "response_rate": float(responded.mean()) if len(surveys) else 0.0,
+    }
+    left_out = {}
+    if has_column(surveys, "csat"):
+        figures["csat"] = kpi.csat(surveys)
+        figures["csat_mean"] = kpi.csat_mean(surveys)
+    else:
+        left_out["CSAT"] = "no response has a csat score"
+    if has_column(surveys, "nps"):
+        figures["nps"] = kpi.net_promoter_score(surveys)
+    else:
+        left_out["NPS"] = "the surveys file has no nps scores"
+    return SurveyFigures(figures, left_out)

@@ -266,7 +266,8 @@ def notebook_parameters_from(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def check_data_folder(params: dict[str, Any]) -> list[str]:
-    """Validate every dataset file in the data folder before any notebook runs; summaries."""
+    """Validate every dataset file in the data folder before any notebook runs (and a
+    change_date against the contacts' dates); summaries."""
     from svcworkbook.data import loading
     from svcworkbook.data.generators import DATASETS
 
@@ -278,6 +279,10 @@ def check_data_folder(params: dict[str, Any]) -> list[str]:
             f"({', '.join(f'{n}.csv' for n in DATASETS)})"
         )
     frames = loading.load_folder(folder, mapping=params.get("mapping"), datasets=names)
+    if params.get("change_date") is not None and "contacts" in frames:
+        from svcworkbook.units.unit5_improvement.evaluation import check_change_date
+
+        check_change_date(params["change_date"], frames["contacts"])  # inside the data
     return [loading.summary(name, frame) for name, frame in frames.items()]
 
 

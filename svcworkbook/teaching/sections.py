@@ -26,19 +26,17 @@ def cell_needs(cell: Mapping[str, Any]) -> list[str]:
     return [t[len(TAG) :] for t in tags if t.startswith(TAG)]
 
 
-def unit_needs(nb: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Each section of a notebook (its '## ' heading) and the datasets its cells need."""
-    sections: dict[str, list[str]] = {}
+def unit_needs(nb: Mapping[str, Any]) -> dict[str, dict[str, list[str]]]:
+    """Each section of a notebook (its '## ' heading): {dataset: the columns it needs}."""
+    sections: dict[str, dict[str, list[str]]] = {}
     title = "Introduction"
     for cell in nb["cells"]:
-        heading = _heading(cell)
-        if heading:
-            title = heading
+        title = _heading(cell) or title
         for need in cell_needs(cell):
-            dataset = need.split(".")[0]
-            sections.setdefault(title, [])
-            if dataset not in sections[title]:
-                sections[title].append(dataset)
+            dataset, _, column = need.partition(".")
+            columns = sections.setdefault(title, {}).setdefault(dataset, [])
+            if column and column not in columns:
+                columns.append(column)
     return sections
 
 
@@ -107,3 +105,20 @@ def skip_absent_sections(nb: Any, there: Mapping[str, set[str]]) -> tuple[Any, l
             run_open = True
     nb.cells = cells
     return nb, notes
+
+
+def needs_table(notebooks: list[Path]) -> str:
+    """A Markdown table of each unit's sections and the datasets they need (from the tags), for
+    README.md and data/README.md; units without tags are listed as needing their whole data."""
+    import nbformat
+
+    rows = ["| unit | section | needs |", "|---|---|---|"]
+    for path in notebooks:
+        nb = nbformat.read(str(path), as_version=4)
+        for section, datasets in unit_needs(nb).items():
+            needs = [
+                f"{name} ({', '.join(f'`{c}`' for c in columns)})" if columns else name
+                for name, columns in datasets.items()
+            ]
+            rows.append(f"| {path.stem[:2]} | {section} | {'; '.join(needs)} |")
+    return "\n".join(rows)

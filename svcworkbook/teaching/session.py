@@ -251,6 +251,13 @@ class UnitSession:
                 return False
         return True
 
+    def survey_figures(self):
+        """The whole-period survey figures (responses, response rate, CSAT, NPS) on the columns
+        the surveys file has."""
+        from svcworkbook.report.contact_figures import survey_figures
+
+        return survey_figures(self.surveys)
+
     def contact_figures(self):
         """The whole-period contact figures (calls offered, abandonment, service level, ASA,
         AHT, FCR) on the columns the contacts file has, with the short-abandon rule applied."""

@@ -165,7 +165,10 @@ def brand_value_scores(surveys: pd.DataFrame, brand_values: Mapping | None = Non
 
 
 def _nps_text(nps: float) -> str:
-    """NPS as people write it: +38, -5, 0 (a score, not a percentage)."""
+    """NPS as people write it: +38, -5, 0 (a score, not a percentage); 'not recorded' when the
+    surveys have no NPS answers."""
+    if nps is None or nps != nps:  # NaN: no NPS question in these surveys
+        return "not recorded"
     return f"{nps:+.0f}" if round(nps) != 0 else "0"
 
 
@@ -188,7 +191,7 @@ def brand_value_sentences(
             )
             continue
         csat_ok = narrative.target_met(row.csat, csat_target)
-        nps_ok = narrative.target_met(row.nps, nps_target)
+        nps_ok = row.nps == row.nps and narrative.target_met(row.nps, nps_target)
         verdict = (
             "both targets met" if csat_ok and nps_ok
             else "both targets missed" if not (csat_ok or nps_ok)

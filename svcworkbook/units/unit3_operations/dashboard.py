@@ -323,6 +323,11 @@ def check_top_theme(my_answer, surveys: pd.DataFrame, edition: str = "learner"):
     """Feedback on which comment theme carries the largest share of low (1-2) CSAT scores."""
     themes = comment_themes(surveys)
     coded = themes.loc[(themes["theme"] != stats.NO_THEME) & (themes["mentions"] > 0)]
+    if coded.empty:  # no comment mentions a theme: nothing to find (and nothing to crash on)
+        raise DataError(
+            "surveys: no comment mentions one of the themes, so there is no theme to find. "
+            "Fix: this exercise needs survey comments (the comment column)."
+        )
     expected = coded.sort_values(["low_score_share", "mentions"], ascending=False).iloc[0]
     return exercises.check(
         my_answer,

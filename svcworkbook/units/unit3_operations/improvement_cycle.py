@@ -55,8 +55,7 @@ class PDCARecord:
         pct = narrative.format_percent
         return pd.DataFrame(
             [
-                ("Plan", f"Objective: raise {self.measure} from {pct(self.baseline)} to the "
-                 f"{pct(self.target)} target", f"Measured baseline; likely causes: {self.causes}"),
+                ("Plan", self._objective(), f"Measured baseline; likely causes: {self.causes}"),
                 ("Do", self.change, "Training dates recorded per agent in the staff records"),
                 ("Check", f"{self.measure[:1].upper()}{self.measure[1:]} after the change: {pct(self.after)}; net change "
                  f"{self.net_change * 100:+.1f} percentage points against untrained agents",
@@ -65,6 +64,17 @@ class PDCARecord:
             ],
             columns=["stage", "what", "evidence"],
         )  # fmt: skip
+
+    def _objective(self) -> str:
+        """The Plan's objective: raise the measure to the target, or keep it above a target the
+        baseline already meets (never 'raise 90% to 75%')."""
+        pct = narrative.format_percent
+        if self.baseline >= self.target:
+            return (
+                f"Objective: keep {self.measure} at or above the {pct(self.target)} target "
+                f"(baseline {pct(self.baseline)}, already meeting it) and raise it further"
+            )
+        return f"Objective: raise {self.measure} from {pct(self.baseline)} to the {pct(self.target)} target"
 
     def sentences(self) -> list[str]:
         """The cycle in plain English, ending with what the next cycle monitors."""

@@ -95,17 +95,43 @@ def survey_sentences(scores: Mapping[str, float], rates: pd.DataFrame, target: f
     low = lowest_response(rates)
     by = rates.columns[0]
     rate = narrative.target_sentence("the response rate", scores["response_rate"], target)
-    return [
+    out = [
         f"{organisation} sent {scores['sent']:,} surveys and received {scores['responses']:,} "
         f"responses: {rate[:1].lower()}{rate[1:]}",
-        f"The lowest response rate was for the {low[by]} {_by_word(by)} "
-        f"({narrative.format_percent(low['response_rate'])} of {int(low['sent']):,} sent), so "
-        "its customers are the least well represented in the scores.",
-        f"Of those who answered, CSAT (share scoring 4 or 5) was "
-        f"{narrative.format_percent(scores['csat'])} (mean {scores['csat_mean']:.2f} out of 5), "
-        f"NPS was {scores['nps']:+.0f} and customer effort averaged {scores['ces']:.2f} on the "
-        "1 (very easy) to 7 (very difficult) scale.",
     ]
+    if len(rates) > 1:  # with one method (or touchpoint) there is no lowest to compare
+        out.append(
+            f"The lowest response rate was for the {low[by]} {_by_word(by)} "
+            f"({narrative.format_percent(low['response_rate'])} of {int(low['sent']):,} sent), "
+            "so its customers are the least well represented in the scores."
+        )
+    else:
+        out.append(f"Every survey was sent by one {_by_word(by)}, {low[by]}.")
+    out.append(_scores_sentence(scores))
+    return out
+
+
+def _scores_sentence(scores: Mapping[str, float]) -> str:
+    """CSAT, NPS and effort in words, each only when the surveys have it."""
+    parts = []
+    if not math.isnan(scores["csat"]):
+        parts.append(
+            f"CSAT (share scoring 4 or 5) was {narrative.format_percent(scores['csat'])} (mean "
+            f"{scores['csat_mean']:.2f} out of 5)"
+        )
+    if not math.isnan(scores["nps"]):
+        parts.append(f"NPS was {scores['nps']:+.0f}")
+    if not math.isnan(scores["ces"]):
+        parts.append(
+            f"customer effort averaged {scores['ces']:.2f} on the 1 (very easy) to 7 (very "
+            "difficult) scale"
+        )
+    if not parts:
+        return "No response carries a score, so there is nothing to report on satisfaction."
+    missing = [n for n, k in (("CSAT", "csat"), ("NPS", "nps"), ("effort", "ces"))
+               if math.isnan(scores[k])]  # fmt: skip
+    tail = f" ({' and '.join(missing)} not recorded in these surveys)" if missing else ""
+    return f"Of those who answered, {narrative.join_words(parts)}{tail}."
 
 
 def _by_word(by: str) -> str:

@@ -229,7 +229,8 @@ def measurement_plan(
 ) -> pd.DataFrame:
     """One row per SMART objective: measure, standard, touchpoint, method, baseline (value over
     the baseline days), target, result (value over the review period), met (result meets target),
-    timeline and the marking points it serves. `targets` maps each measure's target_name."""
+    timeline and the marking points it serves. `targets` maps each measure's target_name. A
+    measure whose dataset is not given (someone's own data without it) is left out."""
     rows = []
     baseline_text, review_text = window.describe()
     for measure in MEASURES:
@@ -238,8 +239,8 @@ def measurement_plan(
                 f"measurement_plan needs the target {measure.target_name!r}; give "
                 f"targets={{{measure.target_name!r}: value, ...}}"
             )
-        if measure.dataset not in datasets:
-            raise ValueError(f"measurement_plan needs the {measure.dataset} dataset")
+        if measure.dataset not in datasets:  # someone's own data without it: left out
+            continue
         target = float(targets[measure.target_name])
         before, after = split_rows(datasets[measure.dataset], measure.date_column, window)
         baseline = measure_value(measure.name, before)
