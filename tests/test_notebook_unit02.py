@@ -10,6 +10,7 @@ import pytest
 from nbtools import (
     assert_ran_with,
     params_for,
+    raw_values,
     run_unit,
     run_unit_failing,
     tiny_data,
@@ -78,6 +79,7 @@ def _outputs(path) -> list:
 
 def test_defaults_on_the_samples(tmp_path):
     path, results = run_unit(2, tmp_path)
+    assert raw_values(path) == []  # issue 17: no nan, None, True/False, long floats, code names
     assert_same(results, expected_results({}))
     # the recorded figures agree with the KPI functions themselves
     contacts = load_datasets(dict(COMMON_PARAMETERS), ("contacts",))["contacts"]
