@@ -148,6 +148,8 @@ RAW_VALUES_ALLOWED = (
     r"<li>True</li><li>False</li>",
     r"A\. True\s+B\. False",
     r"options: True, False",
+    r"[A-D]\. None:",  # a quiz option that starts with the word
+    r"<li>None:",
 )
 
 

@@ -8,6 +8,7 @@ import pytest
 from nbtools import (
     assert_ran_with,
     params_for,
+    raw_values,
     run_unit,
     run_unit_failing,
     tiny_data,
@@ -78,6 +79,7 @@ def _plain_outputs(path) -> list[str]:
 def test_defaults_on_the_samples(tmp_path):
     path, results = run_unit(4, tmp_path)
     assert_same(results, expected_results({}))
+    assert raw_values(path) == []  # issue 17: no nan, None, True/False, long floats, code names
     assert results["objectives"] == 4 and results["recommendations"] >= 1
     # the samples' complaints have a Pareto pattern and satisfied customers still leave
     assert results["top_root_cause_share"] > 0.2 and results["satisfied_not_retained"] > 0.2
