@@ -11,6 +11,7 @@ import pytest
 from nbtools import (
     assert_ran_with,
     params_for,
+    raw_values,
     run_unit,
     run_unit_failing,
     tiny_data,
@@ -66,6 +67,7 @@ def _outputs(path) -> list:
 def test_defaults_on_the_samples(tmp_path):
     path, results = run_unit(1, tmp_path)
     assert_same(results, expected_results({}))
+    assert raw_values(path) == []  # issue 17: no nan, None, True/False, long floats, code names
     data = load_datasets(dict(COMMON_PARAMETERS), NAMES)
     phone = data["surveys"].loc[data["surveys"]["touchpoint"] == "phone"]
     assert results["csat_phone"] == pytest.approx(kpi.csat(phone))
