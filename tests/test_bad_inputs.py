@@ -12,9 +12,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import json
 import os
 import shutil
 import stat
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -541,6 +543,123 @@ def test_unit_4_triangulation_shows_survey_comments_redacted():
     table = feedback.triangulation(_surveys_with_personal_data(), samples["complaints"], window)
     shown = " ".join(table["example_comment"])
     assert "[PHONE]" in shown and "07700" not in shown and "jo@example.com" not in shown
+
+
+# --- part 3: damaged saved state ------------------------------------------------------------------
+
+GOOD_ANSWER = {
+    "unit": 1, "question": "U1.Q1", "chosen": 2, "correct": True, "concept": "U1.C1",
+    "marking_point": None, "at": "2026-01-05T10:00:00+00:00",
+}  # fmt: skip
+GOOD_CARD = {"box": 2, "due": "2026-01-07", "reviews": 1, "lapses": 0}  # an old Leitner state
+
+
+def _damaged_progress(folder: Path) -> Path:
+    """A progress file with one good entry of each kind beside damaged ones."""
+    from datetime import UTC, datetime
+
+    from svcworkbook.learning import scheduling
+
+    unknown_state = scheduling.new_state(datetime(2026, 1, 5, tzinfo=UTC)).to_dict()
+    unknown_state["fsrs"]["state"] = 7  # FSRS knows 1 (learning), 2 (review), 3 (relearning)
+    # 8 entries damaged: answers 1, "x" and chosen "b"; box 9 and state 7; the quiz place; two
+    # exercise attempts
+    data = {
+        "format": progress.FORMAT, "version": progress.VERSION,
+        "answers": [1, "x", GOOD_ANSWER, {**GOOD_ANSWER, "chosen": "b"}],
+        "cards": {"U1.C1": {"box": 9, "due": "2026-01-07"}, "U1.C2": unknown_state,
+                  "U1.C3": GOOD_CARD},
+        "quizzes": {"unit1": "not a place"},
+        "exercises": [{"id": "U2.E1", "verdict": "right"}, ["U2.E2", "right"], {"verdict": 3}],
+    }  # fmt: skip
+    path = folder / "tess" / "progress.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_damaged_progress_entries_are_set_aside_and_the_rest_kept(tmp_path):
+    from svcworkbook.learning import flashcards
+
+    path = _damaged_progress(tmp_path)
+    original = path.read_bytes()
+    with pytest.warns(storage.CorruptStateWarning, match="8 entries this workbook cannot read"):
+        saved = progress.load_progress("tess", home=tmp_path)
+    assert saved.answers == [GOOD_ANSWER]
+    assert list(saved.cards) == ["U1.C3"]
+    assert list(saved.answers_frame()["question"]) == ["U1.Q1"]
+    copies = list(path.parent.glob("progress.corrupt-*.json"))
+    assert len(copies) == 1 and copies[0].read_bytes() == original  # nothing lost
+    tidied = json.loads(path.read_text())
+    assert tidied["exercises"] == [{"id": "U2.E1", "verdict": "right"}] and tidied["quizzes"] == {}
+    # read again: clean now, so no second copy and no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert list(flashcards.saved_states("tess", home=tmp_path)) == ["U1.C3"]
+        assert progress.exercises_done(progress._load("tess", tmp_path)) == {2: 1}
+    assert len(list(path.parent.glob("progress.corrupt-*.json"))) == 1
+
+
+def test_damaged_progress_never_raises_a_raw_error_on_writing(tmp_path):
+    from svcworkbook.learning import flashcards
+
+    _damaged_progress(tmp_path)
+    with pytest.warns(storage.CorruptStateWarning):
+        progress.record_answer(2, "U2.Q1", 1, False, learner="tess", home=tmp_path)
+    flashcards.record_review("U1.C3", "good", learner="tess", home=tmp_path)
+    saved = progress.load_progress("tess", home=tmp_path)
+    assert [a["question"] for a in saved.answers] == ["U1.Q1", "U2.Q1"]
+    assert "fsrs" in saved.cards["U1.C3"]
+
+
+def test_an_evidence_item_missing_keys_is_set_aside_and_the_form_opens(tmp_path):
+    log = portfolio.EvidenceLog(learner="tess", home=tmp_path)
+    log.add("Call review", "observation", "2026-02-01", "First.", ["U2.MP1"])
+    data = json.loads(log.path.read_text())
+    data["evidence"].append({"number": 2, "title": "Half an item"})
+    data["evidence"].append("just text")
+    log.path.write_text(json.dumps(data))
+    with pytest.warns(storage.CorruptStateWarning, match="evidence item 2: missing type"):
+        form = portfolio.evidence_form(2, learner="tess", home=tmp_path)
+    assert [item.title for item in form.log.items] == ["Call review"]
+    assert "1 piece(s) of evidence saved" in str(form)
+    assert len(list(log.path.parent.glob("portfolio.corrupt-*.json"))) == 1
+    text = portfolio.export_markdown(form.log, tmp_path / "e.md").read_text()
+    assert "## 1. Call review" in text and "Half an item" not in text
+
+
+def test_progress_json_as_a_folder_is_said_plainly(tmp_path):
+    (tmp_path / "tess" / "progress.json").mkdir(parents=True)
+    with pytest.raises(storage.StateFileError) as err:
+        progress.load_progress("tess", home=tmp_path)
+    assert type(err.value) is storage.StateFileError  # not a bare IsADirectoryError
+    assert "progress.json is a folder" in str(err.value) and "Fix: move or rename" in str(err.value)
+    with pytest.raises(storage.StateFileError):
+        progress.record_answer(1, "U1.Q1", 0, True, learner="tess", home=tmp_path)
+
+
+def test_a_read_only_learner_folder_can_still_be_read(tmp_path, monkeypatch):
+    progress.record_answer(1, "U1.Q1", 0, True, learner="tess", home=tmp_path)
+    folder = tmp_path / "tess"
+    (folder / "progress.json.lock").unlink(missing_ok=True)
+    os.chmod(folder, 0o555)
+    try:
+        if os.geteuid() == 0:  # root writes anywhere: make the folder read-only as others see it
+            real = os.access
+            monkeypatch.setattr(
+                storage.os, "access",
+                lambda p, mode: False if mode == os.W_OK and Path(p) == folder else real(p, mode),
+            )  # fmt: skip
+
+        def no_lock(_path):
+            raise PermissionError(13, "Permission denied", str(folder / "progress.json.lock"))
+
+        monkeypatch.setattr(storage, "FileLock", no_lock)
+        saved = progress.load_progress("tess", home=tmp_path)
+        assert [a["question"] for a in saved.answers] == ["U1.Q1"]
+        assert not (folder / "progress.json.lock").exists()
+    finally:
+        os.chmod(folder, 0o755)
 
 
 # --- the whole corpus --------------------------------------------------------------------------

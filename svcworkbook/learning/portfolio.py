@@ -64,6 +64,41 @@ def _shape_problem(data: Any) -> str | None:
     return None
 
 
+_EVIDENCE_TEXT = ("title", "type", "date", "description", "file_reference")
+
+
+def _evidence_problem(item: Any) -> str | None:
+    """None when a saved evidence item has every field of Evidence, of the right kind."""
+    if not isinstance(item, dict):
+        return f"{item!r} is not an evidence record"
+    missing = [f for f in ("number", *_EVIDENCE_TEXT, "marking_points") if f not in item]
+    if missing:
+        return f"missing {', '.join(missing)}"
+    if not isinstance(item["number"], int) or isinstance(item["number"], bool):
+        return f"number {item['number']!r} is not a whole number"
+    wrong = [f for f in _EVIDENCE_TEXT if not isinstance(item[f], str)]
+    if wrong:
+        return f"{', '.join(wrong)} not text"
+    points = item["marking_points"]
+    if not isinstance(points, list) or not all(isinstance(p, str) for p in points):
+        return "marking points are not a list of ids"
+    extra = sorted(set(item) - {"number", *_EVIDENCE_TEXT, "marking_points"})
+    return f"unknown field(s) {', '.join(extra)}" if extra else None
+
+
+def clean_log(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The log without evidence items of a wrong shape, and a sentence per item left out."""
+    kept, left_out = [], []
+    for position, item in enumerate(data["evidence"]):
+        problem = _evidence_problem(item)
+        if problem:
+            number = item.get("number", position + 1) if isinstance(item, dict) else position + 1
+            left_out.append(f"evidence item {number}: {problem}")
+        else:
+            kept.append(item)
+    return {**data, "evidence": kept}, left_out
+
+
 def check_evidence(
     title: str, type: str, when: str | date, marking_points: Sequence[str], today: date
 ) -> tuple[str, str, tuple[str, ...]]:
@@ -110,7 +145,7 @@ class EvidenceLog:
     def load(cls, learner: str | None = None, home: str | Path | None = None) -> EvidenceLog:
         """The learner's saved log (empty if none yet)."""
         log = cls(learner, home)
-        data = storage.load_json(log.path, _empty, _shape_problem)
+        data = storage.load_json(log.path, _empty, _shape_problem, clean_log)
         log.items = [_evidence_from(item) for item in data["evidence"]]
         return log
 
@@ -141,7 +176,7 @@ class EvidenceLog:
             return data
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = storage.update_json(self.path, change, _empty, _shape_problem)
+        data = storage.update_json(self.path, change, _empty, _shape_problem, clean_log)
         self.items = [_evidence_from(item) for item in data["evidence"]]
         return added[0]
 

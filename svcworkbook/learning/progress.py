@@ -83,13 +83,125 @@ def _shape_problem(data: Any) -> str | None:
     return None
 
 
+def _answer_problem(answer: Any) -> str | None:
+    """None when a saved quiz answer has the shape record_answer writes, else what is wrong."""
+    if not isinstance(answer, dict):
+        return f"{answer!r} is not an answer record"
+    unit, chosen = answer.get("unit"), answer.get("chosen")
+    if not isinstance(unit, int) or isinstance(unit, bool) or not 1 <= unit <= 5:
+        return f"unit {unit!r} is not 1 to 5"
+    if not isinstance(answer.get("question"), str):
+        return "no question id"
+    if not isinstance(chosen, int | float) or isinstance(chosen, bool):
+        return f"the answer chosen, {chosen!r}, is not a number"
+    if not isinstance(answer.get("correct"), bool):
+        return "no right/wrong flag"
+    return None
+
+
+def _card_problem(state: Any) -> str | None:
+    """None when a saved flashcard state can be read (FSRS, or an old Leitner box), else why."""
+    from svcworkbook.learning.scheduling import CardState
+
+    if not isinstance(state, dict):
+        return f"{state!r} is not a card state"
+    try:
+        CardState.from_dict(state)
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
+        return str(error) or type(error).__name__
+    return None
+
+
+def _attempt_problem(attempt: Any) -> str | None:
+    """None when a saved exercise attempt names its exercise and verdict, else what is wrong."""
+    if not isinstance(attempt, dict):
+        return f"{attempt!r} is not an attempt record"
+    if not isinstance(attempt.get("id") or attempt.get("exercise"), str):
+        return "no exercise id"
+    verdict = attempt.get("verdict", attempt.get("result"))
+    if verdict is not None and not isinstance(verdict, str):
+        return f"the verdict {verdict!r} is not a word"
+    return None
+
+
+def clean_progress(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The progress record without the entries this workbook cannot read (answers, cards, quiz
+    places, exercise attempts), and a sentence per entry left out; everything else is kept."""
+    left_out: list[str] = []
+    answers = []
+    for number, answer in enumerate(data["answers"]):
+        problem = _answer_problem(answer)
+        if problem:
+            left_out.append(f"answer {number + 1}: {problem}")
+        else:
+            answers.append(answer)
+    cards = {}
+    for card, state in data["cards"].items():
+        problem = _card_problem(state)
+        if problem:
+            left_out.append(f"card {card}: {problem}")
+        else:
+            cards[card] = state
+    quizzes = {}
+    for key, state in data.get("quizzes", {}).items():
+        if isinstance(state, dict):
+            quizzes[key] = state
+        else:
+            left_out.append(f"quiz place {key}: {state!r} is not a saved place")
+    cleaned = {**data, "answers": answers, "cards": cards}
+    if "quizzes" in data:
+        cleaned["quizzes"] = quizzes
+    for name in ("exercises", "exercise_attempts"):
+        if name in data:
+            cleaned[name] = _clean_attempts(name, data[name], left_out)
+    return cleaned, left_out
+
+
+def _clean_attempts(name: str, attempts: Any, left_out: list[str]) -> Any:
+    """Exercise attempts (a list, or lists keyed by exercise id) without those of a wrong shape."""
+    if isinstance(attempts, dict):
+        kept = {}
+        for key, value in attempts.items():
+            entries = value if isinstance(value, list) else [value]
+            good = [
+                a
+                for a in entries
+                if _attempt_problem({"id": key, **a} if isinstance(a, dict) else a) is None
+            ]
+            if len(good) < len(entries):
+                left_out.append(
+                    f"{name} {key}: {len(entries) - len(good)} attempt(s) of a wrong shape"
+                )
+            if good:
+                kept[key] = good if isinstance(value, list) else good[0]
+        return kept
+    if not isinstance(attempts, list):
+        left_out.append(f"{name}: {type(attempts).__name__}, not a list of attempts")
+        return []
+    kept_list = []
+    for number, attempt in enumerate(attempts):
+        problem = _attempt_problem(attempt)
+        if problem:
+            left_out.append(f"{name} {number + 1}: {problem}")
+        else:
+            kept_list.append(attempt)
+    return kept_list
+
+
+def _load(learner: str | None, home: str | Path | None) -> dict[str, Any]:
+    """The learner's progress record as saved, with unreadable entries set aside."""
+    return storage.load_json(progress_path(learner, home), _empty, _shape_problem, clean_progress)
+
+
 def update_progress(
     change: Callable[[dict[str, Any]], dict[str, Any]],
     learner: str | None = None,
     home: str | Path | None = None,
 ) -> dict[str, Any]:
     """Apply ``change`` to the learner's progress under the lock and save it atomically."""
-    return storage.update_json(progress_path(learner, home), change, _empty, _shape_problem)
+    return storage.update_json(
+        progress_path(learner, home), change, _empty, _shape_problem, clean_progress
+    )
 
 
 def _now() -> str:
@@ -153,7 +265,7 @@ def quiz_state(
     key: str, learner: str | None = None, home: str | Path | None = None
 ) -> dict[str, Any] | None:
     """The saved state of the quiz ``key`` (None if it was never saved)."""
-    data = storage.load_json(progress_path(learner, home), _empty, _shape_problem)
+    data = _load(learner, home)
     return data.get("quizzes", {}).get(key)
 
 
@@ -172,7 +284,7 @@ class Progress:
 
 def load_progress(learner: str | None = None, home: str | Path | None = None) -> Progress:
     """Read the learner's saved progress (empty if there is none yet)."""
-    data = storage.load_json(progress_path(learner, home), _empty, _shape_problem)
+    data = _load(learner, home)
     return Progress(answers=list(data["answers"]), cards=dict(data["cards"]))
 
 
@@ -452,6 +564,6 @@ def summary(
     today = today or datetime.now(UTC).date().isoformat()
     due = _due_cards(saved.cards, today)
     revise = revision_list(scores, weakest, due, [u.number for u in units])
-    raw = storage.load_json(progress_path(learner, home), _empty, _shape_problem)
+    raw = _load(learner, home)
     table = unit_table(units, scores, weakest, saved.cards, exercises_done(raw), today)
     return Summary(learner or DEFAULT_LEARNER, scores, weakest, revise, due, table)

@@ -31,6 +31,14 @@ class CorruptStateWarning(UserWarning):
     """A saved-state file could not be read; it was set aside under a new name, not replaced."""
 
 
+class StateFileError(OSError):
+    """A saved-state path that is not a file (a folder of that name): said plainly, with the fix."""
+
+
+#: A cleaner of a state file's entries: (the entries it can use, a sentence per entry left out).
+Cleaner = Callable[[Any], tuple[Any, list[str]]]
+
+
 def lock_path(path: Path) -> Path:
     """The lock file that guards a state file: ``progress.json`` -> ``progress.json.lock``."""
     return path.with_name(path.name + ".lock")
@@ -101,10 +109,29 @@ def corrupt_name(path: Path, when: datetime | None = None) -> Path:
     return candidate
 
 
-def set_aside(path: Path, reason: str) -> Path:
-    """Rename a corrupt state file out of the way and warn, naming both paths and the reason."""
+def writable(path: Path) -> bool:
+    """Whether the state file's folder can be written (a read-only folder can still be read)."""
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return os.access(folder, os.W_OK)
+
+
+def set_aside(path: Path, reason: str) -> Path | None:
+    """Rename a corrupt state file out of the way and warn, naming both paths and the reason (in
+    a read-only folder it is left where it is, and the warning says so)."""
     target = corrupt_name(path)
-    os.replace(path, target)
+    try:
+        os.replace(path, target)
+    except OSError as error:
+        warnings.warn(
+            f"Your saved file {path} could not be read ({reason}), and it could not be set "
+            f"aside ({error.strerror}): it is left as it is and an empty one is used for now. "
+            "Fix: make the folder writable, or ask a tutor to look at the file.",
+            CorruptStateWarning,
+            stacklevel=3,
+        )
+        return None
     warnings.warn(
         f"Your saved file {path} could not be read ({reason}). It has been kept as {target} "
         f"and a fresh {path.name} started; nothing was deleted. A tutor can recover entries "
@@ -115,8 +142,48 @@ def set_aside(path: Path, reason: str) -> Path:
     return target
 
 
+def keep_copy(path: Path, left_out: list[str]) -> Path | None:
+    """Copy a state file some of whose entries are unusable beside it (``.corrupt-...json``) and
+    warn naming the copy and the entries; None (and a warning) when the folder is read-only."""
+    import shutil
+
+    shown = "; ".join(left_out[:3]) + (
+        f"; and {len(left_out) - 3} more" if len(left_out) > 3 else ""
+    )
+    target = corrupt_name(path)
+    try:
+        shutil.copy2(path, target)
+    except OSError as error:
+        warnings.warn(
+            f"Your saved file {path} holds {len(left_out)} entr{'y' if len(left_out) == 1 else 'ies'} "
+            f"this workbook cannot read ({shown}); they are left out for now and the file is "
+            f"unchanged (a copy could not be made: {error.strerror}).",
+            CorruptStateWarning,
+            stacklevel=4,
+        )
+        return None
+    warnings.warn(
+        f"Your saved file {path} held {len(left_out)} entr{'y' if len(left_out) == 1 else 'ies'} "
+        f"this workbook cannot read ({shown}). They were set aside: the whole file is kept as "
+        f"{target}, and everything else in it is used as before.",
+        CorruptStateWarning,
+        stacklevel=4,
+    )
+    return target
+
+
+def _refuse_folder(path: Path) -> None:
+    """StateFileError when the state file's name is taken by a folder."""
+    if path.is_dir():
+        raise StateFileError(
+            f"{path} is a folder, not the saved file the workbook keeps there. Fix: move or "
+            f"rename that folder (it may hold files you want), and a new {path.name} is started."
+        )
+
+
 def _parse(path: Path, validate: Callable[[Any], str | None] | None) -> tuple[Any, str | None]:
     """Read JSON from path; return (data, None), or (None, reason) if it is unusable."""
+    _refuse_folder(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as error:
@@ -131,20 +198,29 @@ def read_json(
     path: str | Path,
     default: Callable[[], Any],
     validate: Callable[[Any], str | None] | None = None,
+    clean: Cleaner | None = None,
+    tidy: bool = False,
 ) -> Any:
     """Read a state file: ``default()`` if missing; a corrupt file is set aside with a warning.
 
     ``validate(data)`` returns None when the data has the expected shape, or a sentence saying
-    what is wrong (that counts as corrupt). Call under ``locked(path)`` when the file may be
-    changed by another process at the same time.
+    what is wrong (that counts as corrupt). ``clean(data)`` returns the entries it can use and a
+    sentence per entry left out: then a copy of the whole file is kept beside it, a warning names
+    it, and (with ``tidy``) the file is rewritten without those entries. Call under
+    ``locked(path)`` when the file may be changed by another process at the same time.
     """
     path = Path(path)
+    _refuse_folder(path)
     if not path.exists():
         return default()
     data, problem = _parse(path, validate)
     if problem is not None:
         set_aside(path, problem)
         return default()
+    if clean is not None:
+        data, left_out = clean(data)
+        if left_out and keep_copy(path, left_out) is not None and tidy:
+            write_json_atomic(path, data)
     return data
 
 
@@ -153,11 +229,12 @@ def update_json(
     change: Callable[[Any], Any],
     default: Callable[[], Any],
     validate: Callable[[Any], str | None] | None = None,
+    clean: Cleaner | None = None,
 ) -> Any:
     """Read-modify-write under the lock: new = change(old); written atomically; returns new."""
     path = Path(path)
     with locked(path):
-        current = read_json(path, default, validate)
+        current = read_json(path, default, validate, clean)
         updated = change(current)
         write_json_atomic(path, updated)
     return updated
@@ -167,10 +244,16 @@ def load_json(
     path: str | Path,
     default: Callable[[], Any],
     validate: Callable[[Any], str | None] | None = None,
+    clean: Cleaner | None = None,
 ) -> Any:
-    """Read a state file under the lock (so a half-finished update is never seen)."""
+    """Read a state file under the lock (so a half-finished update is never seen). In a folder
+    the learner cannot write (a read-only share), the file is read without the lock: writes
+    replace the file in one step, so a reader still sees a whole file, old or new."""
     path = Path(path)
+    _refuse_folder(path)
     if not path.exists():
         return default()
+    if not writable(path):
+        return read_json(path, default, validate, clean)
     with locked(path):
-        return read_json(path, default, validate)
+        return read_json(path, default, validate, clean, tidy=True)
