@@ -111,3 +111,66 @@ def test_numbers_read_as_people_write_them():
     assert format_number(1234.0) == "1,234"
     assert format_number(12.345) == "12.3"
     assert format_number(float("nan")) == "no value"
+
+
+def test_a_heatmap_is_read_back_cell_by_cell():
+    from svcworkbook.units.unit3_operations import dashboard
+
+    table = pd.DataFrame(
+        {
+            "team": ["North", "North", "South", "South"],
+            "channel": ["phone"] * 4,
+            "kpi": ["service_level", "first_contact_resolution"] * 2,
+            "value": [0.81, 0.70, 0.62, 0.75],
+            "unit": ["%"] * 4,
+            "rag": ["green", "amber", "red", "green"],
+        }
+    )
+    ax = dashboard.dashboard_chart(table)
+    text = describe_figure(ax.figure)
+    assert text.alt.startswith("Heatmap of KPI dashboard against target")
+    (data,) = text.tables
+    assert data.rows[0][0] == "North / phone" and data.rows[1][0] == "South / phone"
+    assert "81" in data.rows[0][1] and data.rows[0][1].endswith("G")
+    assert "62" in data.rows[1][1] and data.rows[1][1].endswith("R")
+    assert "North / phone:" in text.alt and "South / phone:" in text.alt
+
+
+def test_a_row_chart_names_each_point_from_the_legend():
+    from svcworkbook.units.unit4_review import measurement_plan
+
+    plan = pd.DataFrame(
+        {
+            "unit": ["%", "%"],
+            "label": ["CSAT", "Response rate"],
+            "baseline": [0.852, 0.303],
+            "result": [0.676, 0.299],
+            "target": [0.80, 0.30],
+            "met": [False, False],
+        }
+    )
+    ax = measurement_plan.plan_chart(plan)
+    text = describe_figure(ax.figure)
+    assert text.alt.startswith("Dot chart of Objectives")
+    assert "CSAT: Baseline 85.2%, Review: missed 67.6%, Target 80%" in text.alt
+    assert text.tables[0].rows[0] == ["CSAT", "85.2%", "67.6%", "80%"]
+
+
+def test_seaborn_lines_are_named_by_their_legend_and_labelled_points_by_their_text():
+    weeks = pd.date_range("2026-01-05", periods=4, freq="W-MON")
+    frame = pd.DataFrame(
+        {
+            "week": list(weeks) * 2,
+            "fcr": [0.6, 0.65, 0.7, 0.72, 0.6, 0.64, 0.62, 0.6],
+            "series": ["kept up"] * 4 + ["slipping"] * 4,
+        }
+    )
+    ax = plots.kpi_trend(frame, "week", "fcr", hue="series", title="FCR")
+    ax.annotate("peak", (0.5, 0.5))
+    alt = describe_figure(ax.figure).alt
+    assert "kept up: 4 points from 5 Jan 2026 (60%) to 26 Jan 2026 (72%)" in alt
+    assert "slipping: 4 points" in alt
+    fig, ax = plt.subplots()
+    ax.scatter([0.1, 0.3], [0.2, 0.4], label="themes")
+    ax.annotate("billing", (0.1, 0.2))
+    assert "themes: 2 points: billing (x 0.1, y 0.2); x 0.3, y 0.4" in describe_figure(fig).alt

@@ -129,6 +129,15 @@ def test_the_learner_edition_states_no_worked_answer_and_the_tutor_edition_does(
     for text in (learner, tutor):
         assert not re.search(r"run (the|this) cell|Replace None", text, re.IGNORECASE)
     assert site.YOUR_TURN_NOTE in learner
+    # the quiz's answer key is printed in the tutor edition only
+    unit = load_unit(1)
+    key = soup_of(out / "tutor" / f"{UNIT1}.html").select(".svc-answer-key li")
+    assert len(key) == len(unit.questions)
+    first = unit.questions[0]
+    if not site_quiz.is_numeric(first):
+        letter = "ABCDEFGH"[option_order(first, 0).index(first.answer)]
+        assert f"Answer: {letter}. {first.options[first.answer]}" in key[0].get_text()
+    assert not soup_of(out / "learner" / f"{UNIT1}.html").select(".svc-answer-key")
 
 
 @pytest.mark.notebook
@@ -447,3 +456,18 @@ def test_a_numeric_question_takes_a_typed_answer_within_its_tolerance(browser, q
     page.reload()
     assert box.input_value() == typed and feedback.inner_text().startswith("Right.")
     page.context.close()
+
+
+@pytest.mark.browser
+def test_pdf_prints_each_page_beside_it(quiz_pages):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from svcworkbook.teaching.site_pdf import print_pdfs
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    with ThreadPoolExecutor(1) as pool:  # its own thread: the module's browser runs in this one
+        (pdf,) = pool.submit(print_pdfs, [quiz_pages[4]]).result()
+    assert pdf == quiz_pages[4].with_suffix(".pdf")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-") and data.count(b"/Type /Page") >= 1

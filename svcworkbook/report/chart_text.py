@@ -29,6 +29,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, PercentFormatter
 
+from svcworkbook.report import chart_shapes
+
 #: At most this many items are named in a text alternative (the table holds them all).
 MAX_NAMED = 6
 
@@ -160,7 +162,7 @@ def _bar_categories(ax: Axes, centres: list[float], horizontal: bool) -> list[st
     if not isinstance(axis.get_major_locator(), FixedLocator | StrCategoryLocator):
         return [format_number(c) for c in centres]  # numbers on the axis: the bar's own position
     locs = [float(t) for t in axis.get_ticklocs()]
-    labels = [lab.get_text() for lab in axis.get_ticklabels()]
+    labels = [chart_shapes.one_line(lab.get_text()) for lab in axis.get_ticklabels()]
     spacing = min((b - a for a, b in zip(sorted(locs), sorted(locs)[1:], strict=False)), default=1)
     names = []
     for centre in centres:
@@ -299,8 +301,10 @@ def _describe_line(line: Line2D, percent: bool, name: str, fx=None) -> str:
     ys = ys[keep]
     if ys.size == 1:
         return f"{name}: {format_number(ys[0], percent)} at {fx(xs[0])}"
-    if ys.size == 2 and ys[0] == ys[1]:
-        return f"{name}: {format_number(ys[0], percent)} from {fx(xs[0])} to {fx(xs[1])}"
+    if np.all(ys == ys[0]):
+        return (
+            f"{name}: {format_number(ys[0], percent)} throughout, from {fx(xs[0])} to {fx(xs[-1])}"
+        )
     high, low = int(np.argmax(ys)), int(np.argmin(ys))
 
     def fmt(v: float) -> str:
@@ -332,19 +336,35 @@ def _describe_reference(line: Line2D, y_percent: bool, x_percent: bool, fx) -> s
 
 
 def _scatter_points(ax: Axes) -> list[tuple[str, np.ndarray]]:
-    """Scatter collections (label, n x 2 offsets) drawn on the axes."""
+    """Scatter collections (name, n x 2 offsets) drawn on the axes; an unlabelled one is named
+    by the legend key of its colour."""
     found = []
     for collection in ax.collections:
         if isinstance(collection, PathCollection):
             offsets = np.asarray(collection.get_offsets(), dtype=float)
             if offsets.size:
-                found.append((_clean_label(collection.get_label()), offsets.reshape(-1, 2)))
+                name = _clean_label(collection.get_label()) or chart_shapes.name_by_colour(
+                    ax, chart_shapes.scatter_colour(collection)
+                )
+                found.append((name, offsets.reshape(-1, 2)))
     return found
 
 
-def _describe_scatter(name: str, points: np.ndarray, x_percent: bool, y_percent: bool) -> str:
-    """A scatter: how many points, the ranges, and the correlation (Pearson r) if there is one."""
+def _describe_scatter(
+    name: str, points: np.ndarray, x_percent: bool, y_percent: bool, labels=None
+) -> str:
+    """A scatter: up to MAX_NAMED * 2 points each named (by its annotation) with x and y;
+    more: how many, the ranges, and the correlation (Pearson r)."""
     xs, ys = points[:, 0], points[:, 1]
+    labels = labels or {}
+    if len(xs) <= 2 * MAX_NAMED:
+        each = []
+        for x, y in points:
+            label = labels.get((round(float(x), 9), round(float(y), 9)), "")
+            where = f"x {format_number(x, x_percent)}, y {format_number(y, y_percent)}"
+            each.append(f"{label} ({where})" if label else where)
+        count = "1 point" if len(xs) == 1 else f"{len(xs)} points"
+        return f"{name or 'Points'}: {count}: " + "; ".join(each)
     text = (
         f"{name or 'Points'}: {len(xs)} points, x from {format_number(xs.min(), x_percent)} to "
         f"{format_number(xs.max(), x_percent)}, y from {format_number(ys.min(), y_percent)} to "
@@ -354,6 +374,15 @@ def _describe_scatter(name: str, points: np.ndarray, x_percent: bool, y_percent:
         r = float(np.corrcoef(xs, ys)[0, 1])
         text += f"; correlation r = {r:.2f}"
     return text
+
+
+def _describe_grid(columns: list[str], rows: list[list[str]]) -> str:
+    """A row-by-row reading of a table chart: 'row: column value, column value'."""
+    parts = [
+        f"{row[0]}: " + ", ".join(f"{c} {v}" for c, v in zip(columns, row[1:], strict=False) if v)
+        for row in rows
+    ]
+    return _named(parts, "more rows")
 
 
 # --- whole axes and figures -------------------------------------------------------------------
@@ -386,6 +415,10 @@ def describe_axes(ax: Axes, twins: list[Axes] = ()) -> tuple[str, list[str], lis
     kind = _kind(ax, twins)
     head = f"{kind} of {title}" if title else kind
     axes_label = f" ({ylabel} against {xlabel})" if xlabel and ylabel else ""
+    fx = _x_reader(ax)
+    special = _special(ax, title, x_percent, y_percent, xlabel, ylabel, fx)
+    if special is not None:
+        return special
     parts, columns, rows = [], [], []
     sets = _bars(ax)
     if _grouped(sets):
@@ -415,9 +448,12 @@ def describe_axes(ax: Axes, twins: list[Axes] = ()) -> tuple[str, list[str], lis
         percent = _percent(axes.yaxis.get_major_formatter())
         label = _clean_label(axes.get_ylabel()) or "Value"
         for i, line in enumerate(_data_lines(axes)):
-            name = _clean_label(line.get_label()) or (label if i == 0 else f"{label} {i + 1}")
+            name = (
+                _clean_label(line.get_label())
+                or chart_shapes.name_by_colour(axes, line.get_color())
+                or (label if i == 0 else f"{label} {i + 1}")
+            )
             series.append((name, line, percent))
-    fx = _x_reader(ax)
     for name, line, percent in series:
         parts.append(_describe_line(line, percent, name, fx))
     if series:
@@ -426,19 +462,47 @@ def describe_axes(ax: Axes, twins: list[Axes] = ()) -> tuple[str, list[str], lis
             columns, rows = _join_tables(columns, rows, line_columns, line_rows)
         else:
             columns, rows = line_columns, line_rows
+    labels = chart_shapes.point_labels(ax)
     for name, points in _scatter_points(ax):
-        parts.append(_describe_scatter(name, points, x_percent, y_percent))
+        parts.append(_describe_scatter(name, points, x_percent, y_percent, labels))
         if not columns:
             columns = [xlabel or "x", ylabel or "y"]
             rows = [[format_number(x, x_percent), format_number(y, y_percent)] for x, y in points]
+    parts += _references(ax, twins, x_percent, fx)
+    if not parts:
+        parts.append("nothing is plotted")
+    return f"{head}{axes_label}: " + ". ".join(parts) + ".", columns, rows[:MAX_ROWS]
+
+
+def _references(ax: Axes, twins, x_percent: bool, fx) -> list[str]:
+    """The reference lines (targets, limits, change dates) of the axes and their twins."""
+    found = []
     for axes in (ax, *twins):
         y_pc = _percent(axes.yaxis.get_major_formatter())
         for line in axes.get_lines():
             if _is_reference(axes, line):
-                parts.append(_describe_reference(line, y_pc, x_percent, fx))
-    if not parts:
-        parts.append("nothing is plotted")
-    return f"{head}{axes_label}: " + ". ".join(parts) + ".", columns, rows[:MAX_ROWS]
+                found.append(_describe_reference(line, y_pc, x_percent, fx))
+    return found
+
+
+def _special(ax: Axes, title: str, x_percent: bool, y_percent: bool, xlabel, ylabel, fx):
+    """A heatmap or a row chart (chart_shapes) as (sentence, columns, rows); None otherwise."""
+    heat = chart_shapes.heatmap_grid(ax)
+    if heat is not None:
+        names, table = heat
+        columns = [ylabel or "Row", *names]
+        head = f"Heatmap of {title}" if title else "Heatmap"
+        return f"{head}: " + _describe_grid(names, table) + ".", columns, table[:MAX_ROWS]
+    if _bars(ax):
+        return None
+    dots = chart_shapes.row_points(ax, lambda x: format_number(x, x_percent))
+    if dots is None:
+        return None
+    kinds, table = dots
+    head = f"Dot chart of {title}" if title else "Dot chart"
+    label = f" ({xlabel})" if xlabel else ""
+    parts = [_describe_grid(kinds, table), *_references(ax, [], x_percent, fx)]
+    return f"{head}{label}: " + ". ".join(parts) + ".", [ylabel or "Row", *kinds], table
 
 
 def _line_table(series, x_name: str, fx) -> tuple[list[str], list[list[str]]]:

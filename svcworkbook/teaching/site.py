@@ -106,14 +106,16 @@ def _html_output(text: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_output("display_data", data={"text/html": text})
 
 
-def static_output(output: dict, unit) -> nbformat.NotebookNode | None:
+def static_output(output: dict, unit, edition: str = "learner") -> nbformat.NotebookNode | None:
     """An output as a static page shows it: quiz and flashcard widgets replaced by the in-page
-    ones, a waiting "your turn" check by a note, widget views dropped (None: output removed)."""
+    ones (the tutor edition adds the answer key), a waiting "your turn" check by a note, widget
+    views dropped (None: the output is removed)."""
     from svcworkbook.teaching import site_quiz
 
     shown = _html_of(output)
     if unit is not None and "svc-quiz-text" in shown:
-        return _html_output(site_quiz.quiz_html(unit))
+        key = site_quiz.answer_key_html(unit) if edition == "tutor" else ""
+        return _html_output(site_quiz.quiz_html(unit) + key)
     if unit is not None and "svc-flashcards-text" in shown:
         return _html_output(site_quiz.flashcards_html(unit))
     if "svc-feedback svc-missing" in shown:
@@ -131,7 +133,9 @@ def drop_run_instructions(markdown: str) -> str:
     return RUN_A_CELL.sub("", markdown).rstrip() + ("\n" if markdown.endswith("\n") else "")
 
 
-def static_notebook(nb: nbformat.NotebookNode, unit, title: str) -> nbformat.NotebookNode:
+def static_notebook(
+    nb: nbformat.NotebookNode, unit, title: str, edition: str = "learner"
+) -> nbformat.NotebookNode:
     """A copy of an executed notebook as a static page shows it (see static_output)."""
     nb = nbformat.from_dict(nb)
     nb.metadata.pop("widgets", None)
@@ -140,7 +144,7 @@ def static_notebook(nb: nbformat.NotebookNode, unit, title: str) -> nbformat.Not
         if cell.cell_type == "markdown":
             cell.source = drop_run_instructions(cell.source)
         elif cell.cell_type == "code":
-            outputs = [static_output(o, unit) for o in cell.get("outputs", [])]
+            outputs = [static_output(o, unit, edition) for o in cell.get("outputs", [])]
             cell.outputs = [o for o in outputs if o is not None]
     return nb
 
@@ -267,7 +271,7 @@ def render_page(
     nb = nbformat.read(str(executed), as_version=4)
     unit = load_unit(page.unit_number) if page.unit_number else None
     title = f"{page.title} ({page.edition} edition) - {SITE_NAME}"
-    nb = static_notebook(nb, unit, title)
+    nb = static_notebook(nb, unit, title, page.edition)
     resources = {
         "svc": {"css": asset("site.css"), "js": asset("site.js"), "header": header,
                 "footer": footer},

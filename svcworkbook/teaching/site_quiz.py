@@ -136,6 +136,28 @@ def quiz_html(unit: Unit, questions: list[Question] | None = None) -> str:
     )
 
 
+def answer_key_html(unit: Unit, questions: list[Question] | None = None) -> str:
+    """The tutor edition's answer key: each question's right option (letter as shown) or figure,
+    and the explanation, folded away under a toggle."""
+    questions = list(unit.questions if questions is None else questions)
+    items = []
+    for question in questions:
+        key = question_key(question)
+        if is_numeric(question):
+            unit_text = f" {question.answer_unit}" if question.answer_unit else ""
+            right = f"{key['value']:g}{unit_text} (plus or minus {key['tolerance']:g})"
+        else:
+            right = f"{key['letter']}. {question.options[question.answer]}"
+        items.append(
+            f"<li><p>{html.escape(question.prompt)}</p><p><strong>Answer: "
+            f"{html.escape(right)}</strong>. {html.escape(question.explanation)}</p></li>"
+        )
+    return (
+        '<details class="svc-answer-key"><summary>Answer key (tutor edition)</summary>'
+        f"<ol>{''.join(items)}</ol></details>"
+    )
+
+
 def flashcards_html(unit: Unit) -> str:
     """The unit's flashcards as a page section: one card at a time, Leitner boxes as in
     learning.flashcards (knew it: up a box; didn't: back to box 1; due after INTERVAL_DAYS)."""
