@@ -41,9 +41,10 @@ EDITION_NOTES = {
 }
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
-#: Sentences that tell the reader to run a cell: true in JupyterLab, not in a page.
+#: Sentences that tell the reader to run a cell: true in JupyterLab, not in a page (one that
+#: names JupyterLab says where cells run, and stays). A table cell's bars end a sentence.
 RUN_A_CELL = re.compile(
-    r"[^.!?\n]*\b(?:run (?:the|this|each|that) cells?|replace `?None`?)[^.!?\n]*[.!?]?[ \t]*",
+    r"[^.!?\n|]*\b(?:run (?:a|the|this|each|that) cells?|replace `?None`?)[^.!?\n|]*[.!?]?[ \t]*",
     re.IGNORECASE,
 )
 
@@ -129,8 +130,13 @@ def static_output(output: dict, unit, edition: str = "learner") -> nbformat.Note
 
 
 def drop_run_instructions(markdown: str) -> str:
-    """Markdown without the sentences that tell the reader to run a cell."""
-    return RUN_A_CELL.sub("", markdown).rstrip() + ("\n" if markdown.endswith("\n") else "")
+    """Markdown without the sentences that tell the reader to run a cell (except those that say
+    it is done in JupyterLab)."""
+
+    def drop(match: re.Match) -> str:
+        return match.group(0) if "jupyterlab" in match.group(0).lower() else ""
+
+    return RUN_A_CELL.sub(drop, markdown).rstrip() + ("\n" if markdown.endswith("\n") else "")
 
 
 def static_notebook(
