@@ -10,6 +10,7 @@ import pytest
 from nbtools import (
     assert_ran_with,
     params_for,
+    raw_values,
     run_unit,
     run_unit_failing,
     tiny_data,
@@ -81,6 +82,7 @@ def _plain_outputs(path) -> list[str]:
 
 def test_defaults_on_the_samples(tmp_path):
     path, results = run_unit(3, tmp_path)
+    assert raw_values(path) == []  # issue 17: no raw values
     assert_same(results, expected_results({}))
     # the generated data makes trained agents better after training, beyond the trend
     assert results["fcr_net_change"] > 0 and results["fcr_p_value"] < 0.05

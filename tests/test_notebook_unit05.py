@@ -7,6 +7,7 @@ import pytest
 from nbtools import (
     assert_ran_with,
     params_for,
+    raw_values,
     run_unit,
     run_unit_failing,
     tiny_data,
@@ -54,6 +55,7 @@ def assert_same(recorded: dict, expected: dict) -> None:
 
 def test_defaults_evaluate_the_improvement_scenario(tmp_path):
     path, results = run_unit(5, tmp_path)
+    assert raw_values(path) == []  # issue 17: no raw values
     assert_same(results, expected_results({}))
     assert results["change_date"] == f"{generators.change_date('improvement'):%Y-%m-%d}"
     # the improvement scenario lifts FCR for real, and the gain holds
