@@ -11,6 +11,12 @@ import tempfile
 
 import matplotlib
 import pytest
+from hypothesis import settings as _hypothesis_settings
+
+# Hypothesis: no per-example deadline. Timings are measured in benchmarks/, never asserted in
+# tests, and on a shared 2-core machine an example can take longer than the 200 ms default.
+_hypothesis_settings.register_profile("svcworkbook", deadline=None)
+_hypothesis_settings.load_profile("svcworkbook")
 
 
 def pytest_configure(config):
