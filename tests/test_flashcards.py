@@ -141,7 +141,7 @@ def test_an_old_leitner_progress_file_is_migrated_not_lost(tmp_path):
     assert c1.card.stability == 16 and c1.card.last_review == datetime(2026, 11, 9, tzinfo=UTC)
     assert (c1.reviews, c1.lapses) == (4, 0)
     assert states["U1.C4"].lapses == 2 and states["U1.C4"].card.stability == 1
-    assert flashcards.migrate_leitner("sam", tmp_path) == 3
+    assert flashcards.migrate_leitner("sam", tmp_path) == 3  # the file now holds FSRS states
     saved = json.loads((folder / "progress.json").read_text())
     assert saved["answers"] == old["answers"]  # quiz answers untouched
     assert saved["cards"]["U1.C1"]["leitner"] == old["cards"]["U1.C1"]  # the old state kept
@@ -150,6 +150,14 @@ def test_an_old_leitner_progress_file_is_migrated_not_lost(tmp_path):
         1, learner="sam", home=tmp_path, now=datetime(2026, 11, 12, tzinfo=UTC)
     )
     assert "U1.C4" in deck.queue and "U1.C1" not in deck.queue  # due dates carried over
+
+
+def test_opening_the_flashcards_migrates_an_old_file(tmp_path):
+    (tmp_path / "sam").mkdir()
+    shutil.copy(OLD_FILE, tmp_path / "sam" / "progress.json")
+    flashcards.flashcards(1, learner="sam", home=tmp_path, now=NOW)
+    saved = json.loads((tmp_path / "sam" / "progress.json").read_text())
+    assert all("fsrs" in state and "leitner" in state for state in saved["cards"].values())
 
 
 def test_anki_export_carries_the_same_cards(tmp_path):

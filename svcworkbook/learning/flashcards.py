@@ -216,6 +216,9 @@ class Flashcards:
         self.exam = exam
         self.retention = retention
         self.cards = {card.id: card for card in unit_cards(unit)}
+        saved = progress.load_progress(learner, home).cards
+        if any("fsrs" not in state for state in saved.values()):
+            migrate_leitner(learner, home)  # old Leitner boxes rewritten once, old state kept
         self.states = {k: v for k, v in saved_states(learner, home).items() if k in self.cards}
         self.queue = due_cards(list(self.cards), self.states, self.now)
         self.position = 0
