@@ -104,6 +104,7 @@ def test_defaults_on_the_samples(tmp_path):
 def test_other_seeds_and_the_structure_scenario(tmp_path, params):
     targets = {k: v for k, v in params.items() if k in DEFAULTS}
     path, results = run_unit(1, tmp_path, **params)
+    assert raw_values(path) == []  # issue 17: no raw values
     assert_same(results, expected_results(params, targets))
     assert_ran_with(path, params)
     text = path.read_text()

@@ -106,6 +106,7 @@ def test_defaults_on_the_samples(tmp_path):
 )
 def test_other_seeds_and_scenarios(tmp_path, params):
     path, results = run_unit(2, tmp_path, **params)
+    assert raw_values(path) == []  # issue 17: no raw values
     assert_same(results, expected_results(params, with_targets(params, DEFAULTS)))
     assert_ran_with(path, params)
 

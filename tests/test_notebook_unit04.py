@@ -106,6 +106,7 @@ def test_defaults_on_the_samples(tmp_path):
 def test_other_seeds_and_scenarios(tmp_path, params):
     params = {**params, "organisation": "Riverside Energy"}
     path, results = run_unit(4, tmp_path, **params)
+    assert raw_values(path) == []  # issue 17: no raw values
     assert_same(results, expected_results(params))
     assert_ran_with(path, params)
     assert any("Riverside Energy" in t for t in _plain_outputs(path))

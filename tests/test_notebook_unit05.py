@@ -84,6 +84,7 @@ def _outputs(path):
 )
 def test_other_seeds_and_scenarios(tmp_path, params):
     path, results = run_unit(5, tmp_path, **params)
+    assert raw_values(path) == []  # issue 17: no raw values
     assert_same(results, expected_results(params, params.get("change_date")))
     assert_ran_with(path, params)
     if "change_date" in params:
