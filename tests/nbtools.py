@@ -122,13 +122,13 @@ def assert_ran_with(path: Path, params: dict[str, Any]) -> None:
     """The executed notebook ran with params: each injected, and the edition's answers shown or not.
 
     The tutor edition shows the expected value after each exercise ("Tutor edition: the answer
-    is ..."); the learner edition never does.
+    is ..."); the learner edition (the notebooks' default) never does.
     """
     source = injected_parameters(path)
     for name in params:
         assert f"{name} = " in source, name
     shown = "Tutor edition: the answer is" in path.read_text(encoding="utf-8")
-    assert shown == (params.get("edition", "tutor") == "tutor")
+    assert shown == (params.get("edition", "learner") == "tutor")
 
 
 #: What a reader must never see in an executed notebook's outputs (issue 17).

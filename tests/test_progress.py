@@ -73,3 +73,44 @@ def test_summary_per_unit_by_hand(tmp_path):
     assert "<a href='02_reliable_delivery.ipynb'>Unit 2:" in page
     text = str(shown)
     assert "0 exercises done" in text and "nan" not in text and "None" not in text
+
+
+def test_exercise_attempts_are_saved_with_the_quiz_and_summarised(tmp_path):
+    attempts = [("U2.E2", 0.741, "close", "truncated"), ("U2.E2", 74.2, "right", None),
+                ("U2.E1", 12, "wrong", "plan's shrinkage"), ("U3.E1", "64%", "wrong", None)]  # fmt: skip
+    for exercise, answer, result, slip in attempts:
+        progress.record_attempt(exercise, answer, result, slip, learner="lee", home=tmp_path)
+    progress.record_answer(2, "U2.Q1", 0, True, learner="lee", home=tmp_path, concept="U2.C1")
+    saved = progress.load_progress("lee", tmp_path)
+    frame = saved.attempts_frame()
+    assert frame["exercise"].tolist() == ["U2.E2", "U2.E2", "U2.E1", "U3.E1"]
+    assert frame["unit"].tolist() == [2, 2, 2, 3] and frame["answer"].iloc[3] == "64%"
+    assert len(saved.answers) == 1  # quiz answers kept beside the attempts
+    latest = progress.latest_attempts(frame).set_index("exercise")
+    assert latest.loc["U2.E2", "result"] == "right" and latest.loc["U2.E2", "tries"] == 2
+    scores = progress.exercise_scores(frame).set_index("unit")
+    # unit 2: U2.E2 right now (not first time), U2.E1 wrong -> 1 of 2 right now, 0 first time
+    assert scores.loc[2].tolist() == [2, 1, 0] and scores.loc[3].tolist() == [1, 0, 0]
+    summary = progress.summary("lee", tmp_path)
+    text = str(summary)
+    assert "Unit 2: 1 of 1 questions right now" in text
+    assert "exercises: 1 of 2 tried are right now, 0 right first time" in text
+    assert "Unit 3: exercises: 0 of 1 tried are right now" in text
+    redo = [item for item in summary.revise_next if "redo exercise" in item]
+    assert redo[0].startswith("Unit 2: redo exercise U2.E1")
+    assert "wrong, slip: plan's shrinkage after 1 try" in redo[0]
+    assert redo[1].startswith("Unit 3: redo exercise U3.E1") and len(redo) == 2
+    assert "Exercises" in summary._repr_html_()
+
+
+def test_a_bad_attempt_is_refused_and_an_old_file_without_attempts_still_reads(tmp_path):
+    with pytest.raises(ValueError, match="must look like U2.E1"):
+        progress.record_attempt("unit 2 ex 1", 1, "right", learner="lee", home=tmp_path)
+    with pytest.raises(ValueError, match="result must be one of"):
+        progress.record_attempt("U2.E1", 1, "maybe", learner="lee", home=tmp_path)
+    path = progress.progress_path("old", tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text('{"format": "svcworkbook-progress", "version": 1, "answers": [], "cards": {}}')
+    assert progress.load_progress("old", tmp_path).attempts == []
+    progress.record_attempt("U1.E1", 35.2, "right", learner="old", home=tmp_path)
+    assert progress.load_progress("old", tmp_path).attempts_frame()["answer"].tolist() == [35.2]

@@ -1,16 +1,37 @@
-"""Feedback on "your turn" exercises: right, close (with the likely slip), wrong (with a hint).
+"""The "Your turn" exercises: what each one asks, how an answer is judged, and the feedback shown.
 
-``check(answer, expected, kind=...)`` compares a learner's answer with the value the library
-computed on the same data. Kinds:
+Every exercise has a stable id (``U2.E1``: unit 2, exercise 1) and a spec (:class:`Exercise`):
+the kind of answer, the precision the question states, a hint in the learner's words, and the
+slips (known wrong routes) the unit can compute a value for. Units define their specs with
+:func:`define` when their module is imported.
 
-- ``"rate"``: a proportion such as FCR. 0.82 and 82 (per cent) are both accepted as right.
-- ``"number"``: any quantity (seconds, agents, a score); right within ``tolerance``.
-- ``"count"``: a whole number; right only when exact.
-- ``"choice"``: a word or label (case and spaces ignored).
+**Judging one answer** (public; ``svcworkbook mark`` builds its gradebook on it)::
 
-A slip is a known wrong route to an answer ("you divided by all contacts, including abandoned
-ones"): if the answer matches a slip's value, the feedback names the slip. In the learner edition
-the expected value is never shown; the tutor edition shows it.
+    from svcworkbook.learning import exercises
+    j = exercises.judge("U2.E2", answer=74.2, expected=0.7416, slips={"not due": 0.7803})
+    j.result   # "right" | "close" | "wrong" | "not attempted"
+    j.slip     # the slip's key ("fraction", "truncated", "not due", ...) or None
+    j.message  # what the learner is told, in plain words, never the expected value
+    j.hint     # the exercise's hint
+
+The rules (see :func:`judge`):
+
+- Right when the answer rounds to the expected value at the precision the question states
+  (``decimals``; half up). Percentages and percentage points are asked for as numbers of
+  per cent: 74.2 or "74.2%" for a share of 0.7416 asked "to one decimal place".
+- A slip is named only when the answer matches that slip's value at the same precision: the
+  fraction given for a percentage (0.742), a figure cut off instead of rounded (74.1), rounded to
+  fewer places than asked (74), a difference the wrong way round, or one of the unit's own slips
+  (a wrong denominator, a percent change given for percentage points ...). Anything else is
+  "wrong" with the hint.
+- Text answers (``choice``) are compared in any case, ignoring spaces, hyphens and quotes.
+
+**Checking in a notebook.** ``check(exercise_id, answer, expected, slips)`` judges the answer,
+saves the attempt in the learner's progress (learner edition; see
+:func:`svcworkbook.learning.progress.record_attempt`) and returns :class:`Feedback` to display.
+The edition, learner and folder come from the running unit (``start_unit`` calls :func:`begin`),
+never from the exercise cell: a learner edition never shows or returns the expected value; the
+tutor edition shows it and keeps it for the headline results (``exercise_answers``).
 """
 
 from __future__ import annotations
@@ -18,183 +39,547 @@ from __future__ import annotations
 import html
 import math
 import numbers
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
-STATUSES = ("right", "close", "wrong", "missing")
-_ICONS = {"right": "✔", "close": "≈", "wrong": "✘", "missing": "…"}
-_COLOURS = {"right": "#1b7837", "close": "#b35806", "wrong": "#b2182b", "missing": "#555555"}
+KINDS = ("percent", "points", "number", "count", "choice")
+RESULTS = ("right", "close", "wrong", "not attempted")
+EDITIONS = ("learner", "tutor")
+ATTEMPT_MIME = "application/vnd.svcworkbook.attempt+json"
+
+_ICONS = {"right": "✔", "close": "≈", "wrong": "✘", "not attempted": "…"}
+_COLOURS = {"right": "#1b7837", "close": "#b35806", "wrong": "#b2182b", "not attempted": "#555555"}
+_ID = re.compile(r"^U([1-5])\.E([1-9][0-9]?)$")
+_NUMBER_WORDS = {0: "no", 1: "one", 2: "two", 3: "three", 4: "four"}
 
 
 @dataclass(frozen=True)
-class Feedback:
-    """The result of checking one answer: status, message, and the answer shown (tutors only)."""
+class Slip:
+    """A known wrong route to an answer: its key, what the learner is told, and its result."""
 
-    status: str
+    key: str
+    says: str  # in the learner's words: "you left out the open cases already past the SLA"
+    result: str = "wrong"  # "close" when the method was right and only the presentation slipped
+
+
+#: Slips every numeric exercise can show, whatever the unit (the values follow from the expected).
+GENERIC_SLIPS = {
+    "fraction": Slip(
+        "fraction",
+        "that is the share as a fraction of 1; the question asks for per cent, so multiply by 100",
+        "close",
+    ),  # fmt: skip
+    "truncated": Slip(
+        "truncated",
+        "you cut the figure off instead of rounding it: round the last digit up "
+        "when the next one is 5 or more",
+        "close",
+    ),  # fmt: skip
+    "rounded too far": Slip(
+        "rounded too far",
+        "you rounded to fewer decimal places than the question asks for",
+        "close",
+    ),  # fmt: skip
+    "wrong way round": Slip(
+        "wrong way round",
+        "the size is right but the sign is not: check which figure you took away from which",
+    ),  # fmt: skip
+}
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One "Your turn": id, unit, what it asks (short), answer kind, stated precision, hint, slips.
+
+    ``decimals`` is the precision the question states, in the unit the answer is given in
+    (per cent for ``percent`` and ``points``). ``noun`` names what a count counts ("staff",
+    "days") for the printed forms. ``options`` lists the allowed answers of a ``choice``.
+    """
+
+    id: str
+    unit: int
+    title: str
+    kind: str
+    decimals: int = 1
+    hint: str = ""
+    slips: tuple[Slip, ...] = ()
+    noun: str = ""
+    options: tuple[str, ...] = ()
+    giveaway: tuple[str, ...] = ()  # choice: words that, beside the answer, would state it
+
+    def __post_init__(self) -> None:
+        match = _ID.match(self.id)
+        if not match or int(match.group(1)) != self.unit:
+            raise ValueError(f"exercise id {self.id!r} must look like U{self.unit}.E1")
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
+        if self.kind == "count" and self.decimals != 0:
+            raise ValueError(f"{self.id}: a count is a whole number (decimals=0)")
+        keys = [s.key for s in self.slips]
+        if len(set(keys)) != len(keys) or set(keys) & set(GENERIC_SLIPS):
+            raise ValueError(f"{self.id}: slip keys must be distinct and not {set(GENERIC_SLIPS)}")
+        for slip in self.slips:
+            if slip.result not in ("close", "wrong"):
+                raise ValueError(f"{self.id}: slip {slip.key!r} result must be close or wrong")
+
+    @property
+    def precision_words(self) -> str:
+        """The precision as the question says it: "to one decimal place", "as a whole number"."""
+        if self.kind == "choice":
+            return "as one of the options"
+        if self.decimals == 0:
+            return "as a whole number"
+        word = _NUMBER_WORDS.get(self.decimals, str(self.decimals))
+        return f"to {word} decimal place{'s' if self.decimals > 1 else ''}"
+
+    def slip(self, key: str) -> Slip:
+        """The slip with this key (the unit's own or a generic one)."""
+        for slip in self.slips:
+            if slip.key == key:
+                return slip
+        if key in GENERIC_SLIPS:
+            return GENERIC_SLIPS[key]
+        raise KeyError(f"{self.id} has no slip {key!r}; it has {[s.key for s in self.slips]}")
+
+    def in_answer_units(self, value: float) -> float:
+        """An expected value in the units the learner answers in (shares become per cent)."""
+        return value * 100 if self.kind in ("percent", "points") else value
+
+    def shown(self, expected: Any) -> str:
+        """The expected value as the tutor edition shows it: "74.2%", "12 staff", "reliability"."""
+        if self.kind == "choice":
+            return str(expected)
+        value = self.in_answer_units(float(expected))
+        text = f"{value:,.{self.decimals}f}"
+        if self.kind == "percent":
+            return f"{text}%"
+        if self.kind == "points":
+            return f"{value:+.{self.decimals}f} percentage points"
+        return f"{text} {self.noun}".strip()
+
+    def printed_forms(self, expected: Any) -> list[str]:
+        """The ways the expected answer would usually be printed (for tests that it never is)."""
+        if self.kind == "choice":  # the options are on screen; a sentence must not name it
+            return [f"{word} ... {expected}" for word in self.giveaway]
+        value = self.in_answer_units(float(expected))
+        plain = f"{value:.{self.decimals}f}"
+        if self.kind == "percent":
+            return [f"{plain}%", f"{float(expected):.{self.decimals + 2}f}"]
+        if self.kind == "points":
+            return [f"{plain} percentage points", f"{value:+.{self.decimals}f}", f"{plain} pp"]
+        forms = [f"{value:,.{self.decimals}f} {self.noun}".strip()]
+        if self.kind == "number":
+            forms.append(plain)
+        return forms
+
+
+_REGISTRY: dict[str, Exercise] = {}
+
+
+def define(
+    id: str,
+    unit: int,
+    title: str,
+    kind: str,
+    *,
+    decimals: int | None = None,
+    hint: str = "",
+    slips: Mapping[str, tuple[str, str] | str] | None = None,
+    noun: str = "",
+    options: tuple[str, ...] = (),
+    giveaway: tuple[str, ...] = (),
+) -> Exercise:
+    """Define (register) an exercise; slips map key -> what the learner is told (or (says, result))."""
+    made = tuple(
+        Slip(key, *((value,) if isinstance(value, str) else value))
+        for key, value in (slips or {}).items()
+    )
+    places = decimals if decimals is not None else (0 if kind == "count" else 1)
+    spec = Exercise(
+        id, unit, title, kind, places, hint, made, noun, tuple(options), tuple(giveaway)
+    )
+    known = _REGISTRY.get(id)
+    if known is not None and known != spec and known.title != spec.title:
+        raise ValueError(f"exercise id {id} is already used by {known.title!r}")
+    _REGISTRY[id] = spec
+    return spec
+
+
+def exercise(exercise_id: str) -> Exercise:
+    """The spec of an exercise by its id (the unit's module must have been imported)."""
+    try:
+        return _REGISTRY[exercise_id]
+    except KeyError:
+        raise KeyError(
+            f"no exercise {exercise_id!r}; known: {', '.join(sorted(_REGISTRY)) or 'none yet'} "
+            "(import the unit's modules, e.g. svcworkbook.units.all_exercises())"
+        ) from None
+
+
+def defined(unit: int | None = None) -> list[Exercise]:
+    """Every registered exercise (of one unit), in id order (U2.E1, U2.E2, ...)."""
+    specs = [s for s in _REGISTRY.values() if unit is None or s.unit == unit]
+    return sorted(specs, key=lambda s: (s.unit, int(s.id.split(".E")[1])))
+
+
+# ---------------------------------------------------------------------------------------------
+# Judging one answer
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """How one answer to one exercise was judged: result, the slip's key, message and hint."""
+
+    exercise: str
+    result: str
+    slip: str | None
     message: str
-    name: str = ""
-    answer_shown: str | None = None  # the expected value, in the tutor edition only
+    hint: str
+    answer: Any = None
 
     @property
     def right(self) -> bool:
         """True when the answer is right."""
-        return self.status == "right"
+        return self.result == "right"
+
+
+def _is_number(value: Any) -> bool:
+    """True for a real, finite number (not a bool)."""
+    return (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, bool)
+        and math.isfinite(float(value))
+    )
+
+
+_NUMBER_TEXT = re.compile(
+    r"^[£$]?\s*([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)\s*"
+    r"(%|pp|p\.p\.|percentage points?|per ?cent)?$",
+    re.IGNORECASE,
+)
+
+
+def parse_number(answer: Any) -> float | None:
+    """A number from an answer: 74.2, "74.2%", "2.9 pp", "1,234", "£12"; None if it is not one."""
+    if _is_number(answer):
+        return float(answer)
+    if isinstance(answer, str):
+        match = _NUMBER_TEXT.match(answer.strip())
+        return float(match.group(1).replace(",", "")) if match else None
+    try:  # numpy scalars
+        value = float(answer)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) and not isinstance(answer, bool) else None
+
+
+def normalise_text(value: Any) -> str:
+    """A text answer compared in any case, ignoring quotes, spaces, hyphens and underscores."""
+    text = str(value).strip().strip("\"'“”‘’.").lower()
+    return " ".join(text.replace("_", " ").replace("-", " ").split())
+
+
+def _decimal(value: float) -> Decimal:
+    """A float as the decimal it prints as (so 74.25 rounds half up as written)."""
+    return Decimal(repr(float(value)))
+
+
+def rounded(value: float, decimals: int) -> Decimal:
+    """value rounded half up to ``decimals`` places (the way a question's precision is meant)."""
+    return _decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def truncated(value: float, decimals: int) -> Decimal:
+    """value cut off (towards zero) at ``decimals`` places."""
+    return _decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_DOWN)
+
+
+def _same(answer: float, target: float, decimals: int) -> bool:
+    """Whether the answer rounds to the target at the stated precision."""
+    try:
+        return rounded(answer, decimals) == rounded(target, decimals)
+    except InvalidOperation:  # astronomically large numbers
+        return False
+
+
+def _presentation_slip(spec: Exercise, value: float, target: float) -> tuple[str, bool] | None:
+    """A generic slip the answer matches: (key, also given as a fraction), or None."""
+    d = spec.decimals
+    forms = [(value, False)]
+    if spec.kind in ("percent", "points"):
+        if _same(value * 100, target, d):
+            return "fraction", False
+        forms.append((value * 100, True))
+    right = rounded(target, d)
+    for form, as_fraction in forms:
+        given = _decimal(form)
+        if truncated(target, d) != right and given == truncated(target, d):
+            return "truncated", as_fraction
+        for places in range(d):
+            if rounded(target, places) != right and given == rounded(target, places):
+                return "rounded too far", as_fraction
+    if spec.kind == "points" and rounded(target, d) != 0 and _same(-value, target, d):
+        return "wrong way round", False
+    return None
+
+
+def _message(result: str, says: str = "", hint: str = "") -> str:
+    """What the learner reads for a result, a slip's explanation and the hint."""
+    if result == "right":
+        return "Right."
+    opening = "Close, but" if result == "close" else "Not quite:"
+    text = f"{opening} {says}." if says else "Not right yet."
+    return f"{text} Hint: {hint}" if hint and result == "wrong" else text
+
+
+def _judged(
+    spec: Exercise, answer: Any, result: str, slip: str | None, says: str = ""
+) -> Judgement:
+    """A Judgement with the message for its result."""
+    return Judgement(spec.id, result, slip, _message(result, says, spec.hint), spec.hint, answer)
+
+
+def _judge_choice(
+    spec: Exercise, answer: Any, expected: Any, slips: Mapping[str, Any]
+) -> Judgement:
+    """Judge a text answer: the expected option in any case, a slip's option, or wrong."""
+    given = normalise_text(answer)
+    if given == normalise_text(expected):
+        return _judged(spec, answer, "right", None)
+    for key, value in slips.items():
+        if value is not None and given == normalise_text(value):
+            return _judged(spec, answer, spec.slip(key).result, key, spec.slip(key).says)
+    if spec.options and given not in {normalise_text(o) for o in spec.options}:
+        listed = ", ".join(f'"{o}"' for o in spec.options)
+        return _judged(spec, answer, "wrong", None, f"give one of {listed}")
+    return _judged(spec, answer, "wrong", None)
+
+
+def judge(
+    exercise_id: str | Exercise,
+    answer: Any,
+    expected: Any,
+    slips: Mapping[str, Any] | None = None,
+) -> Judgement:
+    """Judge one answer to one exercise against the expected value (and the unit's slip values).
+
+    ``expected`` is in the library's form (a share of 0.7416 for 74.2%); ``slips`` maps the
+    exercise's slip keys to the value each slip gives on the same data. None is "not attempted".
+    """
+    spec = exercise_id if isinstance(exercise_id, Exercise) else exercise(exercise_id)
+    slips = dict(slips or {})
+    unknown = set(slips) - {s.key for s in spec.slips}
+    if unknown:
+        raise KeyError(f"{spec.id} has no slip(s) {sorted(unknown)}")
+    if answer is None:
+        return Judgement(
+            spec.id, "not attempted", None,
+            "Replace None with your answer, then run the cell again.", spec.hint, None,
+        )  # fmt: skip
+    if spec.kind == "choice":
+        return _judge_choice(spec, answer, expected, slips)
+    value = parse_number(answer)
+    if value is None:
+        return _judged(spec, answer, "wrong", None, f"give just a number, {spec.precision_words}")
+    target = spec.in_answer_units(float(expected))
+    d = spec.decimals
+    if _same(value, target, d):
+        return _judged(spec, answer, "right", None)
+    for key, slip_value in slips.items():
+        if not _is_number(slip_value):
+            continue
+        theirs = spec.in_answer_units(float(slip_value))
+        if _same(theirs, target, d):
+            continue  # a slip that gives the right answer here cannot be told apart
+        fraction = spec.kind in ("percent", "points") and _same(value * 100, theirs, d)
+        if _same(value, theirs, d) or fraction:
+            slip = spec.slip(key)
+            return _judged(spec, answer, slip.result, key, slip.says)
+    found = _presentation_slip(spec, value, target)
+    if found is None:
+        return _judged(spec, answer, "wrong", None)
+    key, as_fraction = found
+    slip = GENERIC_SLIPS[key]
+    says = slip.says + (" (and give it in per cent, not as a fraction)" if as_fraction else "")
+    return _judged(spec, answer, slip.result, key, says)
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking in a notebook: the running unit, saved attempts, feedback
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ExerciseSession:
+    """The running notebook as its checks see it: edition, learner, folder, tutor answers."""
+
+    unit: int | None = None
+    edition: str = "learner"
+    learner: str | None = None
+    home: str | Path | None = None
+    answers: dict[str, Any] = field(default_factory=dict)  # tutor edition only
+    slip_values: dict[str, dict[str, Any]] = field(default_factory=dict)  # tutor edition only
+
+
+_SESSION = ExerciseSession()
+
+
+def begin(
+    unit: int | None,
+    edition: str = "learner",
+    learner: str | None = None,
+    home: str | Path | None = None,
+) -> ExerciseSession:
+    """Start a notebook's exercise session (``start_unit`` calls this with its parameters)."""
+    global _SESSION
+    if edition not in EDITIONS:
+        raise ValueError(f"edition must be 'learner' or 'tutor', not {edition!r}")
+    _SESSION = ExerciseSession(unit, edition, learner, home)
+    return _SESSION
+
+
+def current() -> ExerciseSession:
+    """The running notebook's exercise session (a learner edition when none was started)."""
+    return _SESSION
+
+
+def _jsonable(answer: Any) -> Any:
+    """An answer as saved: a number, text, or its text form."""
+    if answer is None or isinstance(answer, bool | str):
+        return answer
+    if _is_number(answer):
+        return int(answer) if isinstance(answer, numbers.Integral) else float(answer)
+    value = parse_number(answer)
+    return value if value is not None else str(answer)[:200]
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What an exercise cell shows: the judgement, the last saved attempt, the answer (tutor only)."""
+
+    judgement: Judgement
+    title: str = ""
+    answer_shown: str | None = None  # the expected value, in the tutor edition only
+    saved: str = ""  # "Saved: ..." or the last saved attempt when nothing was given
+    revealed: str = ""  # what the text above withheld, shown after a right answer (or to tutors)
+
+    @property
+    def status(self) -> str:
+        """right, close, wrong or not attempted."""
+        return self.judgement.result
+
+    @property
+    def message(self) -> str:
+        """The message in the learner's words."""
+        return self.judgement.message
+
+    @property
+    def right(self) -> bool:
+        """True when the answer is right."""
+        return self.judgement.right
 
     def __str__(self) -> str:
-        label = f"{self.name}: " if self.name else ""
+        label = f"{self.judgement.exercise} {self.title}: " if self.title else ""
         text = f"{_ICONS[self.status]} {label}{self.message}"
+        if self.revealed:
+            text += f"\n{self.revealed}"
+        if self.saved:
+            text += f"\n{self.saved}"
         if self.answer_shown is not None:
-            text += f" (Tutor edition: the answer is {self.answer_shown}.)"
+            text += f"\n(Tutor edition: the answer is {self.answer_shown}.)"
         return text
 
-    def __repr__(self) -> str:
-        return str(self)
+    __repr__ = __str__
 
     def _repr_html_(self) -> str:
-        label = f"<strong>{html.escape(self.name)}</strong>: " if self.name else ""
+        e = html.escape
+        label = (
+            f"<strong>{e(self.judgement.exercise)} {e(self.title)}</strong>: " if self.title else ""
+        )
+        saved = f'<br><span class="svc-saved">{e(self.saved)}</span>' if self.saved else ""
+        if self.revealed:
+            saved = f'<br><span class="svc-revealed">{e(self.revealed)}</span>{saved}'
         tutor = (
-            f"<br><em>Tutor edition: the answer is {html.escape(self.answer_shown)}.</em>"
+            f"<br><em>Tutor edition: the answer is {e(self.answer_shown)}.</em>"
             if self.answer_shown is not None
             else ""
         )
         colour = _COLOURS[self.status]
+        css = "svc-" + self.status.replace(" ", "-")
         return (
-            f'<div class="svc-feedback svc-{self.status}" style="border-left:4px solid {colour};'
-            f'padding:.3rem .6rem;margin:.3rem 0"><span style="color:{colour}">'
-            f"{_ICONS[self.status]}</span> {label}{html.escape(self.message)}{tutor}</div>"
+            f'<div class="svc-feedback {css}" data-exercise="{e(self.judgement.exercise)}" '
+            f'style="border-left:4px solid {colour};padding:.3rem .6rem;margin:.3rem 0">'
+            f'<span style="color:{colour}">{_ICONS[self.status]}</span> {label}'
+            f"{e(self.message)}{saved}{tutor}</div>"
         )
 
-
-def _is_number(value: Any) -> bool:
-    """True for a real number (not a bool, not NaN)."""
-    return (
-        isinstance(value, numbers.Real)
-        and not isinstance(value, bool)
-        and not (isinstance(value, float) and math.isnan(value))
-    )
-
-
-def _as_number(answer: Any) -> float | None:
-    """A number from an answer: a number, or text such as '82%', '0.82' or '1,234'."""
-    if _is_number(answer):
-        return float(answer)
-    if isinstance(answer, str):
-        text = answer.strip().replace(",", "").replace("£", "")
-        scale = 0.01 if text.endswith("%") else 1.0
-        try:
-            return float(text.rstrip("%").strip()) * scale
-        except ValueError:
-            return None
-    try:  # numpy scalars, pandas NA-free values
-        return float(answer)
-    except (TypeError, ValueError):
-        return None
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        attempt = {
+            "exercise": self.judgement.exercise,
+            "answer": _jsonable(self.judgement.answer),
+            "result": self.status,
+            "slip": self.judgement.slip,
+        }
+        return {"text/plain": str(self), "text/html": self._repr_html_(), ATTEMPT_MIME: attempt}
 
 
-def _normalise_choice(value: Any) -> str:
-    """A choice compared ignoring case, spaces, hyphens and underscores."""
-    return " ".join(str(value).strip().lower().replace("_", " ").replace("-", " ").split())
+def _last_saved(spec: Exercise, session: ExerciseSession) -> str:
+    """The learner's latest saved attempt at this exercise, in words ("" if none)."""
+    from svcworkbook.learning import progress
 
-
-def default_tolerance(kind: str, expected: float) -> float:
-    """How close counts as right: rates 0.0005 (0.05 percentage points), numbers 0.5% of the
-    value (at least 0.01), counts exact."""
-    if kind == "rate":
-        return 0.0005
-    if kind == "count":
-        return 0.0
-    return max(abs(expected) * 0.005, 0.01)
-
-
-def _format(value: Any, kind: str) -> str:
-    """A value as a tutor would read it."""
-    if kind == "rate" and _is_number(value):
-        return f"{value * 100:.1f}% ({value:.4f})"
-    if kind == "count" and _is_number(value):
-        return f"{int(round(value)):,}"
-    if _is_number(value):
-        return f"{value:,.2f}"
-    return str(value)
-
-
-def _near(a: float, b: float, tolerance: float) -> bool:
-    """|a - b| <= tolerance (with a little room for floating point)."""
-    return abs(a - b) <= tolerance + 1e-12 * max(1.0, abs(b))
-
-
-def _check_choice(answer: Any, expected: Any, slips: Mapping[str, Any]) -> tuple[str, str]:
-    """Status and message for a choice."""
-    given = _normalise_choice(answer)
-    if given == _normalise_choice(expected):
-        return "right", "Right."
-    for description, value in slips.items():
-        if given == _normalise_choice(value):
-            return "wrong", f"Not quite: {description}."
-    return "wrong", "That is not the answer the data supports."
-
-
-def _check_number(
-    answer: float, expected: float, kind: str, tolerance: float, slips: Mapping[str, Any]
-) -> tuple[str, str]:
-    """Status and message for a rate, number or count."""
-    if _near(answer, expected, tolerance):
-        return "right", "Right."
-    if kind == "rate" and _near(answer / 100, expected, tolerance):
-        return "right", "Right (given as a percentage)."
-    for description, value in slips.items():
-        if _is_number(value) and (
-            _near(answer, float(value), tolerance)
-            or (kind == "rate" and _near(answer / 100, float(value), tolerance))
-        ):
-            return "close", f"Close, but {description}."
-    if kind == "rate" and expected != 0 and _near(answer * 100, expected, tolerance):
-        return "close", (
-            "Close: that looks like the fraction divided by 100 again. A rate is a fraction "
-            "(0.82) or a percentage (82), not 0.0082."
-        )
-    if kind == "number" and expected != 0 and abs(answer - expected) <= abs(expected) * 0.05:
-        return "close", "Close: within 5% of the answer. Check your rounding and the rows you used."
-    if kind == "count" and abs(answer - expected) <= max(1.0, abs(expected) * 0.02):
-        return "close", "Close: check whether you included every row, including the first and last."
-    return "wrong", "Not right yet."
+    try:
+        attempts = progress.load_progress(session.learner, session.home).attempts
+    except (OSError, ValueError):
+        return ""
+    mine = [a for a in attempts if a.get("exercise") == spec.id]
+    if not mine:
+        return ""
+    last = mine[-1]
+    when = str(last.get("at", "")).replace("T", " ")[:16]
+    return f"Your last saved attempt: {last.get('answer')} ({last.get('result')}, {when} UTC)."
 
 
 def check(
+    exercise_id: str | Exercise,
     answer: Any,
     expected: Any,
-    *,
-    kind: str = "number",
-    tolerance: float | None = None,
     slips: Mapping[str, Any] | None = None,
-    hint: str = "",
-    edition: str = "learner",
-    name: str = "",
+    reveal: str = "",
 ) -> Feedback:
-    """Compare an answer with the expected value; right, close (naming the slip) or wrong (with
-    the hint). None gives 'missing'. The expected value is shown only in the tutor edition."""
-    if kind not in ("rate", "number", "count", "choice"):
-        raise ValueError(f"kind must be rate, number, count or choice, not {kind!r}")
-    if edition not in ("learner", "tutor"):
-        raise ValueError(f"edition must be 'learner' or 'tutor', not {edition!r}")
-    slips = dict(slips or {})
-    shown = _format(expected, kind) if edition == "tutor" else None
+    """Judge a learner's answer, save the attempt (learner edition) and return the feedback.
+
+    The edition comes from the running notebook (:func:`begin`), never from the caller: in a
+    learner edition the expected value is neither shown nor kept; in the tutor edition it is
+    shown and kept for ``exercise_answers``. ``reveal`` (what the text above withheld) is shown
+    only after a right answer, or to the tutor.
+    """
+    from svcworkbook.learning import progress
+
+    spec = exercise_id if isinstance(exercise_id, Exercise) else exercise(exercise_id)
+    session = current()
+    slips = {k: v for k, v in dict(slips or {}).items() if v is not None}
+    judgement = judge(spec, answer, expected, slips)
+    if session.edition == "tutor":
+        session.answers[spec.id] = expected
+        session.slip_values[spec.id] = slips
+        return Feedback(judgement, spec.title, spec.shown(expected), revealed=reveal)
     if answer is None:
-        return Feedback(
-            "missing", "Replace None with your answer, then run the cell again.", name, shown
-        )
-    if kind == "choice":
-        status, message = _check_choice(answer, expected, slips)
-    else:
-        value = _as_number(answer)
-        if value is None:
-            return Feedback(
-                "wrong", f"Give a number (you gave {str(answer)[:40]!r}). {hint}".strip(), name,
-                shown,
-            )  # fmt: skip
-        goal = float(expected)
-        limit = default_tolerance(kind, goal) if tolerance is None else float(tolerance)
-        status, message = _check_number(value, goal, kind, limit, slips)
-    if status == "wrong" and hint:
-        message = f"{message} Hint: {hint}"
-    return Feedback(status, message, name, shown)
+        return Feedback(judgement, spec.title, None, _last_saved(spec, session))
+    progress.record_attempt(
+        spec.id, _jsonable(answer), judgement.result, judgement.slip,
+        learner=session.learner, home=session.home,
+    )  # fmt: skip
+    shown = reveal if judgement.right else ""
+    return Feedback(judgement, spec.title, None, "Your attempt is saved in your progress.", shown)
+
+
+def unavailable(exercise_id: str, reason: str) -> Feedback:
+    """Feedback for an exercise the data in front of the learner cannot support (and why)."""
+    spec = exercise(exercise_id)
+    judgement = Judgement(spec.id, "not attempted", None, reason, spec.hint)
+    return Feedback(judgement, spec.title)

@@ -1,4 +1,5 @@
-"""A learner's progress: quiz answers, quiz places, flashcard states, saved safely, and a summary.
+"""A learner's progress: quiz answers, quiz places, exercise attempts, flashcard states, saved
+safely, and a summary.
 
 Everything is kept in ``<learner folder>/progress.json`` (see ``learner_home``), written through
 ``svcworkbook.learning.storage``: atomic writes, a lock so two kernels can save at once, and a corrupt file
@@ -6,6 +7,17 @@ set aside with a message rather than replaced.
 
     from svcworkbook.learning import progress
     progress.summary("sam")        # scores per unit, weakest concepts, what to revise next
+
+Exercise attempts (every "Your turn" check in a learner edition) are kept in the file's
+``exercises`` list, oldest first, one record per attempt::
+
+    {"exercise": "U2.E2", "unit": 2, "answer": 74.2, "result": "close", "slip": "truncated",
+     "at": "2026-12-01T22:10:04+00:00"}
+
+``result`` is one of right / close / wrong (see ``svcworkbook.learning.exercises.judge``);
+``slip`` names the slip recognised, or is null. Read them with
+``load_progress(learner, home).attempts_frame()``; ``latest_attempts`` gives each exercise's most
+recent attempt (what a gradebook marks).
 """
 
 from __future__ import annotations
@@ -63,7 +75,7 @@ def progress_path(learner: str | None = None, home: str | Path | None = None) ->
 
 def _empty() -> dict[str, Any]:
     """A new, empty progress record."""
-    return {"format": FORMAT, "version": VERSION, "answers": [], "cards": {}}
+    return {"format": FORMAT, "version": VERSION, "answers": [], "cards": {}, "exercises": []}
 
 
 def _shape_problem(data: Any) -> str | None:
@@ -80,6 +92,8 @@ def _shape_problem(data: Any) -> str | None:
         return "the 'cards' field is not an object"
     if not isinstance(data.get("quizzes", {}), dict):
         return "the 'quizzes' field is not an object"
+    if not isinstance(data.get("exercises", []), list):
+        return "the 'exercises' field is not a list"
     return None
 
 
@@ -269,23 +283,102 @@ def quiz_state(
     return data.get("quizzes", {}).get(key)
 
 
+_EXERCISE_ID = re.compile(r"^U([1-5])\.E[1-9][0-9]?$")
+ATTEMPT_RESULTS = ("right", "close", "wrong")
+ATTEMPT_COLUMNS = ["unit", "exercise", "answer", "result", "slip", "at"]
+
+
+def record_attempt(
+    exercise: str,
+    answer: Any,
+    result: str,
+    slip: str | None = None,
+    *,
+    learner: str | None = None,
+    home: str | Path | None = None,
+    at: str | None = None,
+) -> dict[str, Any]:
+    """Append one exercise attempt (id, answer, result, slip, time) to the record, atomically."""
+    match = _EXERCISE_ID.match(str(exercise))
+    if not match:
+        raise ValueError(f"exercise id must look like U2.E1, not {exercise!r}")
+    if result not in ATTEMPT_RESULTS:
+        raise ValueError(f"result must be one of {', '.join(ATTEMPT_RESULTS)}, not {result!r}")
+    if not (answer is None or isinstance(answer, bool | int | float | str)):
+        raise ValueError(f"an answer is saved as a number or text, not {type(answer).__name__}")
+    attempt = {
+        "unit": int(match.group(1)),
+        "exercise": str(exercise),
+        "answer": answer,
+        "result": result,
+        "slip": slip,
+        "at": at or _now(),
+    }
+
+    def append(data: dict[str, Any]) -> dict[str, Any]:
+        data.setdefault("exercises", []).append(attempt)
+        return data
+
+    update_progress(append, learner, home)
+    return attempt
+
+
 @dataclass
 class Progress:
-    """A learner's saved quiz answers (oldest first) and flashcard states by card id."""
+    """A learner's saved quiz answers and exercise attempts (oldest first) and flashcard states."""
 
     answers: list[dict[str, Any]] = field(default_factory=list)
     cards: dict[str, dict[str, Any]] = field(default_factory=dict)
+    attempts: list[dict[str, Any]] = field(default_factory=list)
 
     def answers_frame(self) -> pd.DataFrame:
         """The quiz answers as a table, one row per answer, oldest first."""
         columns = ["unit", "question", "chosen", "correct", "concept", "marking_point", "at"]
         return pd.DataFrame(self.answers, columns=columns)
 
+    def attempts_frame(self) -> pd.DataFrame:
+        """The exercise attempts as a table (unit, exercise, answer, result, slip, at), oldest first."""
+        return pd.DataFrame(self.attempts, columns=ATTEMPT_COLUMNS)
+
 
 def load_progress(learner: str | None = None, home: str | Path | None = None) -> Progress:
     """Read the learner's saved progress (empty if there is none yet)."""
     data = _load(learner, home)
-    return Progress(answers=list(data["answers"]), cards=dict(data["cards"]))
+    return Progress(
+        answers=list(data["answers"]),
+        cards=dict(data["cards"]),
+        attempts=list(data.get("exercises", [])),
+    )
+
+
+def latest_attempts(attempts: pd.DataFrame) -> pd.DataFrame:
+    """Each exercise's most recent attempt, with how many tries it took (column ``tries``)."""
+    if attempts.empty:
+        return pd.DataFrame(columns=[*ATTEMPT_COLUMNS, "tries"])
+    tries = attempts.groupby("exercise", sort=False)["result"].size().rename("tries")
+    latest = attempts.groupby("exercise", sort=False).tail(1).set_index("exercise")
+    latest = latest.join(tries).reset_index()
+    return latest[[*ATTEMPT_COLUMNS, "tries"]].sort_values(["unit", "exercise"], kind="stable")
+
+
+def exercise_scores(attempts: pd.DataFrame) -> pd.DataFrame:
+    """Per unit: exercises tried, right now (latest attempt right), right first time."""
+    columns = ["unit", "tried", "right_now", "right_first_time"]
+    if attempts.empty:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for unit, group in attempts.groupby("unit", sort=True):
+        by_exercise = group.groupby("exercise", sort=False)["result"]
+        first, last = by_exercise.first(), by_exercise.last()
+        rows.append(
+            {
+                "unit": int(unit),
+                "tried": len(last),
+                "right_now": int((last == "right").sum()),
+                "right_first_time": int((first == "right").sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
 
 
 def unit_scores(answers: pd.DataFrame) -> pd.DataFrame:
@@ -430,7 +523,7 @@ def unit_table(
 
 @dataclass
 class Summary:
-    """A learner's progress across units: scores, weakest concepts and what to revise next."""
+    """A learner's progress across units: quiz scores, exercises, weakest concepts, what next."""
 
     learner: str
     scores: pd.DataFrame
@@ -438,6 +531,7 @@ class Summary:
     revise_next: list[str]
     cards_due: list[str]
     units: pd.DataFrame = field(default_factory=pd.DataFrame)
+    exercises: pd.DataFrame = field(default_factory=lambda: exercise_scores(pd.DataFrame()))
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -456,15 +550,37 @@ class Summary:
             )
         return lines
 
+    def _exercise_line(self, unit: int) -> str:
+        """'exercises: 2 of 3 tried right now' for a unit ('' if none tried)."""
+        rows = self.exercises[self.exercises["unit"] == unit]
+        if rows.empty:
+            return ""
+        row = rows.iloc[0]
+        return (
+            f"exercises: {row['right_now']} of {row['tried']} tried are right now, "
+            f"{row['right_first_time']} right first time"
+        )
+
+    def _units(self) -> list[int]:
+        """Every unit with quiz answers or exercise attempts, in order."""
+        return sorted({*map(int, self.scores["unit"]), *map(int, self.exercises["unit"])})
+
     def __str__(self) -> str:
         lines = [f"Progress for {self.learner}", *self._unit_lines()]
-        if self.scores.empty:
-            lines.append("No quiz answers saved yet.")
-        for row in self.scores.itertuples(index=False):
-            lines.append(
-                f"Unit {row.unit}: {row.right_now} of {row.answered} questions right now "
-                f"({row.score:.0%}); {row.right_first_time} right first time"
-            )
+        if self.scores.empty and self.exercises.empty:
+            lines.append("No quiz answers or exercise attempts saved yet.")
+        quiz = {int(row.unit): row for row in self.scores.itertuples(index=False)}
+        for unit in self._units():
+            parts = []
+            if unit in quiz:
+                row = quiz[unit]
+                parts.append(
+                    f"{row.right_now} of {row.answered} questions right now "
+                    f"({row.score:.0%}); {row.right_first_time} right first time"
+                )
+            if self._exercise_line(unit):
+                parts.append(self._exercise_line(unit))
+            lines.append(f"Unit {unit}: " + "; ".join(parts))
         if not self.weakest.empty:
             lines.append("Weakest concepts:")
             for row in self.weakest.head(5).itertuples(index=False):
@@ -480,16 +596,27 @@ class Summary:
 
     def _repr_html_(self) -> str:
         esc = html.escape
-        score_rows = "".join(
-            f"<tr><td>Unit {row.unit}</td><td>{row.right_now} of {row.answered}</td>"
-            f"<td>{row.score:.0%}</td><td>{row.right_first_time}</td></tr>"
-            for row in self.scores.itertuples(index=False)
-        )
+        quiz = {int(row.unit): row for row in self.scores.itertuples(index=False)}
+        score_rows = ""
+        for unit in self._units():
+            row = quiz.get(unit)
+            cells = (
+                f"<td>{row.right_now} of {row.answered}</td><td>{row.score:.0%}</td>"
+                f"<td>{row.right_first_time}</td>"
+                if row is not None
+                else "<td>none yet</td><td></td><td></td>"
+            )
+            score_rows += (
+                f"<tr><td>Unit {unit}</td>{cells}"
+                f"<td>{esc(self._exercise_line(unit).removeprefix('exercises: ')) or 'none yet'}"
+                "</td></tr>"
+            )
         scores = (
-            "<table class='svc-table'><thead><tr><th>Unit</th><th>Right now</th><th>Score</th>"
-            f"<th>Right first time</th></tr></thead><tbody>{score_rows}</tbody></table>"
+            "<table class='svc-table'><thead><tr><th>Unit</th><th>Quiz right now</th>"
+            "<th>Score</th><th>Right first time</th><th>Exercises</th></tr></thead>"
+            f"<tbody>{score_rows}</tbody></table>"
             if score_rows
-            else "<p>No quiz answers saved yet.</p>"
+            else "<p>No quiz answers or exercise attempts saved yet.</p>"
         )
         weak = "".join(
             f"<li>{esc(str(row.name))} ({esc(str(row.concept))}): "
@@ -523,19 +650,47 @@ class Summary:
         )
 
 
+def _exercise_title(exercise: str) -> str:
+    """An exercise's short title when its unit's module is loaded, else its id alone."""
+    from svcworkbook.learning import exercises
+
+    try:
+        return f"{exercise} ({exercises.exercise(exercise).title})"
+    except KeyError:
+        return exercise
+
+
+def exercises_to_redo(attempts: pd.DataFrame) -> list[str]:
+    """An item per exercise whose latest attempt is not right, naming the slip when known."""
+    items = []
+    for row in latest_attempts(attempts).itertuples(index=False):
+        if row.result == "right":
+            continue
+        slip = f", slip: {row.slip}" if isinstance(row.slip, str) and row.slip else ""
+        items.append(
+            f"Unit {row.unit}: redo exercise {_exercise_title(row.exercise)} - your latest "
+            f"answer was {row.result}{slip} after {row.tries} tr{'y' if row.tries == 1 else 'ies'}"
+        )
+    return items
+
+
 def revision_list(
     scores: pd.DataFrame,
     weakest: pd.DataFrame,
     cards_due: list[str],
     unit_numbers: Iterable[int],
+    attempts: pd.DataFrame | None = None,
 ) -> list[str]:
-    """What to revise next: weak concepts (share right < REVISE_BELOW), due cards, untried units."""
+    """What to revise next: weak concepts (share right < REVISE_BELOW), exercises whose latest
+    attempt is not right, due cards, then units with no quiz answers."""
     items = [
         f"Unit {row.unit}: revisit {row.name} ({row.concept}) - {row.right} of "
         f"{row.attempts} quiz answers right"
         for row in weakest.itertuples(index=False)
         if row.share_right < REVISE_BELOW
     ]
+    if attempts is not None:
+        items += exercises_to_redo(attempts)
     if cards_due:
         items.append(f"{len(cards_due)} flashcard(s) due for review today")
     tried = set(scores["unit"]) if not scores.empty else set()
@@ -553,7 +708,7 @@ def summary(
     units: Iterable | None = None,
     today: str | None = None,
 ) -> Summary:
-    """Progress across units: per-unit scores, weakest concepts, and what to revise next."""
+    """Progress across units: quiz scores and exercises per unit, weakest concepts, what next."""
     units = list(units) if units is not None else _loadable_units()
     saved = load_progress(learner, home)
     answers = saved.answers_frame()
@@ -563,7 +718,10 @@ def summary(
     weakest.insert(1, "name", [names.get(c, c) for c in weakest["concept"]])
     today = today or datetime.now(UTC).date().isoformat()
     due = _due_cards(saved.cards, today)
-    revise = revision_list(scores, weakest, due, [u.number for u in units])
+    attempts = saved.attempts_frame()
+    revise = revision_list(scores, weakest, due, [u.number for u in units], attempts)
     raw = _load(learner, home)
     table = unit_table(units, scores, weakest, saved.cards, exercises_done(raw), today)
-    return Summary(learner or DEFAULT_LEARNER, scores, weakest, revise, due, table)
+    return Summary(
+        learner or DEFAULT_LEARNER, scores, weakest, revise, due, table, exercise_scores(attempts)
+    )

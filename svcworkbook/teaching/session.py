@@ -5,6 +5,11 @@ cell, so a bad parameter stops the run at the first cell with a clear message. H
 are recorded with ``wb.record(...)`` as a machine-readable output (mime type
 ``application/vnd.svcworkbook.results+json``) that tests and assessors' reports read back with
 ``read_results``.
+
+``start_unit`` also starts the notebook's exercise session (``svcworkbook.learning.exercises``)
+with its ``edition``, ``learner`` and ``home``: the checks take the edition from there, never from
+an exercise cell. In the tutor edition ``wb.record`` adds ``exercise_answers`` (exercise id ->
+expected value, in the order the exercises were checked); a learner edition records none.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ COMMON_PARAMETERS: dict[str, Any] = {
     "seed": None,
     "scenario": "baseline",
     "organisation": SAMPLE_ORGANISATION,
-    "edition": "tutor",
+    "edition": "learner",
     "learner": "learner",
     "home": None,
 }
@@ -275,7 +280,15 @@ class UnitSession:
         return data_source(self.params)
 
     def record(self, **values: Any) -> RecordedResults:
-        """Record headline results (shown, and saved in the executed notebook for tests/reports)."""
+        """Record headline results (shown, and saved in the executed notebook for tests/reports).
+
+        The tutor edition adds ``exercise_answers``: each exercise's expected value by id.
+        """
+        from svcworkbook.learning import exercises
+
+        checked = exercises.current()
+        if self.params.get("edition") == "tutor" and checked.answers:
+            values = {**values, "exercise_answers": dict(checked.answers)}
         self.results.update(values)
         return RecordedResults(values)
 
@@ -308,6 +321,9 @@ def start_unit(
     checked_targets = {k: check_target(k, v) for k, v in (targets or {}).items()}
     checked = check_common(merged)
     data = load_datasets(checked, tuple(datasets)) if datasets else {}
+    from svcworkbook.learning import exercises
+
+    exercises.begin(unit, checked["edition"], checked["learner"], checked["home"])
     return UnitSession(
         unit=unit, params=checked, targets=checked_targets, data=data, options=dict(options or {})
     )

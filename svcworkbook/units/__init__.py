@@ -11,3 +11,18 @@ May import: every room below it (``errors``, ``display``, ``content``, ``analysi
 unit's analyses (unit 3's improvement cycle staffs its plan with unit 2's service plan); never on a
 later one. Never ``svcworkbook.teaching``.
 """
+
+
+def all_exercises() -> list:
+    """Every unit's "Your turn" exercise specs (importing each unit's modules), in id order."""
+    import importlib
+    import pkgutil
+
+    from svcworkbook.learning import exercises
+
+    for package in ("unit1_environment", "unit2_delivery", "unit3_operations", "unit4_review",
+                    "unit5_improvement"):  # fmt: skip
+        found = importlib.import_module(f"{__name__}.{package}")
+        for module in pkgutil.iter_modules(found.__path__):
+            importlib.import_module(f"{found.__name__}.{module.name}")
+    return exercises.defined()
