@@ -138,18 +138,24 @@ def test_compliance_sentences_by_hand():
     assert "1 Jan 2025" in gdpr
 
 
-def test_refund_exercise_matches_compliance_and_names_slips():
-    frame = complaints()
-    expected = compliance.refund_compliance(frame)
-    assert expected == 0.5
-    assert compliance.check_refund_compliance(0.5, frame).status == "right"
-    assert compliance.check_refund_compliance(50, frame).status == "right"
-    all_refunds = compliance.check_refund_compliance(1 / 3, frame)
-    assert all_refunds.status == "close" and "not yet due" in all_refunds.message
-    window = compliance.check_refund_compliance(1.0, frame)  # day 15 counted as on time
-    assert window.status == "close" and "day 1" in window.message
+def test_refund_exercise_within_a_week_names_each_slip():
+    # K1 paid on day 7 (within a week), K2 on day 8 (not), K3 agreed later: not yet due
+    frame = complaints().assign(
+        refund_paid_at=[T("2026-01-11"), T("2026-01-12"), pd.NaT, pd.NaT],
+        resolved_at=[T("2026-01-19")] * 4,
+    )
+    assert compliance.refund_compliance(frame, days=7) == 0.5  # 1 of the 2 due
+    check = compliance.check_refund_within
+    assert check(50, frame).status == "right" and check("50.0%", frame).status == "right"
+    assert (check(0.5, frame).status, check(0.5, frame).judgement.slip) == ("close", "fraction")
+    legal = check(100, frame)  # both were paid within the legal 14 days
+    assert legal.status == "wrong" and legal.judgement.slip == "14 days"
+    every = check(33.3, frame)  # 1 of all 3 agreed refunds
+    assert every.judgement.slip == "every refund" and "not yet due" in every.message
+    assert check(75, frame).judgement.slip is None
     none_due = frame.iloc[[2]]
-    assert compliance.check_refund_compliance(0.5, none_due).status == "missing"
+    assert check(50, none_due).status == "not attempted"
+    assert "nothing to check" in check(50, none_due).message
 
 
 def test_pseudonymised_complaints_hide_people_but_keep_the_checks():

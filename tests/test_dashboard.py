@@ -169,16 +169,20 @@ def test_sentences_chart_and_checks():
     ax = dashboard.dashboard_chart(table)
     assert len(ax.get_yticklabels()) == 1
     assert dashboard.team_fcr(contacts, "billing") == pytest.approx(30 / 60)
-    assert dashboard.check_team_fcr(0.5, contacts, "billing").status == "right"
-    assert dashboard.check_team_fcr(0.5, contacts).status == "right"  # first team: billing
+    assert dashboard.check_team_fcr(50, contacts, "billing").status == "right"
+    assert dashboard.check_team_fcr("50.0%", contacts).status == "right"  # first team: billing
     assert dashboard.likely_causes(themes, causes, n=1) == [
         "waiting time (comments)",
         "billing error (complaints)",
     ]
-    slip = dashboard.check_team_fcr(30 / 80, contacts, "billing")
-    assert slip.status == "close" and "abandoned" in slip.message
-    assert dashboard.check_top_theme("waiting time", surveys).status == "right"
+    slip = dashboard.check_team_fcr(37.5, contacts, "billing")  # 30 / 80, abandoned included
+    assert slip.judgement.slip == "every contact" and "abandoned" in slip.message
+    top = dashboard.check_top_theme("Waiting Time", surveys)
+    assert top.status == "right" and "waiting time" in top.revealed.lower()
     assert dashboard.check_top_theme("staff attitude", surveys).status == "wrong"
+    assert dashboard.check_top_theme("staff attitude", surveys).revealed == ""
+    withheld = " ".join(dashboard.dashboard_sentences(table, themes, causes, "Acme", True))
+    assert "yours to find" in withheld and "comments scored 1 or 2" not in withheld
     with pytest.raises(ValueError, match="not in the data"):
         dashboard.team_fcr(contacts, "sales")
     with pytest.raises(DataError, match="root_cause"):

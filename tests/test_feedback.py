@@ -90,15 +90,20 @@ def test_survey_scores_by_hand():
     assert "NPS was -25" in text[2]
 
 
-def test_lowest_method_check_names_the_count_slip():
-    # sms: 1 of 1 sent; email 2 of 10 sent -> email has the lowest rate, sms the fewest responses
+def test_method_to_work_on_first_needs_the_fewest_extra_responses():
+    # email: 2 of 10 (20%) needs 3 - 2 = 1 more for 30%; web: 0 of 4 needs 2 (1.2 rounded up);
+    # sms: 1 of 1 meets it. The lowest rate is web (0%), but email needs fewer.
     rows = [(1, "email", 5 if i < 2 else None, 9, 2, None) for i in range(10)]
+    rows += [(1, "web", None, None, None, None) for _ in range(4)]
     rows += [(2, "sms", 4, 9, 2, None)]
     surveys = surveys_frame(rows)
-    assert fb.check_lowest_method("Email", surveys).status == "right"
-    slip = fb.check_lowest_method("sms", surveys)
-    assert slip.status == "wrong" and "fewest responses" in slip.message
-    assert fb.check_lowest_method(None, surveys).status == "missing"
+    rates = fb.response_rates(surveys, "method")
+    assert fb.extra_responses_needed(rates, 0.3).to_dict() == {"web": 2, "email": 1}
+    assert fb.check_cheapest_fix("EMAIL", surveys, 0.3).status == "right"
+    slip = fb.check_cheapest_fix("web", surveys, 0.3)
+    assert slip.judgement.slip == "lowest rate" and "extra responses" in slip.message
+    assert fb.check_cheapest_fix(None, surveys, 0.3).status == "not attempted"
+    assert fb.check_cheapest_fix("sms", surveys, 0.0).status == "not attempted"  # all meet it
 
 
 def test_standard_scores_and_summary_by_hand():
@@ -178,12 +183,14 @@ def test_root_causes_in_the_window_and_the_share_check():
     assert causes["category"].tolist()[:2] == ["billing error", "late delivery"]
     assert "rude staff" not in set(causes["category"])  # before the window
     assert causes["count"].sum() == 10 and causes.iloc[0]["share"] == pytest.approx(0.5)
-    assert fb.check_top_cause_share(0.5, causes).status == "right"
-    assert fb.check_top_cause_share("50%", causes).status == "right"
-    count = fb.check_top_cause_share(5, causes)
-    assert count.status == "close" and "number of complaints" in count.message
-    vital = fb.check_top_cause_share(0.8, causes)  # billing + late delivery = 80%
-    assert vital.status == "close" and "cumulative share" in vital.message
+    # billing error 5 + late delivery 3 of 10 complaints = 80%
+    check = fb.check_top_two_share
+    assert check(80, causes).status == "right" and check("80.0%", causes).status == "right"
+    assert check(0.8, causes).judgement.slip == "fraction"
+    assert check(50, causes).judgement.slip == "largest only"
+    count = check(8, causes)
+    assert count.judgement.slip == "count" and "number of complaints" in count.message
+    assert check(70, causes).judgement.slip is None
     with pytest.raises(DataError, match="none were received"):
         fb.complaint_root_causes(complaints.iloc[:1], window())
 

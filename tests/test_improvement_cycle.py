@@ -44,8 +44,13 @@ def test_record_from_a_linked_training_that_misses_target():
     assert "40.0%" in table.loc[0, "what"] and "+30.0 percentage points" in table.loc[2, "what"]
     text = " ".join(record.sentences())
     assert "Acme" in text and "resolution and communication" in text and "still below" in text
-    assert ic.check_act_decision("adjust and repeat", record).status == "right"
-    assert ic.check_act_decision("standardise", record).status == "wrong"
+    right = ic.check_act_decision("Adjust and repeat", record)
+    assert right.status == "right" and right.revealed.startswith("Act: adjust and repeat.")
+    assert ic.check_act_decision("standardise", record).judgement.slip == "target ignored"
+    assert ic.check_act_decision("rethink the change", record).judgement.slip is None
+    withheld = record.table(withhold_decision=True).iloc[3]
+    assert "adjust" not in withheld["what"] and withheld["evidence"] == ""
+    assert "adjust" not in record.sentences(withhold_decision=True)[3]
 
 
 def test_record_when_nothing_changed_says_rethink():
@@ -89,12 +94,19 @@ def test_peak_plan_matches_unit_2s_what_if_and_the_check():
     )
     pd.testing.assert_frame_equal(plan, expected)
     assert list(plan["demand_change"]) == [0.0, 0.1, 0.2, 0.4]
-    row = plan.loc[plan["demand_change"] == 0.2].iloc[0]
-    right = ic.check_peak_staff(int(row["peak_to_roster"]), plan, 0.2)
-    assert right.status == "right"
     assert ic.peak_sentences(plan, 0.8)
-    with pytest.raises(ValueError, match="no row"):
-        ic.check_peak_staff(3, plan, 0.3)
+    # 30% more calls: its own what-if, not the middle of the 20% and 40% rows
+    rise = ic.peak_plan(intervals_frame(), 20, 0.8, 0.3, peaks=(0.3,)).iloc[-1]
+    assert rise["demand_change"] == pytest.approx(0.3)
+    check = ic.check_extra_hours
+    extra = round(float(rise["extra_roster_hours"]), 1)
+    assert check(extra, intervals_frame(), 20, 0.8, 0.3, plan).status == "right"
+    total = check(float(rise["roster_hours"]), intervals_frame(), 20, 0.8, 0.3, plan)
+    assert total.judgement.slip == "total hours"
+    shown = plan.set_index(plan["demand_change"].round(2))["extra_roster_hours"]
+    middle = (shown[0.2] + shown[0.4]) / 2
+    if round(middle, 1) != extra:
+        assert check(middle, intervals_frame(), 20, 0.8, 0.3, plan).judgement.slip == "in between"
 
 
 def test_peak_plan_rosters_for_shrinkage_computed_by_hand():
@@ -107,9 +119,6 @@ def test_peak_plan_rosters_for_shrinkage_computed_by_hand():
         assert row["peak_on_phones"] == on_phones
         assert row["peak_to_roster"] == math.ceil(on_phones / 0.7 - 1e-9)
         assert row["peak_to_roster"] > row["peak_on_phones"]
-    row = plan.loc[plan["demand_change"] == 0.2].iloc[0]
-    slip = ic.check_peak_staff(int(row["peak_on_phones"]), plan, 0.2)
-    assert slip.status != "right" and "shrinkage" in str(slip)
 
 
 def test_evidence_and_headline_results():

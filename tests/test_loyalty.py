@@ -142,12 +142,17 @@ def test_missing_columns_are_data_errors():
 
 
 def test_check_names_the_slips():
-    assert ly.check_satisfied_not_retained(2 / 3, CUSTOMERS, SURVEYS).status == "right"
-    assert ly.check_satisfied_not_retained("66.7%", CUSTOMERS, SURVEYS).status == "right"
-    kept = ly.check_satisfied_not_retained(1 / 3, CUSTOMERS, SURVEYS)
-    assert kept.status == "close" and "were retained" in kept.message
-    everyone = ly.check_satisfied_not_retained(0.5, CUSTOMERS, SURVEYS)  # 3 of 6 not retained
-    assert everyone.status == "close" and "all customers" in everyone.message
+    # satisfied (latest CSAT 4-5): K1 (1 referral), K2 (0), K3 (0) -> 1 of 3 referred = 33.3%
+    check = ly.check_satisfied_referrers
+    assert check(33.3, CUSTOMERS, SURVEYS).status == "right"
+    assert check("33.3%", CUSTOMERS, SURVEYS).status == "right"
+    assert check(33, CUSTOMERS, SURVEYS).judgement.slip == "rounded too far"
+    everyone = check(33.4, CUSTOMERS, SURVEYS)  # K1 and K4 of 6 referred: 33.3% as well
+    assert everyone.status == "wrong"
+    # promoters (latest NPS 9-10): K1 (referred) and K2 (not) -> 50%
+    assert check(50, CUSTOMERS, SURVEYS).judgement.slip == "promoters"
+    gone = check(66.7, CUSTOMERS, SURVEYS)  # satisfied not retained: K2, K3 of 3
+    assert gone.judgement.slip == "not retained"
 
 
 @settings(max_examples=30, deadline=None)

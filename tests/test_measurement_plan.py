@@ -159,18 +159,25 @@ def test_met_rate_is_a_share_and_order_does_not_matter(rows):
     assert len(before) + len(after) == len(shops)
 
 
-def test_check_baseline_names_the_slips():
+def test_check_baseline_at_one_touchpoint_names_the_slips():
     window = mp.review_window(contacts_over(84))
-    data = {"surveys": surveys_frame([(1, 5), (2, 3), (30, 4), (40, 5)])}
-    assert mp.check_baseline(0.5, data, window).status == "right"
-    assert mp.check_baseline(50, data, window).status == "right"
-    whole = mp.check_baseline(0.75, data, window)
-    assert whole.status == "close" and "whole period" in whole.message
-    review = mp.check_baseline(1.0, data, window)
-    assert review.status == "close" and "review period" in review.message
-    assert mp.check_baseline(None, data, window).status == "missing"
-    assert mp.check_baseline(0.5, data, window, edition="learner").answer_shown is None
-    assert "50.0%" in mp.check_baseline(0.1, data, window, edition="tutor").answer_shown
+    surveys = surveys_frame([(1, 5), (2, 3), (3, 2), (30, 4), (70, 5), (71, 2)]).assign(
+        touchpoint=["phone", "phone", "email", "email", "phone", "phone"]
+    )
+    data = {"surveys": surveys}
+    # baseline phone: 5 and 3 -> 1 of 2 = 50%; every touchpoint 5, 3, 2, 4 -> 2 of 4... unless
+    # day 30 falls in the review: worked out from the window itself
+    before, after = mp.split_rows(surveys, "sent_at", window)
+    assert len(before) >= 3
+    check = mp.check_baseline
+    assert check(50, data, window).status == "right" and check("50%", data, window).right
+    assert check(0.5, data, window).judgement.slip == "fraction"
+    every = round(100 * (before["csat"] >= 4).mean(), 1)
+    if every != 50:
+        assert check(every, data, window).judgement.slip == "every touchpoint"
+    review = check(50.1, data, window)
+    assert review.status == "wrong" and review.judgement.slip is None
+    assert check(None, data, window).status == "not attempted"
 
 
 def test_plan_chart_shows_the_share_objectives_only():

@@ -301,13 +301,21 @@ def test_headline_results_and_evidence_on_generated_data():
 def test_exercise_checks_give_feedback():
     pytest.importorskip("svcworkbook.learning.exercises")
     contacts = recording_log()
-    right = reliability.check_sla_compliance(1 / 3, contacts, 24, edition="learner")
+    expected = kpi.sla_compliance(contacts, target_hours=48)
+    check = reliability.check_sla_compliance
+    right = check(round(expected * 100, 1), contacts, 48, 24)
     assert right.status == "right"
-    slip = reliability.check_sla_compliance(0.5, contacts, 24, edition="learner")  # 1 of 2
-    assert slip.status != "right" and "past the SLA" in str(slip)
-    assert "replace none" in str(reliability.check_sla_compliance(None, contacts, 24)).lower()
-    days = reliability.check_days_met(1, two_days(), 20, 0.8, edition="learner")
-    assert days.status == "right"
+    printed = check(round(kpi.sla_compliance(contacts, target_hours=24) * 100, 1), contacts, 48, 24)
+    assert printed.judgement.slip in ("current SLA", None)
+    assert "replace none" in str(check(None, contacts, 48, 24)).lower()
+    # weekdays: two days, Monday 1 of 1 in time, Tuesday 0 of 1 -> Tuesday is the weakest
+    days = reliability.daily_service_level(two_days(), 20)
+    table = reliability.weekday_service_level(days).set_index("weekday")
+    weakest = table["mean_service_level"].idxmin()
+    assert reliability.check_weakest_weekday(weakest.upper(), two_days(), 20).status == "right"
+    other = next(d for d in table.index if d != weakest)
+    assert reliability.check_weakest_weekday(other, two_days(), 20).status == "wrong"
+    assert reliability.check_weakest_weekday("Funday", two_days(), 20).status == "wrong"
 
 
 def test_sla_trend_chart_plots_the_weekly_compliance():

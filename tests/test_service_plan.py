@@ -257,11 +257,19 @@ def test_staff_to_roster_exercise_feedback():
     exercises = pytest.importorskip("svcworkbook.learning.exercises")
     log = intervals_log([{"09:00": (100, 100, 180.0, 12)}], days=1)
     plan = service_plan.staffing_for(service_plan.forecast_demand(log), shrinkage=0.3)
-    right = service_plan.check_staff_to_roster(20, plan, 0.3, edition="learner")
-    assert right.status == "right"
-    slip = service_plan.check_staff_to_roster(19, plan, 0.3, edition="learner")
-    assert slip.status != "right" and "(1 - shrinkage)" in str(slip)
-    blank = service_plan.check_staff_to_roster(None, plan, 0.3, edition="learner")
+    peak = int(service_plan.busiest_interval(plan)["agents_on_phones"])
+    # with 35% shrinkage instead of 30%: peak / 0.65, rounded up (14 agents -> 21.5 -> 22)
+    expected = -(-peak * 100 // 65)
+    assert service_plan.staff_to_roster(peak, 0.35) == expected
+    assert service_plan.staff_to_roster(13, 0.35) == 20  # 13 / 0.65 = 20 exactly, not 21
+    check = service_plan.check_staff_to_roster
+    assert check(expected, plan, 0.35).status == "right"
+    multiplied = check(-(-peak * 135 // 100), plan, 0.35)
+    assert multiplied.judgement.slip == "multiplied" and "(1 - shrinkage)" in str(multiplied)
+    assert check(int(plan["staff_to_roster"].max()), plan, 0.35).judgement.slip in (
+        "plan's shrinkage", "rounded down",
+    )  # fmt: skip
+    blank = check(None, plan, 0.35)
     assert "replace none" in str(blank).lower()
-    assert "20" not in str(service_plan.check_staff_to_roster(5, plan, 0.3, edition="learner"))
+    assert str(expected) not in str(check(5, plan, 0.35))
     assert exercises is not None

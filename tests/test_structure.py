@@ -197,10 +197,22 @@ def test_compare_structures_on_generated_data_matches_the_kpis():
         100 * (head["decentralised_first_contact_resolution"]
                - head["centralised_first_contact_resolution"])
     )  # fmt: skip
-    assert structure.check_fcr_difference(diff, result).status == "right"
-    assert structure.check_fcr_difference(diff / 100, result).status == "close"
-    assert structure.check_fcr_difference(-diff, result).status == "close"
-    assert structure.check_fcr_difference(None, result).status == "missing"
+    # the abandonment exercise works from the table as shown: second column minus the first
+    shown = structure.readable_table(result).set_index("measure").loc["Abandonment rate"]
+    first, second = (float(shown[g].rstrip("%")) for g in ("centralised", "decentralised"))
+    answer = round(second - first, 1)
+    check = structure.check_abandonment_difference
+    assert check(answer, result).status == "right"
+    assert check(f"{answer} pp", result).status == "right"
+    assert check(answer / 100, result).judgement.slip == "fraction"
+    assert check(-answer, result).judgement.slip == "wrong way round"
+    relative = round((second / first - 1) * 100, 1)
+    assert check(relative, result).judgement.slip == "relative change"
+    fcr = structure.readable_table(result).set_index("measure").loc["First contact resolution"]
+    fcr_points = float(fcr["decentralised"].rstrip("%")) - float(fcr["centralised"].rstrip("%"))
+    assert abs(fcr_points - diff) < 0.1  # the shown figures agree with the unrounded difference
+    assert check(round(fcr_points, 1), result).judgement.slip == "first contact resolution"
+    assert check(None, result).status == "not attempted"
 
 
 def test_own_files_compare_teams_and_say_why():
@@ -217,7 +229,8 @@ def test_own_files_compare_teams_and_say_why():
     assert structure.fcr_difference(result) == pytest.approx((1 - 2 / 3) * 100)
     one_team = structure.compare_structures(20, contacts=LOG.assign(team="x"), data_dir="d")
     assert structure.fcr_difference(one_team) is None
-    assert structure.check_fcr_difference(5, one_team).status == "missing"
+    assert structure.check_abandonment_difference(5, one_team).status == "not attempted"
+    assert "two structures or teams" in structure.check_abandonment_difference(5, one_team).message
     with pytest.raises(DataError, match="team"):
         structure.compare_structures(20, contacts=LOG.drop(columns="team"), data_dir="d")
 

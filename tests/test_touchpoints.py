@@ -119,17 +119,17 @@ def test_sentences_follow_the_targets():
     assert "strongest touchpoint was delivery" in lines[1] and "weakest email" in lines[1]
 
 
-def test_nps_exercise_right_close_and_missing():
-    assert touchpoints.busiest_touchpoint(LOG) == "phone"
-    assert touchpoints.check_touchpoint_nps(25, LOG).status == "right"
-    assert touchpoints.check_touchpoint_nps(None, LOG).status == "missing"
-    slip = touchpoints.check_touchpoint_nps(0.25, LOG)
-    assert slip.status == "close" and "fraction" in slip.message
-    only_promoters = touchpoints.check_touchpoint_nps(50, LOG)
-    assert only_promoters.status == "close" and "promoters only" in only_promoters.message
-    # learner edition never shows the answer; tutor edition does
-    assert touchpoints.check_touchpoint_nps(10, LOG).answer_shown is None
-    assert "25" in touchpoints.check_touchpoint_nps(10, LOG, edition="tutor").answer_shown
+def test_touchpoint_to_improve_first_counts_dissatisfied_responses():
+    # dissatisfied (CSAT 1-3): phone 3 and 2 -> 2; email 1 -> 1; delivery none
+    assert touchpoints.dissatisfied_responses(LOG).to_dict() == {
+        "delivery": 0, "email": 1, "phone": 2,
+    }  # fmt: skip
+    check = touchpoints.check_most_dissatisfied
+    assert check("Phone", LOG).status == "right" and check(" PHONE ", LOG).status == "right"
+    lowest = check("email", LOG)  # CSAT 0%, but only one unhappy customer
+    assert lowest.status == "wrong" and lowest.judgement.slip == "lowest CSAT"
+    assert check("delivery", LOG).judgement.slip is None
+    assert check(None, LOG).status == "not attempted"
 
 
 @settings(max_examples=40, deadline=None)

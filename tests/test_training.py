@@ -133,10 +133,20 @@ def test_tables_and_exercise_check():
     assert table.loc[0, "net change"] == pytest.approx(0.25 - 0.10)
     agents = training.agent_table(effect, staff)
     assert list(agents["agent_id"]) == ["A"] and agents.loc[0, "training_course"] == "FCR toolkit"
-    assert training.check_net_change(0.15, contacts, staff).status == "right"
-    assert training.check_net_change(15, contacts, staff).status == "right"
-    slip = training.check_net_change(0.25, contacts, staff)
-    assert slip.status == "close" and "comparison group" in slip.message
+    # the exercise asks about phone contacts: A +25 points, C +10 -> net +15 on the phone;
+    # on email neither changes, so all channels: A 50% -> 62.5%, C 55% -> 60%: net +7.5
+    phone = contacts.assign(channel="phone")
+    email = contacts_for({"A": (10, 20, 10, 20), "C": (11, 20, 11, 20)}).assign(
+        channel="email", contact_id=lambda f: "E" + f["contact_id"]
+    )
+    both = pd.concat([phone, email], ignore_index=True)
+    check = training.check_net_change
+    assert check(15, both, staff).status == "right" and check("+15.0", both, staff).right
+    assert check(0.15, both, staff).judgement.slip == "fraction"
+    assert check(7.5, both, staff).judgement.slip == "all channels"
+    own = check(25, both, staff)
+    assert own.judgement.slip == "trained change" and "untrained" in own.message
+    assert check(10, both, staff).judgement.slip == "comparison change"
 
 
 def test_chart_bars_are_the_four_rates():

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from svcworkbook.errors import require_columns
+from svcworkbook.learning import exercises
 from svcworkbook.report import narrative
 
 #: Consumer Rights Act 2015 s.20(15): a refund is given without undue delay and in any event
@@ -286,31 +287,33 @@ def refund_chart(refunds: pd.DataFrame, ax=None):
     return ax
 
 
-def check_refund_compliance(my_answer, complaints: pd.DataFrame, edition: str = "learner"):
-    """Exercise: refund compliance = refunds paid within 14 days / refunds now due (paid, or
-    unpaid past the deadline); slips: all refunds as the denominator, a 15-day window, the
-    late share."""
-    from svcworkbook.learning.exercises import Feedback, check
+QUICK_REFUNDS = exercises.define(
+    "U1.E3", 1, "refunds paid within a week", "percent", decimals=1,
+    hint="Count the refunds due that were paid by day 7 (the day of agreeing is day 1) and divide "
+    "by the refunds due: paid, or unpaid past the deadline.",
+    slips={
+        "14 days": "that is the share paid within the legal 14 days; the question asks about a "
+        "week",
+        "every refund": "you divided by every agreed refund, including those not yet due",
+        "day 1": "the day of agreeing is day 1, so day 7 is six days after it, not seven",
+    },
+)  # fmt: skip
 
-    expected = refund_compliance(complaints)
-    name = "Refund compliance"
+
+def check_refund_within(my_answer, complaints: pd.DataFrame, days: int = 7):
+    """Exercise U1.E3: share of refunds now due that were paid within ``days`` of agreeing them
+    (the agreement day is day 1); slips: the 14-day share, every refund, a day too many."""
+    expected = refund_compliance(complaints, days=days)
     if np.isnan(expected):
-        return Feedback("missing", "No refund in this log is due yet, so there is nothing to "
-                        "check; try another seed.", name)  # fmt: skip
-    table = refund_timeliness(complaints)
+        return exercises.unavailable(
+            "U1.E3", "No refund in this log is due yet, so there is nothing to check; try "
+            "another seed.",
+        )  # fmt: skip
+    table = refund_timeliness(complaints, days=days)
     on_time = int((table["status"] == REFUND_STATUSES[0]).sum())
     slips = {
-        "you divided by every agreed refund, including those not yet due": (
-            on_time / len(table) if len(table) else float("nan")
-        ),
-        "the day of agreeing is day 1, so the last day is 13 days after it, not 14": (
-            refund_compliance(complaints, days=15)
-        ),
-        "that is the share paid late or overdue; give the share paid on time": 1 - expected,
+        "14 days": refund_compliance(complaints),
+        "every refund": on_time / len(table) if len(table) else None,
+        "day 1": refund_compliance(complaints, days=days + 1),
     }
-    slips = {t: v for t, v in slips.items() if not np.isnan(v) and abs(v - expected) > 0.0005}
-    return check(
-        my_answer, expected, kind="rate", name=name, slips=slips, edition=edition,
-        hint="Use compliance.refund_timeliness: count the refunds 'paid within 14 days' and "
-        "divide by the refunds now due (every status except 'not yet paid, still within 14 days').",
-    )  # fmt: skip
+    return exercises.check(QUICK_REFUNDS, my_answer, expected, slips)

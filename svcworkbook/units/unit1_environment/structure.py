@@ -33,6 +33,7 @@ import pandas as pd
 
 from svcworkbook.analysis import kpi, stats
 from svcworkbook.errors import DataError, ParameterError, require_columns
+from svcworkbook.learning import exercises
 from svcworkbook.report import narrative
 
 STRUCTURES = ("centralised", "decentralised")
@@ -463,32 +464,40 @@ def fcr_difference(comparison: StructureComparison) -> float | None:
     return (float(row[groups[1]]) - float(row[groups[0]])) * 100
 
 
-def check_fcr_difference(my_answer, comparison: StructureComparison, edition: str = "learner"):
-    """Exercise: FCR of the second column minus the first, in percentage points; slips: a
-    fraction instead of points, the wrong way round, a ratio instead of a difference."""
-    from svcworkbook.learning.exercises import Feedback, check
+ABANDONMENT_DIFFERENCE = exercises.define(
+    "U1.E2", 1, "the difference in abandonment rate", "points", decimals=1,
+    hint="Read the abandonment rate in the second column and in the first, and take the second "
+    "minus the first, in percentage points.",
+    slips={
+        "relative change": "that is the relative change (second / first - 1) as a percentage, not "
+        "the difference in percentage points",
+        "first contact resolution": "that is the difference in first contact resolution; the "
+        "question asks about the abandonment rate",
+    },
+)  # fmt: skip
 
-    expected = fcr_difference(comparison)
-    name = "Difference in first contact resolution"
-    if expected is None:
-        return Feedback(
-            "missing", "This exercise needs two structures or teams to compare; this data has "
-            "one. Run the notebook with a seed to compare the two structures.", name,
-        )  # fmt: skip
+
+def _shown_share(value: float) -> float:
+    """A share as the table shows it: a percentage to one decimal place (0.0817 -> 0.082)."""
+    return round(float(value) * 1000) / 1000
+
+
+def check_abandonment_difference(my_answer, comparison: StructureComparison):
+    """Exercise U1.E2: abandonment rate of the second column minus the first, in percentage
+    points, from the figures as the table shows them (one decimal place)."""
     table = comparison.table.set_index("key")
     groups = [c for c in table.columns if c != "measure"]
-    first, second = (float(table.loc["first_contact_resolution", g]) for g in groups[:2])
+    if len(groups) < 2:
+        return exercises.unavailable(
+            "U1.E2", "This exercise needs two structures or teams to compare; this data has "
+            "one. Run the notebook with a seed to compare the two structures.",
+        )  # fmt: skip
+    first, second = (_shown_share(table.loc["abandonment_rate", g]) for g in groups[:2])
+    fcr_first, fcr_second = (
+        _shown_share(table.loc["first_contact_resolution", g]) for g in groups[:2]
+    )
     slips = {
-        "give the difference in percentage points (e.g. 8.6), not as a fraction": expected / 100,
-        f"subtract the other way round: {groups[1]} minus {groups[0]}": -expected,
-        "that is the relative change (a ratio), not the difference in points": (
-            (second / first - 1) * 100 if first else float("nan")
-        ),
+        "relative change": second / first - 1 if first else None,
+        "first contact resolution": fcr_second - fcr_first,
     }
-    slips = {t: v for t, v in slips.items() if not np.isnan(v) and abs(v - expected) > 0.05}
-    return check(
-        my_answer, expected, kind="number", tolerance=0.05, name=name, slips=slips,
-        edition=edition,
-        hint=f"Read first contact resolution for {groups[0]} and {groups[1]} in the table and "
-        f"take {groups[1]} minus {groups[0]}, in percentage points.",
-    )  # fmt: skip
+    return exercises.check(ABANDONMENT_DIFFERENCE, my_answer, second - first, slips)

@@ -21,6 +21,7 @@ import pandas as pd
 
 from svcworkbook.analysis import kpi
 from svcworkbook.errors import DataError, ParameterError, require_columns
+from svcworkbook.learning import exercises
 from svcworkbook.report import narrative
 
 #: Touchpoints in the data contract's order (surveys.touchpoint).
@@ -294,35 +295,40 @@ def busiest_touchpoint(surveys: pd.DataFrame) -> str:
     return str(scores.loc[scores["responses"].idxmax(), "touchpoint"])
 
 
-def check_touchpoint_nps(
-    my_answer, surveys: pd.DataFrame, touchpoint: str | None = None, edition: str = "learner"
-):
-    """Exercise: NPS at a touchpoint (default: the busiest) = % promoters (9-10) - % detractors
-    (0-6) among its responses; slips: a fraction not points, detractors as 0-5, promoters only."""
-    from svcworkbook.learning.exercises import check
+MOST_DISSATISFIED = exercises.define(
+    "U1.E1", 1, "the touchpoint to improve first", "choice",
+    giveaway=("most dissatisfied", "improve first", "fix first"),
+    hint="For each touchpoint, the responses not scoring 4 or 5 are responses x (1 - CSAT); "
+    "pick the touchpoint with the most of them.",
+    slips={
+        "lowest CSAT": "that touchpoint has the lowest CSAT, but fewer customers answer there; "
+        "count the dissatisfied responses, not the share",
+        "most responses": "that is the touchpoint with the most responses; count how many of "
+        "them did not score 4 or 5",
+    },
+)  # fmt: skip
 
-    touchpoint = busiest_touchpoint(surveys) if touchpoint is None else touchpoint
-    mine = surveys.loc[surveys["touchpoint"].astype(str).str.strip().str.lower() == touchpoint]
-    scores = mine["nps"].dropna()
-    if scores.empty:
-        raise DataError(f"surveys: no NPS responses at the touchpoint {touchpoint!r}")
-    expected = kpi.net_promoter_score(mine)
-    promoters = float((scores >= 9).mean()) * 100
+
+def dissatisfied_responses(surveys: pd.DataFrame) -> pd.Series:
+    """Per touchpoint: responses with a CSAT score below 4 (the customers not satisfied)."""
+    scored = surveys.loc[surveys["csat"].notna()]
+    touchpoint = scored["touchpoint"].astype(str).str.strip().str.lower()
+    return (scored["csat"] < 4).groupby(touchpoint).sum().astype(int)
+
+
+def check_most_dissatisfied(my_answer, surveys: pd.DataFrame):
+    """Exercise U1.E1: the touchpoint with the most dissatisfied responses (CSAT 1-3), where an
+    improvement reaches the most customers; slips: the lowest CSAT, the most responses."""
+    counts = dissatisfied_responses(surveys)
+    if counts.empty or counts.max() == 0:
+        return exercises.unavailable("U1.E1", "No touchpoint has a dissatisfied response.")
+    scores = touchpoint_scores(surveys)
+    weakest = _weakest(scores)
     slips = {
-        "you gave NPS as a fraction; it is a score in points, e.g. 35, not 0.35": expected / 100,
-        "detractors score 0 to 6, not 0 to 5 (a 6 is a detractor)": (
-            promoters - float((scores <= 5).mean()) * 100
-        ),
-        "that is the share of promoters only; subtract the share of detractors": promoters,
-        "that is NPS for every touchpoint together, not this one": kpi.net_promoter_score(surveys),
+        "lowest CSAT": None if weakest is None else str(weakest["touchpoint"]),
+        "most responses": busiest_touchpoint(surveys),
     }
-    slips = {text: v for text, v in slips.items() if abs(v - expected) > 0.05}
-    return check(
-        my_answer, expected, kind="number", tolerance=0.05, name=f"NPS at {touchpoint}",
-        slips=slips, edition=edition,
-        hint=f"Take the responses at {touchpoint} with an NPS score; NPS = % scoring 9-10 minus "
-        "% scoring 0-6.",
-    )  # fmt: skip
+    return exercises.check(MOST_DISSATISFIED, my_answer, str(counts.idxmax()), slips)
 
 
 def evidence_table(

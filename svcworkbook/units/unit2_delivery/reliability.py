@@ -31,6 +31,7 @@ import pandas as pd
 
 from svcworkbook.analysis import kpi, stats
 from svcworkbook.errors import DataError, require_columns
+from svcworkbook.learning import exercises
 from svcworkbook.report import narrative
 
 #: Columns of a case history in the portfolio extract, in order.
@@ -292,33 +293,46 @@ def consistency(daily: pd.DataFrame, chart: pd.DataFrame, target: float) -> Cons
     )
 
 
-def check_days_met(
-    my_answer, contacts: pd.DataFrame, answer_within_s: float, target: float, edition="learner"
-):
-    """Exercise: how many days met the service level target (answered in time / offered)?"""
-    from svcworkbook.learning.exercises import check
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
+WEAKEST_WEEKDAY = exercises.define(
+    "U2.E3", 2, "the weekday to strengthen first", "choice", options=WEEKDAYS,
+    giveaway=("lowest average", "weakest weekday", "strengthen first"),
+    hint="Give each day its weekday, take the mean of the daily service level for each weekday, "
+    "and pick the lowest.",
+    slips={
+        "worst single day": "that is the weekday of the single worst day; one bad day is not a "
+        "pattern, so compare the average for each weekday",
+        "busiest weekday": "that is the weekday with the most calls offered; busy is not the same "
+        "as short of cover, so compare the service level itself",
+    },
+)  # fmt: skip
+
+
+def weekday_service_level(daily: pd.DataFrame) -> pd.DataFrame:
+    """Per weekday (Monday first): days, calls offered, and the mean of the daily service level."""
+    frame = daily.assign(weekday=pd.DatetimeIndex(daily["day"]).day_name())
+    table = frame.groupby("weekday").agg(
+        days=("day", "size"),
+        offered=("offered", "sum"),
+        mean_service_level=("service_level", "mean"),
+    )
+    order = [d for d in WEEKDAYS if d in table.index]
+    return table.loc[order].reset_index()
+
+
+def check_weakest_weekday(my_answer, contacts: pd.DataFrame, answer_within_s: float):
+    """Exercise U2.E3: the weekday with the lowest mean daily service level (the one to
+    strengthen first); slips: the worst single day's weekday, the busiest weekday."""
     daily = daily_service_level(contacts, answer_within_s)
-    met = int((daily["service_level"] >= target).sum())
-    flattering = kpi.kpi_table(
-        contacts, period="day", by=(), kpis=["service_level"],
-        options={"service_level": {"threshold_s": answer_within_s,
-                                   "definition": "answered_over_answered"}},
-    )  # fmt: skip
-    slips = {
-        "you counted the days that missed the target": len(daily) - met,
-        "you divided by answered calls only, which ignores callers who gave up": int(
-            (flattering["value"] >= target).sum()
-        ),
-    }
-    slips = {text: value for text, value in slips.items() if value != met}
-    return check(
-        my_answer, met, kind="count", name="days meeting the service level target",
-        slips=slips,
-        hint="Work out the service level for each day (reliability.daily_service_level) and "
-        "count the days at or above the target.",
-        edition=edition,
-    )  # fmt: skip
+    if daily.empty:
+        return exercises.unavailable("U2.E3", "No day has phone or chat contacts to compare.")
+    table = weekday_service_level(daily)
+    expected = str(table.loc[table["mean_service_level"].idxmin(), "weekday"])
+    worst_day = pd.Timestamp(daily.loc[daily["service_level"].idxmin(), "day"]).day_name()
+    busiest = str(table.loc[table["offered"].idxmax(), "weekday"])
+    slips = {"worst single day": worst_day, "busiest weekday": busiest}
+    return exercises.check(WEAKEST_WEEKDAY, my_answer, expected, slips)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -478,35 +492,42 @@ def portfolio_extract(
     return privacy.pseudonymise(case_histories(contacts, sla_hours, rows), key, list(EXTRACT_IDS))
 
 
-def check_sla_compliance(
-    my_answer, contacts: pd.DataFrame, sla_hours: float, edition: str = "learner"
-):
-    """Exercise: SLA compliance = resolved within sla_hours / cases due (resolved, or open past it)."""
-    from svcworkbook.learning.exercises import check
+SLA_COMPLIANCE = exercises.define(
+    "U2.E2", 2, "SLA compliance if the SLA were twice as long", "percent", decimals=1,
+    hint="Use the same rule with the longer SLA: cases resolved within it, divided by the cases "
+    "due (resolved, or still open and older than it). Leave out abandoned calls.",
+    slips={
+        "not due": "you left out the open cases already past the SLA; they have breached it too",
+        "every answered": "you divided by every answered contact, including open ones not yet due",
+        "every contact": "you divided by every contact, including abandoned calls that were "
+        "never cases",
+        "current SLA": "that is the compliance for the SLA in the table above; the question asks "
+        "about an SLA twice as long",
+    },
+)  # fmt: skip
 
+
+def check_sla_compliance(
+    my_answer, contacts: pd.DataFrame, sla_hours: float, current_sla_hours: float | None = None
+):
+    """Exercise U2.E2: SLA compliance = resolved within sla_hours / cases due (resolved, or open
+    past it), for an SLA other than the one printed (``current_sla_hours``, a slip)."""
     expected = kpi.sla_compliance(contacts, target_hours=sla_hours)
     answered = contacts.loc[~contacts["abandoned"].astype(bool)]
     took = answered["resolved_at"] - answered["opened_at"]
     in_time = int((took <= pd.Timedelta(hours=sla_hours)).sum())
     resolved = int(answered["resolved_at"].notna().sum())
     slips = {
-        "you left out the open cases already past the SLA; they have breached it too": (
-            in_time / resolved if resolved else float("nan")
-        ),
-        "you divided by every answered contact, including open ones not yet due": (
-            in_time / len(answered) if len(answered) else float("nan")
-        ),
-        "you divided by every contact, including abandoned calls that were never cases": (
-            in_time / len(contacts) if len(contacts) else float("nan")
+        "not due": in_time / resolved if resolved else None,
+        "every answered": in_time / len(answered) if len(answered) else None,
+        "every contact": in_time / len(contacts) if len(contacts) else None,
+        "current SLA": (
+            kpi.sla_compliance(contacts, target_hours=current_sla_hours)
+            if current_sla_hours
+            else None
         ),
     }
-    slips = {t: v for t, v in slips.items() if not math.isnan(v) and abs(v - expected) > 1e-9}
-    return check(
-        my_answer, expected, kind="rate", name="SLA compliance", slips=slips,
-        hint=f"Count answered contacts resolved within {sla_hours:g} hours, and divide by the "
-        "cases that are due: resolved, or still open and already older than the SLA.",
-        edition=edition,
-    )  # fmt: skip
+    return exercises.check(SLA_COMPLIANCE, my_answer, expected, slips)
 
 
 def evidence_table(plan_hours: float, consistency_: Consistency, summary: pd.DataFrame):

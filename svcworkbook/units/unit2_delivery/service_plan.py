@@ -30,6 +30,7 @@ import pandas as pd
 
 from svcworkbook.analysis import staffing
 from svcworkbook.errors import DataError
+from svcworkbook.learning import exercises
 from svcworkbook.report import narrative
 
 #: Days of the week, Monday first (pandas' dayofweek 0-6).
@@ -475,31 +476,42 @@ def what_if_chart(what_if: pd.DataFrame, target: float, ax=None):
     return ax
 
 
-def check_staff_to_roster(
-    my_answer, plan: pd.DataFrame, shrinkage: float, edition: str = "learner"
-):
-    """Exercise: staff to roster at the busiest interval = ceil(on the phones / (1 - shrinkage))."""
-    from svcworkbook.learning.exercises import check
+STAFF_TO_ROSTER = exercises.define(
+    "U2.E1", 2, "staff to roster at the busiest half hour with more shrinkage", "count",
+    noun="staff",
+    hint="Take the agents needed on the phones in the busiest half hour, divide by (1 minus the "
+    "new shrinkage) and round up.",
+    slips={
+        "multiplied": "you multiplied by (1 + shrinkage); shrinkage is a share of rostered time, "
+        "so divide by (1 - shrinkage)",
+        "before shrinkage": "that is the agents needed on the phones, before allowing for "
+        "shrinkage",
+        "rounded down": "you rounded down; you cannot roster part of a person, and rounding down "
+        "leaves the half hour short",
+        "plan's shrinkage": "that is the rota for the plan's own shrinkage; the question asks "
+        "about the higher shrinkage",
+    },
+)  # fmt: skip
 
+
+def staff_to_roster(agents_on_phones: int, shrinkage: float) -> int:
+    """Staff to roster = ceil(agents on the phones / (1 - shrinkage)), rounded to 9 places first
+    so that 13 / (1 - 0.35) is 20, not 21 from floating-point dust."""
+    if not 0 <= shrinkage < 1:
+        raise ValueError(f"shrinkage must be from 0 up to (not including) 1, not {shrinkage!r}")
+    return math.ceil(round(agents_on_phones / (1 - shrinkage), 9))
+
+
+def check_staff_to_roster(my_answer, plan: pd.DataFrame, shrinkage: float):
+    """Exercise U2.E1: staff to roster at the busiest interval with another shrinkage =
+    ceil(agents on the phones / (1 - shrinkage)); the plan's rota is a slip."""
     peak = busiest_interval(plan)
     base = int(peak["agents_on_phones"])
-    expected = int(peak["staff_to_roster"])
+    expected = staff_to_roster(base, shrinkage)
     slips = {
-        "you multiplied by (1 + shrinkage); shrinkage is a share of rostered time, so divide by "
-        "(1 - shrinkage)": math.ceil(round(base * (1 + shrinkage), 9)),
-        "you gave the agents needed on the phones, before allowing for shrinkage": base,
-        "you rounded down; you cannot roster part of a person, and rounding down leaves the "
-        "interval short": math.floor(round(base / (1 - shrinkage), 9)),
+        "multiplied": math.ceil(round(base * (1 + shrinkage), 9)),
+        "before shrinkage": base,
+        "rounded down": math.floor(round(base / (1 - shrinkage), 9)),
+        "plan's shrinkage": int(peak["staff_to_roster"]),
     }
-    seen = {expected}
-    for text, value in list(slips.items()):  # a slip that gives the right or an earlier slip's
-        if value in seen:  # value would give ambiguous feedback, so keep only the first
-            del slips[text]
-        seen.add(value)
-    return check(
-        my_answer, expected, kind="count", name="staff to roster at the busiest interval",
-        slips=slips,
-        hint="Find the interval needing the most agents on the phones, then divide by "
-        "(1 - shrinkage) and round up.",
-        edition=edition,
-    )  # fmt: skip
+    return exercises.check(STAFF_TO_ROSTER, my_answer, expected, slips)

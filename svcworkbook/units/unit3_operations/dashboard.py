@@ -228,9 +228,11 @@ def dashboard_sentences(
     themes: pd.DataFrame,
     causes: pd.DataFrame,
     organisation: str,
+    withhold_low_theme: bool = False,
 ) -> list[str]:
     """What the numbers say (RAG counts, the worst cells) and what the comments and complaints
-    say about why, in plain English."""
+    say about why, in plain English; ``withhold_low_theme`` leaves the theme with the most low
+    scores for the learner to find (exercise U3.E2)."""
     counts = rag_counts(table)
     judged = counts["green"] + counts["amber"] + counts["red"]
     sentences = [
@@ -252,7 +254,17 @@ def dashboard_sentences(
             f"target of {_format(row['target'], row['unit'])} ({int(row['n']):,} cases)."
         )
     coded = themes.loc[(themes["theme"] != stats.NO_THEME) & (themes["mentions"] > 0)]
-    if not coded.empty:
+    if not coded.empty and withhold_low_theme:
+        top = coded.iloc[0]
+        sentences.append(
+            f"In customers' comments the most mentioned theme is {top['theme']} "
+            f"({int(top['mentions']):,} comments)."
+        )
+        sentences.append(
+            "Which theme carries the largest share of low scores (CSAT 1-2) is yours to find in "
+            "the themes table below."
+        )
+    elif not coded.empty:
         worst = coded.sort_values(["low_score_share", "mentions"], ascending=False).iloc[0]
         top = coded.iloc[0]
         sentences.append(
@@ -298,47 +310,51 @@ def team_fcr(contacts: pd.DataFrame, team: str) -> float:
     return kpi.first_contact_resolution(contacts.loc[contacts["team"] == team])
 
 
-def check_team_fcr(
-    my_answer, contacts: pd.DataFrame, team: str | None = None, edition: str = "learner"
-):
-    """Feedback on a learner's FCR for one team, by default the first alphabetically (slip:
-    dividing by every contact, abandoned calls too)."""
+TEAM_FCR = exercises.define(
+    "U3.E1", 3, "first contact resolution for one team", "percent", decimals=1,
+    hint="FCR = contacts resolved at the first contact divided by contacts answered (abandoned "
+    "calls left out), for that team over all channels.",
+    slips={"every contact": "you divided by every contact, including abandoned calls that "
+           "nobody answered"},
+)  # fmt: skip
+TOP_THEME = exercises.define(
+    "U3.E2", 3, "the comment theme with the most low scores", "choice",
+    giveaway=("most low scores", "largest share of low"),
+    hint="In the themes table, compare the share of low scores (CSAT 1 or 2), not the mentions.",
+    slips={"most mentioned": "that is the most mentioned theme, not the one with the largest "
+           "share of low scores"},
+)  # fmt: skip
+
+
+def check_team_fcr(my_answer, contacts: pd.DataFrame, team: str | None = None):
+    """Exercise U3.E1: FCR for one team (default: the first alphabetically), all channels;
+    slip: dividing by every contact, abandoned calls too."""
     team = first_team(contacts) if team is None else team
     rows = contacts.loc[contacts["team"] == team]
-    all_rows = float(rows["resolved_first_contact"].sum() / len(rows)) if len(rows) else np.nan
-    return exercises.check(
-        my_answer,
-        team_fcr(contacts, team),
-        kind="rate",
-        slips={
-            "you divided by every contact, including abandoned calls that nobody answered": all_rows
-        },  # fmt: skip
-        hint="FCR = contacts resolved at the first contact / contacts answered (not abandoned).",
-        edition=edition,
-        name=f"FCR for the {team} team",
-    )
+    every = float(rows["resolved_first_contact"].sum() / len(rows)) if len(rows) else None
+    return exercises.check(TEAM_FCR, my_answer, team_fcr(contacts, team), {"every contact": every})
 
 
-def check_top_theme(my_answer, surveys: pd.DataFrame, edition: str = "learner"):
-    """Feedback on which comment theme carries the largest share of low (1-2) CSAT scores."""
-    themes = comment_themes(surveys)
+def _worst_theme(themes: pd.DataFrame) -> pd.Series | None:
+    """The coded theme with the largest share of low scores (ties: the most mentioned)."""
     coded = themes.loc[(themes["theme"] != stats.NO_THEME) & (themes["mentions"] > 0)]
-    if coded.empty:  # no comment mentions a theme: nothing to find (and nothing to crash on)
-        raise DataError(
-            "surveys: no comment mentions one of the themes, so there is no theme to find. "
-            "Fix: this exercise needs survey comments (the comment column)."
-        )
-    expected = coded.sort_values(["low_score_share", "mentions"], ascending=False).iloc[0]
-    return exercises.check(
-        my_answer,
-        expected["theme"],
-        kind="choice",
-        slips={
-            "that is the most mentioned theme, not the one with the most low scores": coded.iloc[0][
-                "theme"
-            ]
-        },  # fmt: skip
-        hint="Look at low_score_share in the themes table, not mentions.",
-        edition=edition,
-        name="Theme with the most low scores",
+    if coded.empty:
+        return None
+    return coded.sort_values(["low_score_share", "mentions"], ascending=False).iloc[0]
+
+
+def check_top_theme(my_answer, surveys: pd.DataFrame):
+    """Exercise U3.E2: the comment theme with the largest share of low (1-2) CSAT scores, read
+    off the themes table (the sentences withhold it); shown with its example after a right answer."""
+    themes = comment_themes(surveys)
+    worst = _worst_theme(themes)
+    if worst is None:
+        return exercises.unavailable("U3.E2", "No comment in this data carries a theme.")
+    coded = themes.loc[(themes["theme"] != stats.NO_THEME) & (themes["mentions"] > 0)]
+    reveal = (
+        f"{str(worst['theme']).capitalize()}: "
+        f"{narrative.format_percent(worst['low_score_share'])} of its comments scored 1 or 2, "
+        f"for example: \u201c{worst['example_comment']}\u201d"
     )
+    slips = {"most mentioned": str(coded.iloc[0]["theme"])}
+    return exercises.check(TOP_THEME, my_answer, str(worst["theme"]), slips, reveal=reveal)

@@ -50,9 +50,12 @@ class PDCARecord:
     decision: str
     next_step: str
 
-    def table(self) -> pd.DataFrame:
-        """The cycle as a table: stage, what was done, the evidence."""
+    def table(self, withhold_decision: bool = False) -> pd.DataFrame:
+        """The cycle as a table: stage, what was done, the evidence (the Act decision left for
+        the learner when ``withhold_decision``: exercise U3.E5)."""
         pct = narrative.format_percent
+        act = (("Act", "Decision: yours to make (Your turn below)", "")
+               if withhold_decision else ("Act", f"Decision: {self.decision}", self.next_step))  # fmt: skip
         return pd.DataFrame(
             [
                 ("Plan", self._objective(), f"Measured baseline; likely causes: {self.causes}"),
@@ -60,7 +63,7 @@ class PDCARecord:
                 ("Check", f"{self.measure[:1].upper()}{self.measure[1:]} after the change: {pct(self.after)}; net change "
                  f"{self.net_change * 100:+.1f} percentage points against untrained agents",
                  f"Two-proportion z-test, {narrative.format_p(self.p_value)}"),
-                ("Act", f"Decision: {self.decision}", self.next_step),
+                act,
             ],
             columns=["stage", "what", "evidence"],
         )  # fmt: skip
@@ -76,8 +79,9 @@ class PDCARecord:
             )
         return f"Objective: raise {self.measure} from {pct(self.baseline)} to the {pct(self.target)} target"
 
-    def sentences(self) -> list[str]:
-        """The cycle in plain English, ending with what the next cycle monitors."""
+    def sentences(self, withhold_decision: bool = False) -> list[str]:
+        """The cycle in plain English, ending with what the next cycle monitors (or, when
+        ``withhold_decision``, with the decision left for the learner)."""
         pct = narrative.format_percent
         met = "meets" if self.after >= self.target else "is still below"
         return [
@@ -87,7 +91,9 @@ class PDCARecord:
             f"Check: afterwards {self.measure} was {pct(self.after)}, which {met} the target; "
             f"the net change against untrained agents over the same weeks was "
             f"{self.net_change * 100:+.1f} percentage points ({narrative.format_p(self.p_value)}).",
-            f"Act: {self.decision}. {self.next_step}",
+            "Act: the decision is yours to make in the exercise below."
+            if withhold_decision
+            else f"Act: {self.decision}. {self.next_step}",
         ]
 
 
@@ -156,48 +162,58 @@ def peak_sentences(what_if: pd.DataFrame, target: float) -> list[str]:
     return service_plan.contingency_sentences(what_if, target)
 
 
-def check_peak_staff(my_answer, what_if: pd.DataFrame, demand_change: float = 0.2,
-                     edition: str = "learner"):  # fmt: skip
-    """Feedback on the most staff rostered at once for a demand rise (shrinkage allowed)."""
-    rows = what_if.loc[(what_if["demand_change"] - demand_change).abs() < 1e-9]
-    if rows.empty:
-        raise ValueError(f"the what-if has no row for demand_change={demand_change}")
-    row, base = rows.iloc[0], what_if.loc[what_if["demand_change"] == 0].iloc[0]
-    return exercises.check(
-        my_answer,
-        int(row["peak_to_roster"]),
-        kind="count",
-        slips={
-            "that is the peak for today's forecast, not the peak": int(base["peak_to_roster"]),
-            "that is agents on the phones; the rota must also cover shrinkage": int(
-                row["peak_on_phones"]
-            ),
-        },  # fmt: skip
-        hint="Take the most agents on the phones for that demand rise, divide by "
-        "(1 - shrinkage) and round up.",
-        edition=edition,
-        name=f"Peak staff to roster with {demand_change:.0%} more calls",
-    )
+EXTRA_HOURS = exercises.define(
+    "U3.E4", 3, "extra rota hours for a 30% rise in calls", "number", decimals=1, noun="hours",
+    hint="Run the peak what-if for a 30% rise yourself and read the extra rota hours.",
+    slips={
+        "in between": "you took the middle of the 20% and 40% rows; Erlang C is not a straight "
+        "line, so work the 30% rise out",
+        "total hours": "that is all the rota hours for the week; the question asks for the extra "
+        "hours on top of the plan",
+        "20% row": "that is the 20% row of the table above; the question asks about a 30% rise",
+    },
+)  # fmt: skip
 
 
-def check_act_decision(my_answer, record: PDCARecord, edition: str = "learner"):
-    """Feedback on the Act decision the check supports."""
-    others = {d: d for d in ACT_DECISIONS if d != record.decision}
-    return exercises.check(
-        my_answer,
-        record.decision,
-        kind="choice",
-        slips={
-            f"'{d}' does not follow from the check: compare the net change, its p-value and "
-            "the target"
-            if d
-            else "": v
-            for d, v in others.items()
-        },  # fmt: skip
-        hint=f"Choose one of: {', '.join(ACT_DECISIONS)}.",
-        edition=edition,
-        name="The Act decision",
-    )
+def check_extra_hours(my_answer, intervals: pd.DataFrame, answer_within_s: float,
+                      service_level_target: float, shrinkage: float, shown: pd.DataFrame,
+                      rise: float = 0.3):  # fmt: skip
+    """Exercise U3.E4: extra rota hours for a demand rise the table does not show (peak_plan
+    with peaks=(rise,)); slips: the middle of the rows either side, the week's total, 20%."""
+    row = peak_plan(intervals, answer_within_s, service_level_target, shrinkage, peaks=(rise,))
+    row = row.loc[(row["demand_change"] - rise).abs() < 1e-9].iloc[0]
+    extra = shown.set_index(shown["demand_change"].round(2))["extra_roster_hours"]
+    slips = {
+        "in between": (extra[0.2] + extra[0.4]) / 2 if {0.2, 0.4} <= set(extra.index) else None,
+        "total hours": float(row["roster_hours"]),
+        "20% row": float(extra[0.2]) if 0.2 in extra.index else None,
+    }
+    return exercises.check(EXTRA_HOURS, my_answer, float(row["extra_roster_hours"]), slips)
+
+
+ACT = exercises.define(
+    "U3.E5", 3, "the Act decision", "choice", options=ACT_DECISIONS,
+    giveaway=("Decision:", "Act:"),
+    hint="Is the change linked to a real gain (beyond chance and the untrained agents' trend), "
+    "and is the target met after it? Both: standardise; linked but short of target: adjust and "
+    "repeat; not linked: rethink the change.",
+    slips={
+        "target ignored": "the gain is linked to the training, but check whether the target is "
+        "now met",
+        "link ignored": "look again at whether the gain is more than chance or the general trend",
+    },
+)  # fmt: skip
+
+
+def check_act_decision(my_answer, record: PDCARecord):
+    """Exercise U3.E5: the Act decision the check supports (the record's text withholds it)."""
+    if record.linked:
+        other = STANDARDISE if record.decision == ADJUST else ADJUST
+        slips = {"target ignored": other}
+    else:
+        slips = {"link ignored": ADJUST if record.after < record.target else STANDARDISE}
+    reveal = f"Act: {record.decision}. {record.next_step}"
+    return exercises.check(ACT, my_answer, record.decision, slips, reveal=reveal)
 
 
 def evidence_table(dashboard_counts: dict[str, int], effect: TrainingEffect,

@@ -311,26 +311,38 @@ def training_sentences(effect: TrainingEffect, organisation: str) -> list[str]:
     return sentences
 
 
-def check_net_change(
-    my_answer, contacts: pd.DataFrame, staff: pd.DataFrame, edition: str = "learner"
-):
-    """Feedback on the net change in FCR linked to training (difference in differences)."""
-    effect = training_effect("first_contact_resolution", contacts, staff)
-    return exercises.check(
-        my_answer,
-        effect.net_change,
-        kind="rate",
-        tolerance=0.0005,
-        slips={
-            "that is the trained agents' own change: subtract the comparison group's change "
-            "over the same weeks": effect.trained.difference,
-            "that is the comparison group's change; the net change is trained change minus it": effect.comparison_change,
-        },
-        hint="net change = (trained after - trained before) - (comparison after - comparison "
-        "before), in the table above.",
-        edition=edition,
-        name="Net change in FCR linked to training",
-    )
+NET_CHANGE = exercises.define(
+    "U3.E3", 3, "net change in FCR linked to training, phone contacts only", "points",
+    decimals=2,
+    hint="Keep only the phone contacts, then net change = (trained after - trained before) - "
+    "(untrained after - untrained before), in percentage points.",
+    slips={
+        "all channels": "that is the net change for all channels, as in the table above; the "
+        "question asks about phone contacts only",
+        "trained change": "that is the trained agents' own change: subtract the untrained "
+        "agents' change over the same weeks",
+        "comparison change": "that is the untrained agents' change; the net change is the "
+        "trained agents' change minus it",
+    },
+)  # fmt: skip
+
+
+def check_net_change(my_answer, contacts: pd.DataFrame, staff: pd.DataFrame, channel="phone"):
+    """Exercise U3.E3: the net change in FCR linked to training (difference in differences) on
+    one channel's contacts; slips: all channels, either group's own change."""
+    try:
+        effect = training_effect(
+            "first_contact_resolution", contacts.loc[contacts["channel"] == channel], staff
+        )
+    except DataError as error:
+        return exercises.unavailable("U3.E3", f"This data cannot support it: {error}")
+    everything = training_effect("first_contact_resolution", contacts, staff)
+    slips = {
+        "all channels": everything.net_change,
+        "trained change": effect.trained.difference,
+        "comparison change": effect.comparison_change,
+    }
+    return exercises.check(NET_CHANGE, my_answer, effect.net_change, slips)
 
 
 def training_chart(effects: list[TrainingEffect], ax=None):

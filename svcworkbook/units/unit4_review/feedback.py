@@ -139,23 +139,32 @@ def _by_word(by: str) -> str:
     return "survey method" if by == "method" else by
 
 
-def check_lowest_method(my_answer, surveys: pd.DataFrame, edition: str = "learner"):
-    """Feedback on which survey method had the lowest response rate (slip: fewest responses)."""
+CHEAPEST_FIX = exercises.define(
+    "U4.E2", 4, "the survey method to work on first", "choice",
+    giveaway=("fewest extra", "work on first", "closest to the target"),
+    hint="For each method below the target, the extra responses needed = target x sent - "
+    "responses (rounded up); pick the method needing the fewest.",
+    slips={"lowest rate": "that method has the lowest response rate, but it needs more extra "
+           "responses than another; compare how many each method needs to reach the target"},
+)  # fmt: skip
+
+
+def extra_responses_needed(rates: pd.DataFrame, target: float) -> pd.Series:
+    """Per method below the target: responses still needed = ceil(target x sent) - responses."""
+    below = rates.loc[rates["response_rate"] < target]
+    needed = np.ceil(np.round(target * below["sent"], 9)).astype(int) - below["responses"]
+    return pd.Series(needed.to_numpy(), index=below.iloc[:, 0].astype(str), name="needed")
+
+
+def check_cheapest_fix(my_answer, surveys: pd.DataFrame, target: float):
+    """Exercise U4.E2: the survey method below the response-rate target that needs the fewest
+    extra responses to reach it; slip: the method with the lowest rate."""
     rates = response_rates(surveys, "method")
-    fewest = rates.sort_values(["responses", "method"]).iloc[0]["method"]
-    slips = {}
-    if fewest != lowest_response(rates)["method"]:
-        slips["that method had the fewest responses, but it also sent the fewest surveys: "
-              "compare rates (responses / sent), not counts"] = fewest  # fmt: skip
-    return exercises.check(
-        my_answer,
-        lowest_response(rates)["method"],
-        kind="choice",
-        slips=slips,
-        hint="Response rate = responses / surveys sent, for each method.",
-        edition=edition,
-        name="Survey method with the lowest response rate",
-    )
+    needed = extra_responses_needed(rates, target)
+    if needed.empty:
+        return exercises.unavailable("U4.E2", "Every survey method already meets the target.")
+    slips = {"lowest rate": str(lowest_response(rates)["method"])}
+    return exercises.check(CHEAPEST_FIX, my_answer, str(needed.idxmin()), slips)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -371,24 +380,31 @@ def complaint_root_causes(complaints: pd.DataFrame, window: ReviewWindow) -> pd.
     return stats.pareto(inside["root_cause"])
 
 
-def check_top_cause_share(my_answer, causes: pd.DataFrame, edition: str = "learner"):
-    """Feedback on the share of complaints from the largest root cause (slips: the count, and
-    the vital few's cumulative share)."""
-    top = causes.iloc[0]
-    vital = causes.loc[causes["vital_few"], "cumulative_share"].iloc[-1]
-    slips = {"that is the number of complaints; give it as a share of all complaints":
-             float(top["count"])}  # fmt: skip
-    if len(causes.loc[causes["vital_few"]]) > 1:
-        slips["that is the cumulative share of all the vital few, not the largest cause"] = vital
-    return exercises.check(
-        my_answer,
-        float(top["share"]),
-        kind="rate",
-        slips=slips,
-        hint="Share = complaints with the largest root cause / all complaints in the period.",
-        edition=edition,
-        name=f"Share of complaints caused by {top['category']}",
-    )
+TOP_TWO_SHARE = exercises.define(
+    "U4.E3", 4, "share of complaints from the two largest root causes", "percent", decimals=1,
+    hint="Add the complaints of the two largest root causes and divide by all the complaints "
+    "in the review window.",
+    slips={
+        "largest only": "that is the largest root cause on its own; add the second largest",
+        "count": "that is the number of complaints; give it as a share of all complaints",
+        "vital few": "that is the share of all the vital few, not of the two largest causes",
+    },
+)  # fmt: skip
+
+
+def check_top_two_share(my_answer, causes: pd.DataFrame):
+    """Exercise U4.E3: share of complaints from the two largest root causes (a Pareto table's
+    first two rows); slips: the largest alone, the count, the vital few's share."""
+    if len(causes) < 2:
+        return exercises.unavailable("U4.E3", "This window has fewer than two root causes.")
+    top = causes.iloc[:2]
+    vital = causes.loc[causes["vital_few"], "share"].sum()
+    slips = {
+        "largest only": float(causes["share"].iloc[0]),
+        "count": float(top["count"].sum()) / 100,  # given as a number of complaints, not a share
+        "vital few": float(vital) if causes["vital_few"].sum() != 2 else None,
+    }
+    return exercises.check(TOP_TWO_SHARE, my_answer, float(top["share"].sum()), slips)
 
 
 def complaint_themes(complaints: pd.DataFrame, window: ReviewWindow,

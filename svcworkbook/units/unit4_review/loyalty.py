@@ -207,23 +207,31 @@ def loyalty_chart(table: pd.DataFrame, by: str = "csat_band", ax=None):
     return ax
 
 
-def check_satisfied_not_retained(my_answer, customers: pd.DataFrame, surveys: pd.DataFrame,
-                                 edition: str = "learner"):  # fmt: skip
-    """Feedback on the share of satisfied customers who were not retained (slips: the share who
-    were retained, and the share of all customers not retained)."""
+SATISFIED_REFERRERS = exercises.define(
+    "U4.E4", 4, "satisfied customers who referred someone", "percent", decimals=1,
+    hint="Among customers whose latest CSAT was 4 or 5, the share with at least one referral.",
+    slips={
+        "promoters": "that is the share of promoters (NPS 9-10) who referred someone; the "
+        "question asks about satisfied customers (CSAT 4-5)",
+        "every customer": "that is the share of every customer who referred someone, not of the "
+        "satisfied ones",
+        "not retained": "that is the share of satisfied customers who did not buy again; the "
+        "question is about referrals",
+    },
+)  # fmt: skip
+
+
+def check_satisfied_referrers(my_answer, customers: pd.DataFrame, surveys: pd.DataFrame):
+    """Exercise U4.E4: share of satisfied customers (latest CSAT 4-5) who referred at least one
+    new customer; slips: promoters, every customer, satisfied not retained."""
     joined = customer_loyalty(customers, surveys)
-    expected = satisfied_not_retained(joined)
-    return exercises.check(
-        my_answer,
-        expected,
-        kind="rate",
-        slips={
-            "that is the share of satisfied customers who were retained; the question asks "
-            "for those who were not": 1 - expected,
-            "that is the share of all customers not retained, not of the satisfied ones": 1
-            - kpi.retention_rate(joined),
-        },  # fmt: skip
-        hint="Satisfied = latest CSAT 4 or 5; divide those not retained by all satisfied.",
-        edition=edition,
-        name="Satisfied customers who did not buy again",
-    )
+    satisfied = joined.loc[joined["csat_band"] == CSAT_BANDS[2]]
+    if satisfied.empty:
+        return exercises.unavailable("U4.E4", "No customer's latest CSAT was 4 or 5.")
+    expected = float((pd.to_numeric(satisfied["referrals"]) >= 1).mean())
+    slips = {
+        "promoters": 1 - promoters_without_referral(joined),
+        "every customer": float((pd.to_numeric(joined["referrals"]) >= 1).mean()),
+        "not retained": satisfied_not_retained(joined),
+    }
+    return exercises.check(SATISFIED_REFERRERS, my_answer, expected, slips)

@@ -348,33 +348,39 @@ def plan_sentences(plan: pd.DataFrame, organisation: str) -> list[str]:
     return sentences
 
 
+PHONE_BASELINE = exercises.define(
+    "U4.E1", 4, "baseline CSAT at the phone touchpoint", "percent", decimals=1,
+    hint="Keep the surveys sent in the baseline days, then only the phone touchpoint's "
+    "responses, and take the share scoring 4 or 5.",
+    slips={
+        "every touchpoint": "that is the baseline for every touchpoint together, as in the plan "
+        "above; the question asks about the phone touchpoint",
+        "whole period": "that is the whole period; the baseline is only the days before the "
+        "review period",
+        "review period": "that is the review period, not the baseline",
+    },
+)  # fmt: skip
+
+
 def check_baseline(
-    my_answer,
-    datasets: Mapping[str, pd.DataFrame],
-    window: ReviewWindow,
-    measure: str = "csat",
-    edition: str = "learner",
+    my_answer, datasets: Mapping[str, pd.DataFrame], window: ReviewWindow, touchpoint="phone"
 ):
-    """Feedback on a measure's baseline (slips: the whole period, or the review period)."""
-    spec = MEASURES_BY_NAME[measure]
-    data = datasets[spec.dataset]
-    before, after = split_rows(data, spec.date_column, window)
-    whole = pd.concat([before, after])
-    kind = "rate" if spec.unit == "%" else "number"
-    return exercises.check(
-        my_answer,
-        measure_value(measure, before),
-        kind=kind,
-        slips={
-            "that is the whole period; the baseline is only the days before the review period": measure_value(
-                measure, whole
-            ),
-            "that is the review period, not the baseline": measure_value(measure, after),
-        },  # fmt: skip
-        hint=f"{spec.label} = {spec.formula}, over the baseline days only.",
-        edition=edition,
-        name=f"{spec.label} baseline",
-    )
+    """Exercise U4.E1: CSAT (share 4-5) at one touchpoint over the baseline days; slips: every
+    touchpoint, the whole period, the review period."""
+    surveys = datasets["surveys"]
+    before, after = split_rows(surveys, "sent_at", window)
+    mine = before.loc[before["touchpoint"].astype(str).str.lower() == touchpoint]
+    if mine["csat"].notna().sum() == 0:
+        return exercises.unavailable(
+            "U4.E1", f"No {touchpoint} survey was answered in the baseline."
+        )
+    later = after.loc[after["touchpoint"].astype(str).str.lower() == touchpoint]
+    slips = {
+        "every touchpoint": measure_value("csat", before),
+        "whole period": measure_value("csat", pd.concat([mine, later])),
+        "review period": measure_value("csat", later) if len(later) else None,
+    }
+    return exercises.check(PHONE_BASELINE, my_answer, measure_value("csat", mine), slips)
 
 
 def plan_chart(plan: pd.DataFrame, ax=None):

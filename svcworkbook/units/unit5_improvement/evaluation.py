@@ -23,6 +23,7 @@ import pandas as pd
 
 from svcworkbook.analysis import kpi, stats
 from svcworkbook.errors import DataError, ParameterError
+from svcworkbook.learning import exercises
 from svcworkbook.report import narrative
 
 #: The measures an improvement is judged on: KPI name -> (label, dataset, date column, kind).
@@ -510,8 +511,13 @@ def before_after_plot(
     """The measure day by day with the before and after levels (plots.before_after_chart)."""
     from svcworkbook.report import plots
 
-    daily = daily_measure(measure, contacts, surveys)
-    frame = pd.DataFrame({"day": daily.index, measure: daily.to_numpy()})
+    # one row per contact or response, so the before and after levels are the pooled figures
+    # the comparison table shows (a mean of daily figures would differ: 65.1% against 64.7%)
+    _, _, date_column, _ = MEASURES[measure]
+    rows = _rows_for(measure, contacts, surveys)
+    frame = pd.DataFrame(
+        {"day": rows[date_column].dt.normalize(), measure: rows["value"].astype(float)}
+    )
     return plots.before_after_chart(
         frame, "day", measure, pd.Timestamp(change_date), ax=ax, unit="%",
         title=f"{MEASURES[measure][0]} by day, before and after the change",
@@ -548,64 +554,99 @@ def sustainment_chart(weekly: Mapping[str, pd.DataFrame], change_date, target: f
     return ax
 
 
-def check_baseline(my_answer, contacts: pd.DataFrame, change_date, edition: str = "learner"):
-    """Exercise: first contact resolution before the change (answered contacts only)."""
-    from svcworkbook.learning.exercises import check
+PHONE_BASELINE = exercises.define(
+    "U5.E1", 5, "baseline first contact resolution on the phone", "percent", decimals=1,
+    hint="Keep the phone contacts opened before the change date, leave out abandoned calls, and "
+    "take the share resolved at the first contact.",
+    slips={
+        "every channel": "that is the baseline for every channel together, as in the table "
+        "above; the question asks about phone contacts",
+        "abandoned": "you divided by all phone contacts, including abandoned calls that no one "
+        "answered",
+        "whole period": "you used the whole period; the baseline is only the days before the "
+        "change",
+    },
+)  # fmt: skip
+PHONE_CHANGE = exercises.define(
+    "U5.E2", 5, "change in first contact resolution on the phone", "points", decimals=1,
+    hint="Work out phone FCR before and after the change date, then subtract: after minus "
+    "before, in percentage points.",
+    slips={
+        "every channel": "that is the change for every channel together, as in the table above; "
+        "the question asks about phone contacts",
+        "percent change": "you gave the relative change (after / before - 1) as a percentage, "
+        "not the difference in percentage points",
+    },
+)  # fmt: skip
+PRIORITY = exercises.define(
+    "U5.E3", 5, "the SERVQUAL dimension to improve first", "choice",
+    options=("tangibles", "reliability", "responsiveness", "assurance", "empathy"),
+    giveaway=("largest gap", "contributes most", "improve first", "furthest short"),
+    hint="Weight each dimension's gap by the importance customers give it, and pick the most "
+    "negative weighted gap.",
+    slips={"unweighted": "that dimension has the largest gap, but customers give it less "
+           "importance; weight each gap by importance before choosing"},
+)  # fmt: skip
 
+
+def _phone(contacts: pd.DataFrame, channel: str) -> pd.DataFrame:
+    """The contacts on one channel."""
+    return contacts.loc[contacts["channel"].astype(str) == channel]
+
+
+def check_baseline(my_answer, contacts: pd.DataFrame, change_date, channel: str = "phone"):
+    """Exercise U5.E1: FCR on one channel before the change (answered contacts only); slips:
+    every channel, abandoned calls counted, the whole period."""
     change = check_change_date(change_date, contacts)
-    before, _ = split_at(contacts, "opened_at", change)
-    expected = kpi.first_contact_resolution(before)
-    with_abandoned = before["resolved_first_contact"].astype(bool).mean()
-    whole_period = kpi.first_contact_resolution(contacts)
-    return check(
-        my_answer, expected, kind="rate", name="baseline first contact resolution",
-        slips={
-            "you divided by all contacts, including abandoned calls that no one answered":
-                float(with_abandoned),
-            "you used the whole period; the baseline is only the days before the change":
-                float(whole_period),
-        },
-        hint="Keep the contacts opened before the change date, then use "
-        "kpi.first_contact_resolution on them.",
-        edition=edition,
-    )  # fmt: skip
+    mine = _phone(contacts, channel)
+    before, _ = split_at(mine, "opened_at", change)
+    if before.empty:
+        return exercises.unavailable("U5.E1", f"There are no {channel} contacts before the change.")
+    slips = {
+        "every channel": kpi.first_contact_resolution(split_at(contacts, "opened_at", change)[0]),
+        "abandoned": float(before["resolved_first_contact"].astype(bool).mean()),
+        "whole period": kpi.first_contact_resolution(mine),
+    }
+    return exercises.check(PHONE_BASELINE, my_answer, kpi.first_contact_resolution(before), slips)
 
 
-def check_change(my_answer, contacts: pd.DataFrame, change_date, edition: str = "learner"):
-    """Exercise: the change in FCR, after - before, in percentage points (as a fraction)."""
-    from svcworkbook.learning.exercises import check
-
+def check_change(my_answer, contacts: pd.DataFrame, change_date, channel: str = "phone"):
+    """Exercise U5.E2: the change in FCR on one channel, after - before, in percentage points;
+    slips: every channel, the relative change (plus the generic fraction and sign slips)."""
     change = check_change_date(change_date, contacts)
-    before, after = split_at(contacts, "opened_at", change)
+    before, after = split_at(_phone(contacts, channel), "opened_at", change)
+    if before.empty or after.empty:
+        return exercises.unavailable("U5.E2", f"There are no {channel} contacts on both sides.")
     fcr_before = kpi.first_contact_resolution(before)
     fcr_after = kpi.first_contact_resolution(after)
-    return check(
-        my_answer, fcr_after - fcr_before, kind="rate", name="change in first contact resolution",
-        slips={
-            "you gave the relative change (after / before - 1), not the difference in "
-            "percentage points": float(fcr_after / fcr_before - 1),
-            "you subtracted the wrong way round (before - after)": float(fcr_before - fcr_after),
-        },
-        hint="Work out FCR before and after the change date, then subtract: after - before.",
-        edition=edition,
-    )  # fmt: skip
+    all_before, all_after = split_at(contacts, "opened_at", change)
+    slips = {
+        "every channel": kpi.first_contact_resolution(all_after)
+        - kpi.first_contact_resolution(all_before),
+        "percent change": fcr_after / fcr_before - 1 if fcr_before else None,
+    }
+    return exercises.check(PHONE_CHANGE, my_answer, fcr_after - fcr_before, slips)
 
 
-def check_priority(my_answer, servqual: pd.DataFrame, edition: str = "learner"):
-    """Exercise: the SERVQUAL dimension to improve first (largest weighted shortfall)."""
-    from svcworkbook.learning.exercises import check
+def priority_sentence_withheld(priorities: pd.DataFrame) -> str:
+    """The SERVQUAL picture without naming the dimension to improve first (exercise U5.E3)."""
+    short = int((priorities["gap"] < 0).sum())
+    return (
+        f"Perceptions fall short of expectations in {short} of {len(priorities)} dimensions. "
+        "Which dimension to improve first is for you to decide in the exercise below: weigh "
+        "each gap by the importance customers give it (the chart shows both)."
+    )
 
+
+def check_priority(my_answer, servqual: pd.DataFrame):
+    """Exercise U5.E3: the SERVQUAL dimension to improve first (the most negative importance-
+    weighted gap); slip: the largest unweighted gap. The full sentence follows a right answer."""
     table = improvement_priorities(servqual)
-    unweighted_worst = table.loc[table["gap"].idxmin(), "dimension"]
-    slips = {}
-    if unweighted_worst != table["dimension"].iloc[0]:
-        slips["you chose the largest gap without weighting it by how much customers care"] = (
-            unweighted_worst
-        )
-    return check(
-        my_answer, table["dimension"].iloc[0], kind="choice", name="improvement priority",
-        slips=slips, hint="Look for the most negative importance-weighted gap.", edition=edition,
-    )  # fmt: skip
+    slips = {"unweighted": str(table.loc[table["gap"].idxmin(), "dimension"])}
+    reveal = narrative.servqual_sentence(table)
+    return exercises.check(
+        PRIORITY, my_answer, str(table["dimension"].iloc[0]), slips, reveal=reveal
+    )
 
 
 def headline_results(
