@@ -18,7 +18,7 @@ from svcworkbook.teaching.session import (
 
 def test_defaults_are_accepted():
     wb = start_unit(2, targets={"service_level_target": 0.8, "answer_within_s": 20})
-    assert wb.edition == "tutor"
+    assert wb.edition == "learner"  # the default: the tutor edition is a parameter
     assert wb.service_level_target == 0.8
     assert wb.answer_within_s == 20.0
 
