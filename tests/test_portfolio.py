@@ -61,3 +61,28 @@ def test_exports_are_safe_and_escaped(tmp_path):
     form = portfolio.evidence_form(1, "ada", tmp_path)
     assert "<script>" not in form._repr_html_()
     assert "1 piece(s) of evidence saved" in str(form)
+
+
+def test_the_self_check_shows_the_evidence_logged_for_each_marking_point(tmp_path):
+    from svcworkbook.content import load_unit
+
+    unit = load_unit(2)
+    empty = portfolio.self_check(2, learner="mo", home=tmp_path)
+    assert f"0 of {len(unit.marking_points)} evidenced" in str(empty)
+    log = portfolio.EvidenceLog.load("mo", tmp_path)
+    log.add(
+        "Rota for March", "work product", "2026-03-02", "The plan I built", ["U2.MP1", "U2.MP6"]
+    )
+    log.add("Call observation", "observation", "2026-03-09", "Watched", ["U2.MP1", "U3.MP1"])
+    assert portfolio.evidence_by_point(log, 2)["U2.MP1"] == [
+        "1. Rota for March (work product, 2026-03-02)",
+        "2. Call observation (observation, 2026-03-09)",
+    ]
+    shown = portfolio.self_check(2, learner="mo", home=tmp_path)
+    text = str(shown)
+    assert f"2 of {len(unit.marking_points)} evidenced" in text
+    mp1 = text[text.index("[x] U2.MP1") : text.index("U2.MP2")]
+    assert "Evidence logged:" in mp1 and "2. Call observation (observation, 2026-03-09)" in mp1
+    assert "[x] U2.MP6" in text and "[ ] U2.MP2" in text
+    assert "U3.MP1" not in text  # another unit's point is not listed here
+    assert "Rota for March" in shown._repr_html_()

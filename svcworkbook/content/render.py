@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 from svcworkbook.content.models import Unit
 from svcworkbook.display import Shown
@@ -215,9 +215,18 @@ def _checked_ids(unit: Unit, checked: Iterable[str] | str) -> set[str]:
     return ids
 
 
-def show_marking_points(unit: Unit, checked: Iterable[str] | str = ()) -> Shown:
-    """A self-assessment checklist of the marking points (quoted verbatim) with evidence ideas."""
-    done = _checked_ids(unit, checked)
+def show_marking_points(
+    unit: Unit,
+    checked: Iterable[str] | str = (),
+    evidence: Mapping[str, Sequence[str]] | None = None,
+) -> Shown:
+    """A self-assessment checklist of the marking points (quoted verbatim) with evidence ideas.
+
+    ``evidence`` maps a marking point id to the evidence logged for it (one line each, e.g.
+    "1. Call observation (observation, 2026-03-02)"); a point with evidence counts as evidenced.
+    """
+    evidence = {k: list(v) for k, v in (evidence or {}).items() if v}
+    done = _checked_ids(unit, checked) | _checked_ids(unit, evidence)
     n_done = sum(mp.id in done for mp in unit.marking_points)
     title = f"Marking points: unit {unit.number}"
     summary = f"{n_done} of {len(unit.marking_points)} evidenced"
@@ -232,6 +241,13 @@ def show_marking_points(unit: Unit, checked: Iterable[str] | str = ()) -> Shown:
             if ideas
             else ""
         )
+        logged = evidence.get(mp.id, [])
+        if logged:
+            items_html = "".join(f"<li>{_e(x)}</li>" for x in logged)
+            ideas_html = (
+                f'<p style="margin:.3rem 0 0">Evidence logged:</p>'
+                f'<ul class="svc-logged" style="margin:.1rem 0">{items_html}</ul>{ideas_html}'
+            )
         body = (
             f'<p style="margin:.2rem 0"><span aria-hidden="true">{box}</span> '
             f"<strong>{_e(mp.id)}</strong> ({_e(status)}): \u201c{_e(mp.text)}\u201d</p>"
@@ -245,6 +261,9 @@ def show_marking_points(unit: Unit, checked: Iterable[str] | str = ()) -> Shown:
             _wrap(f"\u201c{mp.text}\u201d", "", f"[{'x' if ticked else ' '}] {mp.id}", hang="    "),
             _wrap(f"Concepts: {concepts}", "    "),
         ]
+        if logged:
+            text.append("    Evidence logged:")
+            text += [_wrap(x, "    ", "-", hang="      ") for x in logged]
         if mp.evidence_examples:
             text.append("    Evidence ideas:")
             text += [_wrap(x, "    ", "-", hang="      ") for x in mp.evidence_examples]

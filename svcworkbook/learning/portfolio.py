@@ -11,6 +11,7 @@ written through :mod:`svcworkbook.learning.storage`: atomically, under a lock, a
             ["U2.MP1", "U2.MP3"])
     portfolio.coverage_heatmap(portfolio.coverage_matrix(log))
     portfolio.export_csv(log, "evidence.csv"); portfolio.export_markdown(log, "evidence.md")
+    portfolio.self_check(2)                       # the marking points with the evidence logged
 """
 
 from __future__ import annotations
@@ -383,3 +384,23 @@ def evidence_form(
 ) -> EvidenceForm:
     """The evidence form for a unit's marking points, saving to the learner's log."""
     return EvidenceForm(unit, learner, home)
+
+
+def evidence_by_point(log: EvidenceLog, unit: int) -> dict[str, list[str]]:
+    """Each of a unit's marking points -> the evidence logged for it, one line per piece:
+    "number. title (type, date)", in the order it was logged."""
+    points = {mp.id: [] for mp in load_unit(unit).marking_points}
+    for item in log.items:
+        for point in item.marking_points:
+            if point in points:
+                points[point].append(f"{item.number}. {item.title} ({item.type}, {item.date})")
+    return points
+
+
+def self_check(unit: int, learner: str | None = None, home: str | Path | None = None):
+    """The unit's marking points (quoted verbatim), each with the evidence the learner has logged
+    for it; a point with evidence counts as evidenced."""
+    from svcworkbook.content import show_marking_points
+
+    log = EvidenceLog.load(learner, home)
+    return show_marking_points(load_unit(unit), evidence=evidence_by_point(log, unit))
