@@ -35,7 +35,8 @@ test: setup
 	$(BIN)/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder -q
 
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	test -d workbook || $(BIN)/svcworkbook edition all --learner --out workbook
+	$(BIN)/jupyter lab workbook/
 
 lint: setup
 	$(BIN)/ruff check svcworkbook tests benchmarks tools notebooks

@@ -1,5 +1,7 @@
 """Learners in a real JupyterLab: the quiz answered by keyboard resumes after a kernel restart,
-and the evidence form saves evidence that ends up in the exported CSV."""
+the evidence form saves evidence that ends up in the exported CSV, and an exercise in a learner
+edition judges a wrong answer, a slip and a right one, then shows the saved attempt after a
+reload."""
 
 from __future__ import annotations
 
@@ -192,3 +194,60 @@ def test_flashcards_show_a_forgotten_card_again_in_the_same_session(lab, page):
     assert others == len(unit.concepts) + len(unit.marking_points) - 1  # after the rest
     saved = progress.load_progress("fay", home).cards
     assert len(saved) == others + 1 and all("fsrs" in state for state in saved.values())
+
+
+def answer_exercise(page, cell, answer: str) -> None:
+    """Type an answer into an exercise cell (replacing its first line) and run it."""
+    editor = cell.locator(".cm-content")
+    editor.click()
+    page.keyboard.press("Control+Home")
+    page.keyboard.press("Shift+End")
+    page.keyboard.type(f"my_answer = {answer}")
+    page.keyboard.press("Shift+Enter")
+
+
+def test_an_exercise_in_a_learner_edition_wrong_slip_right_then_saved(lab, page):
+    import math
+
+    import nbformat
+
+    from svcworkbook.data import loading
+    from svcworkbook.teaching import editions, runner
+    from svcworkbook.units.unit2_delivery import service_plan
+
+    base, notebooks, home = lab
+    source = nbformat.read(str(runner.resolve_notebook(2)), as_version=4)
+    learner_edition = editions.make_edition(source, "learner", {"learner": "cy"})
+    assert not any("solution" in c.metadata.get("tags", []) for c in learner_edition.cells)
+    editions.write_notebook(learner_edition, notebooks / "unit2.ipynb")
+    # the expected answer and the slip, worked out here from the same sample data
+    intervals = loading.load_samples()["intervals"]
+    plan = service_plan.staffing_for(service_plan.forecast_demand(intervals), 20, 0.8, 0.3)
+    peak = int(service_plan.busiest_interval(plan)["agents_on_phones"])
+    right = math.ceil(round(peak / 0.65, 9))
+    multiplied = math.ceil(round(peak * 1.35, 9))
+    assert multiplied != right
+
+    open_and_run(page, base, "unit2.ipynb")
+    cell = page.locator(".jp-CodeCell", has_text="check_staff_to_roster(my_answer, plan")
+    feedback = cell.locator(".svc-feedback")
+    feedback.get_by_text("Replace None with your answer").wait_for(timeout=240_000)
+    assert "Tutor edition" not in page.locator(".jp-Notebook").inner_text()
+
+    answer_exercise(page, cell, str(right + 9))
+    feedback.get_by_text("Not right yet").wait_for()
+    answer_exercise(page, cell, str(multiplied))
+    feedback.get_by_text("you multiplied by (1 + shrinkage)").wait_for()
+    answer_exercise(page, cell, str(right))
+    feedback.get_by_text("Right.").wait_for()
+    assert str(right) not in feedback.inner_text().replace("U2.E1", "")  # the answer is not shown
+
+    page.on("dialog", lambda dialog: dialog.accept())  # "leave the page?" for the unsaved notebook
+    page.reload()
+    run_all_cells(page)
+    saved = page.locator(".jp-CodeCell", has_text="check_staff_to_roster(my_answer, plan")
+    saved.get_by_text(f"Your last saved attempt: {right} (right").wait_for(timeout=240_000)
+    attempts = progress.load_progress("cy", home).attempts_frame()
+    assert attempts["exercise"].tolist() == ["U2.E1"] * 3
+    assert attempts["result"].tolist() == ["wrong", "wrong", "right"]
+    assert attempts["slip"].tolist() == [None, "multiplied", None]
