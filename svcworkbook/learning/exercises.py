@@ -91,6 +91,12 @@ GENERIC_SLIPS = {
 }
 
 
+_FRACTION_POINTS = Slip(
+    "fraction", "that is the difference as a fraction of 1; give it in percentage points, so "
+    "multiply by 100", "close",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Exercise:
     """One "Your turn": id, unit, what it asks (short), answer kind, stated precision, hint, slips.
@@ -141,6 +147,8 @@ class Exercise:
         for slip in self.slips:
             if slip.key == key:
                 return slip
+        if key == "fraction" and self.kind == "points":
+            return _FRACTION_POINTS
         if key in GENERIC_SLIPS:
             return GENERIC_SLIPS[key]
         raise KeyError(f"{self.id} has no slip {key!r}; it has {[s.key for s in self.slips]}")
@@ -404,7 +412,7 @@ def judge(
     if found is None:
         return _judged(spec, answer, "wrong", None)
     key, as_fraction = found
-    slip = GENERIC_SLIPS[key]
+    slip = spec.slip(key)
     says = slip.says + (" (and give it in per cent, not as a fraction)" if as_fraction else "")
     return _judged(spec, answer, slip.result, key, says)
 
