@@ -767,3 +767,131 @@ def test_every_bad_input_gets_a_clear_error_and_no_traceback(tmp_path, capsys):
     with capsys.disabled():
         print("\nbad inputs:", line)
     assert problems == [] and lost == 0, line
+
+
+# --- class packs: one run at a time, edited data kept, a clean stop ------------------------------
+
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from svcworkbook.teaching.pack_safety import pack_lock
+with pack_lock(Path(sys.argv[1])):
+    print("holding", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_a_second_classpack_run_on_the_same_folder_names_the_first(tmp_path):
+    import subprocess
+    import sys
+
+    from svcworkbook.teaching.pack_safety import pack_lock
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        with pytest.raises(ParameterError) as err:
+            with pack_lock(tmp_path):
+                pass
+        assert f"process {holder.pid}" in str(err.value) and "Fix:" in str(err.value)
+    finally:
+        holder.kill()
+        holder.wait()
+    with pack_lock(tmp_path):  # free again once the holder is gone, however it ended
+        pass
+
+
+def test_edited_learner_data_is_kept_unless_forced_and_then_backed_up(tmp_path):
+    from svcworkbook.teaching.classpack import Manifest
+    from svcworkbook.teaching.pack_safety import backup_folder, data_decision
+
+    folder = tmp_path / "learners" / "A1" / "data"
+    folder.mkdir(parents=True)
+    files = [folder / "contacts.csv", folder / "surveys.csv"]
+    for f in files:
+        f.write_text(f"{f.stem}\n1\n")
+    manifest = Manifest(tmp_path / "manifest.json")
+    manifest.done("data/A1", "stamp-1", files)
+    entry = manifest.entries["data/A1"]
+    assert data_decision(entry, "stamp-1", files, force=False) == "current"
+    assert data_decision(entry, "stamp-2", files, force=False) == "generate"  # not edited
+    files[0].write_text("contacts\n1\n2\n")  # the learner adds a row
+    assert data_decision(entry, "stamp-1", files, force=False) == "keep"
+    assert data_decision(entry, "stamp-2", files, force=False) == "keep"
+    assert data_decision(entry, "stamp-1", files, force=True) == "backup"
+    assert data_decision(None, "stamp-1", files, force=False) == "keep"  # no record: keep
+    copy = backup_folder(folder)
+    assert (copy / "contacts.csv").read_text() == "contacts\n1\n2\n"
+    assert copy.name.startswith("data.backup-") and folder.exists()
+
+
+def _sleep_then_mark(task):
+    """A slow task that leaves a file when it finishes (for the interrupt test)."""
+    import time as _time
+
+    _time.sleep(task["seconds"])
+    Path(task["mark"]).write_text("done")
+    return {"key": task["mark"], "error": None}
+
+
+def test_ctrl_c_during_a_pack_cancels_the_queued_work(tmp_path):
+    from svcworkbook.teaching.pack_safety import run_in_processes
+
+    tasks = [{"seconds": 1.5, "mark": str(tmp_path / f"t{i}")} for i in range(16)]
+    finished = []
+
+    def interrupt_after_first(result):
+        finished.append(result)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_in_processes(_sleep_then_mark, tasks, 2, interrupt_after_first)
+    import time as _time
+
+    _time.sleep(4)  # any task still running would have finished by now
+    done = sorted(p.name for p in tmp_path.iterdir())
+    assert len(finished) == 1
+    # the first result and at most the other worker's task that finished at the same moment:
+    # running tasks are stopped and nothing queued starts
+    assert 1 <= len(done) <= 2
+
+
+ORPHAN = """
+import multiprocessing, os, sys, time
+from svcworkbook.teaching.pack_safety import die_with_parent
+
+def report(path):
+    open(path, "w").write(str(os.getpid()))
+    time.sleep(120)
+
+if __name__ == "__main__":
+    ctx = multiprocessing.get_context("spawn")
+    pool = ctx.Pool(1, initializer=die_with_parent, initargs=(os.getpid(),))
+    pool.apply_async(report, (sys.argv[1],))
+    while not os.path.exists(sys.argv[1]):
+        time.sleep(0.1)
+    os._exit(0)  # as kill -9 would: no clean-up of the pool
+"""
+
+
+def test_worker_processes_die_with_the_class_pack(tmp_path):
+    import subprocess
+    import sys
+    import time as _time
+
+    pid_file = tmp_path / "worker.pid"
+    script = tmp_path / "orphan.py"  # a file, so spawned workers can import its functions
+    script.write_text(ORPHAN)
+    subprocess.run([sys.executable, str(script), str(pid_file)], timeout=120, check=True)
+    worker = int(pid_file.read_text())
+    for _ in range(100):  # bounded wait for the worker to notice (at most 10 s)
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            break
+        _time.sleep(0.1)
+    else:
+        os.kill(worker, 9)
+        pytest.fail("the worker outlived the class pack")

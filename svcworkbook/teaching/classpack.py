@@ -257,14 +257,9 @@ def run_tasks(
         for task in tasks:
             on_done(function(task))
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from svcworkbook.teaching.pack_safety import run_in_processes
 
-    context = multiprocessing.get_context("spawn")  # no forked copies of a parent's threads
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = [pool.submit(function, task) for task in tasks]
-        for future in as_completed(futures):
-            on_done(future.result())
+    run_in_processes(function, tasks, jobs, on_done)
 
 
 # --- the pack ---------------------------------------------------------------------------------
@@ -281,6 +276,7 @@ class PackReport:
     skipped: int = 0
     editions_written: int = 0
     kept: list[str] = field(default_factory=list)
+    kept_data: list[str] = field(default_factory=list)
     backups: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
 
@@ -297,8 +293,13 @@ class PackReport:
                 f"  kept {len(self.kept)} notebook(s) a learner may have edited (use --force to "
                 "replace them; a backup is kept): " + ", ".join(self.kept[:5])
             )
+        if self.kept_data:
+            lines.append(
+                f"  kept the edited data of {len(self.kept_data)} learner(s) (use --force to "
+                "regenerate it; a backup is kept): " + ", ".join(self.kept_data[:5])
+            )
         if self.backups:
-            lines.append(f"  backed up {len(self.backups)} replaced notebook(s)")
+            lines.append(f"  backed up {len(self.backups)} replaced notebook(s) or data folder(s)")
         for key, error in self.failed.items():
             lines.append(f"  FAILED {key}: {error}")
         lines.append(f"Open {(self.out / 'index.html').resolve()}")
@@ -320,11 +321,39 @@ def build_classpack(
     force: bool = False,
     progress: bool = True,
 ) -> PackReport:
-    """Build (or bring up to date) a class pack in out; see the module docstring for the layout."""
+    """Build (or bring up to date) a class pack in out; see the module docstring for the layout.
+
+    One run at a time per folder (a second stops at once, naming the first); Ctrl-C stops the
+    queued work and says what finished (it is recorded in the manifest, so a rerun resumes).
+    """
+    from svcworkbook.data.roster import read_roster
+    from svcworkbook.teaching.pack_safety import PackInterrupted, pack_lock
+
+    read_roster(roster_path)  # a bad roster is reported before the folder is touched
+    report = PackReport(out=out)
+    with pack_lock(out):
+        try:
+            _fill_classpack(report, roster_path, out, units, scenario, jobs, scheduler, force,
+                            progress)  # fmt: skip
+        except KeyboardInterrupt:
+            raise PackInterrupted(
+                f"stopped (Ctrl-C): {report.generated} dataset(s) and {report.executed} answer "
+                f"key(s) finished and are recorded in {out / MANIFEST}; run the same command "
+                "again to do the rest."
+            ) from None
+    return report
+
+
+def _fill_classpack(
+    report: PackReport, roster_path: Path, out: Path, units: Iterable[int], scenario: str,
+    jobs: int | None, scheduler: str | None, force: bool, progress: bool,
+) -> None:  # fmt: skip
+    """The work of build_classpack, counted in report as it goes."""
     import svcworkbook
     from svcworkbook.data.generators import SCENARIOS
     from svcworkbook.data.roster import learner_seed, read_roster
     from svcworkbook.teaching import editions, runner
+    from svcworkbook.teaching.pack_safety import backup_folder, data_decision
 
     roster = read_roster(roster_path)
     units = parse_units(list(units))
@@ -341,7 +370,7 @@ def build_classpack(
     out.mkdir(parents=True, exist_ok=True)
     write_pack_about(out, roster, units, scenario)
     manifest = Manifest.read(out / MANIFEST)
-    report = PackReport(out=out, learners=len(roster))
+    report.learners = len(roster)
     version = svcworkbook.__version__
 
     data_tasks, key_tasks = [], []
@@ -352,9 +381,16 @@ def build_classpack(
         stamp = fingerprint("data", seed, scenario, version)
         files = [folder / f"{name}.csv" for name in _dataset_names()]
         data_stamp[learner_id] = stamp
-        if manifest.is_current(f"data/{learner_id}", stamp, files):
+        decision = data_decision(manifest.entries.get(f"data/{learner_id}"), stamp, files, force)
+        if decision == "current":
             report.skipped += 1
+        elif decision == "keep":
+            report.kept_data.append(learner_id)
+            if f"data/{learner_id}" not in manifest.entries:  # a folder the pack did not write
+                manifest.done(f"data/{learner_id}", stamp, files)
         else:
+            if decision == "backup":
+                report.backups.append(str(backup_folder(folder)))
             data_tasks.append(
                 {
                     "kind": "data",

@@ -530,8 +530,8 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as err:
         print(f"svcworkbook {args.command}: {file_problem(err)}", file=sys.stderr)
         return EXIT_PROBLEM
-    except KeyboardInterrupt:
-        print(f"svcworkbook {args.command}: stopped (Ctrl-C).", file=sys.stderr)
+    except KeyboardInterrupt as err:
+        print(f"svcworkbook {args.command}: {err or 'stopped (Ctrl-C).'}", file=sys.stderr)
         return 130
     except Exception as err:  # noqa: BLE001 - the last line of defence: no traceback for users
         if os.environ.get("SVCWORKBOOK_DEBUG"):
