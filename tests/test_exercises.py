@@ -225,3 +225,14 @@ def test_a_slip_is_only_named_when_the_answer_matches_it(expected, other, answer
         assert _half_up(answer * 100, 1) == _half_up(expected * 100, 1)
     if judged.slip == "truncated":
         assert math.floor(expected * 1000 + 1e-9) / 10 in (answer, round(answer * 100, 10))
+
+
+def test_a_saved_attempt_is_shown_for_people_not_as_a_raw_float():
+    from svcworkbook.learning import exercises as ex
+
+    spec = ex.define("U5.E97", 5, "A test share", "percent", decimals=1)
+    words = ex._answer_in_words(84.33704904020799, spec)
+    assert words == f"{84.33704904020799:.{spec.decimals + 2}f}".rstrip("0").rstrip(".")
+    assert len(words.split(".")[-1]) <= spec.decimals + 2
+    assert ex._answer_in_words(12.0, spec) == "12"
+    assert ex._answer_in_words("reliability", spec) == "reliability"

@@ -549,7 +549,17 @@ def _last_saved(spec: Exercise, session: ExerciseSession) -> str:
         return ""
     last = mine[-1]
     when = str(last.get("at", "")).replace("T", " ")[:16]
-    return f"Your last saved attempt: {last.get('answer')} ({last.get('result')}, {when} UTC)."
+    answer = _answer_in_words(last.get("answer"), spec)
+    return f"Your last saved attempt: {answer} ({last.get('result')}, {when} UTC)."
+
+
+def _answer_in_words(answer: Any, spec: Exercise) -> str:
+    """A saved answer for people: a number to two places more than the question asks (trailing
+    zeros dropped), so 84.33704904020799 reads 84.337; anything else as it was typed."""
+    if isinstance(answer, bool) or not _is_number(answer):
+        return str(answer)
+    text = f"{float(answer):,.{spec.decimals + 2}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def check(
