@@ -330,6 +330,8 @@ def build_classpack(
     from svcworkbook.teaching.pack_safety import PackInterrupted, pack_lock
 
     read_roster(roster_path)  # a bad roster is reported before the folder is touched
+    if scheduler:
+        dask_client()  # so is a missing cluster extra
     report = PackReport(out=out)
     with pack_lock(out):
         try:

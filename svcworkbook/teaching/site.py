@@ -119,7 +119,7 @@ def static_output(output: dict, unit, edition: str = "learner") -> nbformat.Note
         return _html_output(site_quiz.quiz_html(unit) + key)
     if unit is not None and "svc-flashcards-text" in shown:
         return _html_output(site_quiz.flashcards_html(unit))
-    if "svc-feedback svc-missing" in shown:
+    if "svc-feedback svc-not-attempted" in shown or "svc-feedback svc-missing" in shown:
         return _html_output(f'<p class="svc-your-turn">{html.escape(YOUR_TURN_NOTE)}</p>')
     data = output.get("data")
     if data and WIDGET_MIME in data:
