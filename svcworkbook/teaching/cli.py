@@ -265,9 +265,10 @@ def notebook_parameters_from(args: argparse.Namespace) -> dict[str, Any]:
     return params
 
 
-def check_data_folder(params: dict[str, Any]) -> list[str]:
+def check_data_folder(params: dict[str, Any], change_date_needed: bool = False) -> list[str]:
     """Validate every dataset file in the data folder before any notebook runs (and a
-    change_date against the contacts' dates); summaries."""
+    change_date against the contacts' dates: also when it is missing, if change_date_needed,
+    since unit 5 cannot evaluate your own contacts without one); summaries."""
     from svcworkbook.data import loading
     from svcworkbook.data.generators import DATASETS
 
@@ -279,10 +280,10 @@ def check_data_folder(params: dict[str, Any]) -> list[str]:
             f"({', '.join(f'{n}.csv' for n in DATASETS)})"
         )
     frames = loading.load_folder(folder, mapping=params.get("mapping"), datasets=names)
-    if params.get("change_date") is not None and "contacts" in frames:
-        from svcworkbook.units.unit5_improvement.evaluation import check_change_date
+    if "contacts" in frames and (change_date_needed or params.get("change_date") is not None):
+        from svcworkbook.units.unit5_improvement.evaluation import resolve_change_date
 
-        check_change_date(params["change_date"], frames["contacts"])  # inside the data
+        resolve_change_date(params.get("change_date"), params, frames["contacts"])  # in the data
     return [loading.summary(name, frame) for name, frame in frames.items()]
 
 
@@ -302,7 +303,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             own = params
         runner.validate_parameters(path, own)
     if "data_dir" in params:
-        _print(f"Data in {params['data_dir']} is valid:", *check_data_folder(params))
+        unit5 = args.unit != "all" and "change_date" in runner.notebook_parameters(paths[0])
+        _print(f"Data in {params['data_dir']} is valid:", *check_data_folder(params, unit5))
     editions = (args.edition,) if args.edition else ("learner", "tutor")
     index, built = site.build_site(
         out, params, paths, editions, hide_code=not args.show_code, pdf=args.pdf

@@ -244,6 +244,11 @@ class UnitSession:
             )
         raise AttributeError(name)
 
+    def optional(self, name: str) -> Any:
+        """A dataset the analysis can do without: the frame when the data gives it, else None
+        (the measures that need it are then left out, with a sentence saying so)."""
+        return self.data.get(name)
+
     def has(self, *needs: str) -> bool:
         """Whether the data has every need: a dataset ('complaints') or a column of one
         ('contacts.resolved_at', a column the file really has)."""

@@ -392,7 +392,18 @@ def headline_results(
     found: pd.DataFrame,
 ) -> dict[str, object]:
     """The unit's headline figures for wb.record: touchpoint and brand value scores, the
-    structure comparison, and the compliance checks."""
+    structure comparison, and the compliance checks (the three parts the notebook records, each
+    when its data is given)."""
+    return {
+        **touchpoint_headline(scores, values),
+        **comparison_headline,
+        **compliance_headline(summary, found),
+    }
+
+
+def touchpoint_headline(scores: pd.DataFrame, values: pd.DataFrame) -> dict[str, object]:
+    """Headline figures from the surveys: CSAT, NPS and responses per touchpoint, the weakest
+    touchpoint, and CSAT and NPS per brand value."""
     out: dict[str, object] = {"touchpoints": int(len(scores))}
     for row in scores.itertuples(index=False):
         out[f"csat_{row.touchpoint}"] = float(row.csat)
@@ -404,7 +415,13 @@ def headline_results(
         slug = "_".join("".join(c if c.isalnum() else " " for c in row.brand_value).split())
         out[f"brand_{slug.lower()}_csat"] = float(row.csat)
         out[f"brand_{slug.lower()}_nps"] = float(row.nps)
-    out.update(comparison_headline)
+    return out
+
+
+def compliance_headline(summary: pd.DataFrame, found: pd.DataFrame) -> dict[str, object]:
+    """Headline figures from the complaints log: each law's records checked, compliant and the
+    rate, and the columns holding personal data."""
+    out: dict[str, object] = {}
     keys = {
         "Consumer Rights Act 2015": "refund",
         "Equality Act 2010": "adjustments",

@@ -321,10 +321,16 @@ def weekday_service_level(daily: pd.DataFrame) -> pd.DataFrame:
     return table.loc[order].reset_index()
 
 
-def check_weakest_weekday(my_answer, contacts: pd.DataFrame, answer_within_s: float):
+def check_weakest_weekday(
+    my_answer,
+    contacts: pd.DataFrame,
+    answer_within_s: float,
+    short_abandon_s: float = kpi.DEFAULT_SHORT_ABANDON_S,
+):
     """Exercise U2.E3: the weekday with the lowest mean daily service level (the one to
-    strengthen first); slips: the worst single day's weekday, the busiest weekday."""
-    daily = daily_service_level(contacts, answer_within_s)
+    strengthen first); slips: the worst single day's weekday, the busiest weekday. The daily
+    service level is the notebook's: the same ``answer_within_s`` and ``short_abandon_s``."""
+    daily = daily_service_level(contacts, answer_within_s, short_abandon_s)
     if daily.empty:
         return exercises.unavailable("U2.E3", "No day has phone or chat contacts to compare.")
     table = weekday_service_level(daily)

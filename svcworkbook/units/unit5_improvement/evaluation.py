@@ -34,6 +34,42 @@ MEASURES = {
 }
 #: Which way is better for each measure.
 HIGHER_IS_BETTER = {"first_contact_resolution": True, "csat": True, "average_handle_time": False}
+#: The column each measure is computed from, in its dataset.
+MEASURE_COLUMNS = {
+    "first_contact_resolution": "resolved_first_contact",
+    "csat": "csat",
+    "average_handle_time": "handle_time_s",
+}
+
+
+def measures_given(contacts: pd.DataFrame | None, surveys: pd.DataFrame | None) -> list[str]:
+    """The measures this data can evaluate, in MEASURES order: a measure whose dataset is absent
+    (None) or has no values in its column (see has_column) is left out."""
+    from svcworkbook.report.contact_figures import has_column
+
+    frames = {"contacts": contacts, "surveys": surveys}
+    return [
+        m
+        for m, (_, dataset, _, _) in MEASURES.items()
+        if frames[dataset] is not None and has_column(frames[dataset], MEASURE_COLUMNS[m])
+    ]
+
+
+def left_out_sentences(contacts: pd.DataFrame | None, surveys: pd.DataFrame | None) -> list[str]:
+    """A sentence for each measure the data cannot evaluate, saying why (none when all can)."""
+    given = measures_given(contacts, surveys)
+    frames = {"contacts": contacts, "surveys": surveys}
+    sentences = []
+    for measure, (label, dataset, _, _) in MEASURES.items():
+        if measure in given:
+            continue
+        why = (
+            f"no {dataset} file was given"
+            if frames[dataset] is None
+            else f"the {dataset} file has no {MEASURE_COLUMNS[measure]} column"
+        )
+        sentences.append(f"{label} is left out of the evaluation: {why}.")
+    return sentences
 
 
 def check_change_date(change_date, contacts: pd.DataFrame) -> pd.Timestamp:
@@ -85,20 +121,24 @@ def split_at(frame: pd.DataFrame, date_column: str, change: pd.Timestamp):
 
 def baseline_table(
     contacts: pd.DataFrame,
-    surveys: pd.DataFrame,
+    surveys: pd.DataFrame | None,
     change_date,
     targets: Mapping[str, float],
 ) -> pd.DataFrame:
-    """Each objective's baseline (the period before the change) against its target.
+    """Each objective's baseline (the period before the change) against its target; an
+    objective whose data is not given (no surveys file, say) is left out.
 
     variance = baseline - target (for handle time, lower is better, so a positive variance is
     worse); met follows the KPI's direction.
     """
     change = check_change_date(change_date, contacts)
     before_contacts, _ = split_at(contacts, "opened_at", change)
-    before_surveys, _ = split_at(surveys, "sent_at", change)
+    before_surveys = None if surveys is None else split_at(surveys, "sent_at", change)[0]
+    given = measures_given(contacts, surveys)
     rows = []
     for measure, target in targets.items():
+        if measure not in given:  # its data is not given (left_out_sentences says so)
+            continue
         label = MEASURES[measure][0]
         value = measure_value(measure, before_contacts, before_surveys)
         met = kpi.KPIS[measure].met(value, target)
@@ -117,14 +157,15 @@ def baseline_table(
 
 def compare_before_after(
     contacts: pd.DataFrame,
-    surveys: pd.DataFrame,
+    surveys: pd.DataFrame | None,
     change_date,
-    measures=("first_contact_resolution", "csat", "average_handle_time"),
+    measures=None,
 ) -> dict[str, stats.Comparison]:
-    """Before/after comparison of each measure (interval, significance test, effect size)."""
+    """Before/after comparison of each measure (interval, significance test, effect size);
+    ``measures=None`` takes every measure the data gives (measures_given)."""
     change = check_change_date(change_date, contacts)
     results = {}
-    for measure in measures:
+    for measure in measures_given(contacts, surveys) if measures is None else measures:
         label, _, date_column, kind = MEASURES[measure]
         rows = _rows_for(measure, contacts, surveys)
         if rows.empty:
@@ -463,13 +504,18 @@ def evidence_table(report: pd.DataFrame) -> pd.DataFrame:
 # --- the notebook's helpers: change date, sentences, charts, the slipping example, exercises ---
 
 
-def resolve_change_date(change_date, params: Mapping, contacts: pd.DataFrame) -> pd.Timestamp:
+def resolve_change_date(
+    change_date, params: Mapping, contacts: pd.DataFrame | None
+) -> pd.Timestamp | None:
     """The change date to evaluate: the parameter if set; for generated data (or a folder the
     generator wrote, see io.read_about), the scenario's change date, or the improvement
-    scenario's when the scenario has none; checked against the data.
+    scenario's when the scenario has none; checked against the data. None when no contacts are
+    given (your own data without a contacts file: there is nothing before and after to compare).
 
     Your own export has no scenario, so there the date must be given.
     """
+    if contacts is None:
+        return None
     if change_date is None:
         from svcworkbook.data import generators
         from svcworkbook.data.loading import read_about
@@ -491,6 +537,16 @@ def resolve_change_date(change_date, params: Mapping, contacts: pd.DataFrame) ->
             'started, for example -p change_date=2026-02-16 or change_date = "2026-02-16"'
         )
     return check_change_date(change_date, contacts)
+
+
+def start_sentence(source: str, change: pd.Timestamp | None) -> str:
+    """Where the data comes from and when the change started (or that no contacts are given)."""
+    if change is None:
+        return (
+            f"Data: {source}. No contacts file was given, so the change cannot be evaluated "
+            "before and after; only the sections on the data given are run."
+        )
+    return f"Data: {source}. The change being evaluated started on {change:%A %d %B %Y}."
 
 
 def variance_sentences(report: pd.DataFrame, organisation: str) -> list[str]:
@@ -656,23 +712,47 @@ def headline_results(
     held: Sustainment,
     priorities: pd.DataFrame,
 ) -> dict[str, object]:
-    """The unit's headline figures, for wb.record (tests and assessors' reports)."""
-    fcr, csat_ = comparisons["first_contact_resolution"], comparisons["csat"]
+    """The unit's headline figures, for wb.record (tests and assessors' reports): the
+    evaluation's and SERVQUAL's, the two parts the notebook records when their data is given."""
     return {
+        **evaluation_headline(change, comparisons, report, held),
+        **servqual_headline(priorities),
+    }
+
+
+def evaluation_headline(
+    change: pd.Timestamp,
+    comparisons: Mapping[str, stats.Comparison],
+    report: pd.DataFrame,
+    held: Sustainment,
+) -> dict[str, object]:
+    """The evaluation's headline figures: FCR before and after with its test, CSAT when the
+    surveys are given, whether the gain is holding, and the objectives achieved."""
+    fcr = comparisons["first_contact_resolution"]
+    out: dict[str, object] = {
         "change_date": f"{change:%Y-%m-%d}",
         "fcr_before": fcr.before,
         "fcr_after": fcr.after,
         "fcr_difference": fcr.difference,
         "fcr_p_value": fcr.p_value,
         "fcr_significant": fcr.significant,
-        "csat_before": csat_.before,
-        "csat_after": csat_.after,
-        "csat_significant": csat_.significant,
-        "fcr_gain_retained": held.retained,
-        "fcr_slipping": held.slipping,
-        "objectives_achieved": int(report["verdict"].str.startswith("objective achieved").sum()),
-        "servqual_priority": str(priorities["dimension"].iloc[0]),
     }
+    if "csat" in comparisons:
+        csat_ = comparisons["csat"]
+        out.update(
+            csat_before=csat_.before, csat_after=csat_.after, csat_significant=csat_.significant
+        )
+    out.update(
+        fcr_gain_retained=held.retained,
+        fcr_slipping=held.slipping,
+        objectives_achieved=int(report["verdict"].str.startswith("objective achieved").sum()),
+    )
+    return out
+
+
+def servqual_headline(priorities: pd.DataFrame) -> dict[str, object]:
+    """SERVQUAL's headline: the dimension to improve first."""
+    return {"servqual_priority": str(priorities["dimension"].iloc[0])}
 
 
 def sustainment_sentences(
