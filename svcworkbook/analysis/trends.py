@@ -67,9 +67,12 @@ def trend(values: pd.Series, window: int = 7, confidence: float = 0.95) -> Trend
         )
     if np.ptp(x[present]) == 0:
         raise DataError("trend: every value has the same date, so no trend over time can be fitted")
-    fit = sps.linregress(x[present], series.to_numpy()[present])
+    y = series.to_numpy()[present]
+    fit = sps.linregress(x[present], y)
     degrees = int(present.sum()) - 2
     margin = float(sps.t.ppf(1 - (1 - confidence) / 2, degrees)) * fit.stderr
+    if np.ptp(y) == 0:  # the same value every period (a 100% response rate, say): a flat line
+        margin = 0.0  # fitted exactly (linregress gives no standard error for it)
     rolling = pd.DataFrame(
         {
             "period": series.index,

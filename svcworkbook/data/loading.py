@@ -49,7 +49,12 @@ from svcworkbook.data.reading import (
 )
 from svcworkbook.data.samples import sample_data_dir
 from svcworkbook.data.schemas import DATASETS
-from svcworkbook.data.validation import check_rules, check_values, missing_columns
+from svcworkbook.data.validation import (
+    check_rules,
+    check_values,
+    fill_unanswered_flags,
+    missing_columns,
+)
 from svcworkbook.data.values import blank_column, convert, finish_dtype
 from svcworkbook.errors import DataError
 
@@ -106,6 +111,8 @@ def load(
     if dataset == "contacts":
         plausibility.check_contacts(out, problems, notes)
     problems.raise_if_any()
+    if dataset == "contacts":
+        fill_unanswered_flags(out, notes)
     columns = {
         name: finish_dtype(col, out[name]) if name in out else blank_column(col, frame.index)
         for name, col in spec.columns.items()

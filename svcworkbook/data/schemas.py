@@ -139,7 +139,9 @@ SPECS: dict[str, Spec] = {
             ),
             "resolved_first_contact": Col(
                 "bool",
-                "resolved without the customer contacting again",
+                "resolved without the customer contacting again; blank allowed on an abandoned "
+                "call (read as no: nobody answered it)",
+                nullable=True,
                 optional=True,
                 unknown_when_absent=True,
             ),
@@ -162,7 +164,7 @@ SPECS: dict[str, Spec] = {
             Rule("resolved_at", "opened_at", "a contact cannot be resolved before it was opened"),
         ),
         date="opened_at",
-        needed_when_answered=("queue_wait_s",),
+        needed_when_answered=("queue_wait_s", "resolved_first_contact"),
     ),  # fmt: skip
     "intervals": Spec(
         {

@@ -154,11 +154,30 @@ def _check_needed_when_answered(
     if blank.any():
         rows = problems.not_yet_reported(column, pd.Series(blank, index=frame[column].index))
         if rows.any():
+            what = {"queue_wait_s": "wait", "resolved_first_contact": "resolved flag"}
+            name = what.get(column, column)
             problems.add(
                 column, "blank on answered contacts", rows.index[rows.to_numpy()],
-                "fill in the wait of every answered contact (a blank wait is allowed only on an "
-                "abandoned one)",
+                f"fill in the {name} of every answered contact (a blank {name} is allowed only "
+                "on an abandoned one)",
             )  # fmt: skip
+
+
+def fill_unanswered_flags(frame: dict[str, pd.Series], notes: list[str]) -> None:
+    """A blank resolved_first_contact on an abandoned contact is read as no (a call nobody
+    answered was not resolved; first contact resolution counts answered contacts only), and the
+    summary says how many."""
+    if "resolved_first_contact" not in frame or "abandoned" not in frame:
+        return
+    flag = frame["resolved_first_contact"]
+    blank = flag.isna() & frame["abandoned"].eq(True).fillna(False)
+    if blank.any():
+        frame["resolved_first_contact"] = flag.astype(object).where(~blank, False)
+        count = int(blank.sum())
+        notes.append(
+            f"resolved_first_contact: blank on {count:,} abandoned contact"
+            f"{'s' if count != 1 else ''}, read as no (nobody answered them)"
+        )
 
 
 def _check_only_when(rule: OnlyWhen, frame: Mapping[str, pd.Series], problems: Problems) -> None:

@@ -445,6 +445,18 @@ def trend_sentence(result: Trend, measure: str, unit: str = "", decimals: int = 
         span = f"Between {format_period(periods.min())} and {format_period(periods.max())}"
     else:
         span = f"Over the {result.n} periods"
+    values = result.rolling["value"].dropna()
+    if len(values) and values.max() == values.min():  # the same every period: nothing to fit
+        level = format_value(float(values.iloc[0]), unit)
+        return (
+            f"{span}, {measure} was {level} in every period: it did not move, so there is no "
+            "trend to judge."
+        )
+    if math.isnan(result.ci_low) or math.isnan(result.ci_high):
+        interval = (
+            "its confidence interval cannot be worked out from so few values; "
+            f"{format_p(result.p_value, 1 - result.confidence)}"
+        )
     clear = result.significant and (result.ci_low > 0 or result.ci_high < 0)
     if clear:
         direction = "rose" if result.slope > 0 else "fell"

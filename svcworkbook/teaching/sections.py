@@ -2,7 +2,9 @@
 and with someone's own data a section whose data is absent is skipped with a visible note.
 
 A cell declares what it needs with tags ``needs:DATASET`` or ``needs:DATASET.COLUMN`` (for
-example ``needs:complaints``, ``needs:contacts.resolved_at``). Before the kernel starts,
+example ``needs:complaints``, ``needs:contacts.resolved_at``), or ``needs:DATASET.COLUMN>N``
+for a column with more than N different values (``needs:surveys.method>1``: an exercise that
+asks to choose between survey methods needs two of them). Before the kernel starts,
 :func:`skip_absent_sections` replaces each run of cells whose data is absent by one Markdown
 note ("Worked analysis 1: ...: no intervals file was given, so this section is skipped"); the
 bundled samples and generated data have everything, so nothing is skipped for them. Generated
@@ -20,6 +22,17 @@ TAG = "needs:"
 NOTE_TAG = "skipped-section"
 
 
+class Columns(set):
+    """The columns a dataset really has, with how many different values each holds
+    (``distinct``), for needs such as ``surveys.method>1``."""
+
+    def __init__(self, columns=(), distinct: Mapping[str, int] | None = None,
+                 examples: Mapping[str, list[str]] | None = None) -> None:  # fmt: skip
+        super().__init__(columns)
+        self.distinct = dict(distinct or {})
+        self.examples = dict(examples or {})
+
+
 def cell_needs(cell: Mapping[str, Any]) -> list[str]:
     """What a cell needs, from its ``needs:`` tags (e.g. ['intervals', 'contacts.resolved_at'])."""
     tags = cell.get("metadata", {}).get("tags", [])
@@ -34,6 +47,7 @@ def unit_needs(nb: Mapping[str, Any]) -> dict[str, dict[str, list[str]]]:
         title = _heading(cell) or title
         for need in cell_needs(cell):
             dataset, _, column = need.partition(".")
+            column = column.replace(">", " > ")
             columns = sections.setdefault(title, {}).setdefault(dataset, [])
             if column and column not in columns:
                 columns.append(column)
@@ -49,18 +63,35 @@ def available(data_dir: str | Path, mapping: Any = None) -> dict[str, set[str]]:
 
     files = loading.folder_files(data_dir, mapping=mapping, datasets=DATASETS)
     frames = loading.load_folder(data_dir, mapping=mapping, datasets=tuple(files))
-    return {
-        name: {c for c in frame.columns if has_column(frame, c)} for name, frame in frames.items()
-    }
+    there = {}
+    for name, frame in frames.items():
+        columns = [c for c in frame.columns if has_column(frame, c)]
+        values = {c: frame[c].dropna().astype(str).unique() for c in columns}
+        there[name] = Columns(
+            columns,
+            distinct={c: len(v) for c, v in values.items()},
+            examples={c: sorted(v)[:3] for c, v in values.items()},
+        )
+    return there
 
 
 def missing_reason(need: str, there: Mapping[str, set[str]]) -> str | None:
     """Why a need is not met by the data there is (None when it is met)."""
     dataset, _, column = need.partition(".")
+    column, _, more_than = column.partition(">")
     if dataset not in there:
         return f"no {dataset} file was given"
     if column and column not in there[dataset]:
         return f"the {dataset} file has no {column} column"
+    distinct = getattr(there[dataset], "distinct", {}).get(column)
+    if more_than and distinct is not None and distinct <= int(more_than):
+        shown = ", ".join(getattr(there[dataset], "examples", {}).get(column, []))
+        which = f" ({shown})" if shown else ""
+        counted = "no" if distinct == 0 else "one" if distinct == 1 else f"{distinct:,}"
+        return (
+            f"the {dataset} file has only {counted} {column}{which}, fewer than the "
+            f"{int(more_than) + 1} this needs"
+        )
     return None
 
 

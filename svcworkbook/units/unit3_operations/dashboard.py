@@ -70,7 +70,7 @@ def rag_status(
 
 def dashboard_table(
     contacts: pd.DataFrame,
-    surveys: pd.DataFrame,
+    surveys: pd.DataFrame | None,
     targets: Mapping[str, float | None],
     answer_within_s: float = kpi.DEFAULT_THRESHOLD_S,
     by: str | Sequence[str] = ("team", "channel"),
@@ -86,14 +86,19 @@ def dashboard_table(
     calls abandoned in under ``short_abandon_s`` are removed from service level and abandonment.
     Without an ``average_handle_time`` target, each cell's handle time is judged against its own
     channel's AHT over all groups (a chat is not a call), not one figure for every channel.
+    Without surveys (None: your own data has no surveys file) CSAT is left out of the dashboard.
     """
     by = (by,) if isinstance(by, str) else tuple(by)
+    given = {"contacts": contacts, "surveys": surveys}
+    kpis = [
+        k for k in DASHBOARD_KPIS if all(given.get(d) is not None for d in kpi.KPIS[k].datasets)
+    ]
     parts = kpi.kpi_parts(
         contacts,
         surveys,
         period="month",
         by=by,
-        kpis=list(DASHBOARD_KPIS),
+        kpis=kpis,
         options={
             "service_level": {
                 "threshold_s": float(answer_within_s),
@@ -110,7 +115,7 @@ def dashboard_table(
     table["value"] = value.where(table["denominator"] > 0)
     table["label"] = table["kpi"].map({k: kpi.KPIS[k].label for k in DASHBOARD_KPIS})
     table["unit"] = table["kpi"].map({k: kpi.KPIS[k].unit for k in DASHBOARD_KPIS})
-    goals = {k: targets.get(k, kpi.KPIS[k].target) for k in DASHBOARD_KPIS}
+    goals = {k: targets.get(k, kpi.KPIS[k].target) for k in kpis}
     table["target"] = table["kpi"].map(goals).astype(float)
     if "average_handle_time" not in targets and "channel" in by:
         table["target"] = _aht_within_channel(table, by, summed)
@@ -154,6 +159,26 @@ def worst_cells(table: pd.DataFrame, rows: int = 3) -> pd.DataFrame:
     higher = red["kpi"].map({k: kpi.KPIS[k].direction == "higher" for k in DASHBOARD_KPIS})
     red["shortfall"] = np.where(higher, -red["gap"], red["gap"]) / red["target"].abs()
     return red.sort_values(["shortfall", "n"], ascending=[False, False]).head(rows)
+
+
+def show_red_results(table: pd.DataFrame, organisation: str, rows: int = 5):
+    """The red results furthest from target as a table, or a sentence when none is red (an
+    empty table says nothing to a reader)."""
+    from svcworkbook import display
+
+    worst = worst_cells(table, rows=rows)
+    if worst.empty:
+        counts = rag_counts(table)
+        return display.say(
+            f"No KPI is red this period at {organisation}: {counts['green']:,} results met the "
+            f"target and {counts['amber']:,} missed it by no more than "
+            f"{narrative.format_percent(DEFAULT_AMBER_MARGIN, 0)} of the target (amber)."
+        )
+    return display.show_table(
+        readable(worst)[["team", "channel", "label", "value", "target", "n", "rag"]],
+        formats={"n": "int"},
+        caption=f"{organisation}: the red results furthest from target",
+    )
 
 
 def readable(table: pd.DataFrame) -> pd.DataFrame:
@@ -206,18 +231,23 @@ def dashboard_chart(table: pd.DataFrame, by: Sequence[str] = ("team", "channel")
     return ax
 
 
-def comment_themes(surveys: pd.DataFrame) -> pd.DataFrame:
+def comment_themes(surveys: pd.DataFrame | None) -> pd.DataFrame | None:
     """Themes of survey comments with how often each is mentioned and the CSAT of those comments
     (stats.triangulate with the workbook's THEME_KEYWORDS; low score = CSAT 1-2). The example
     comment shown per theme has emails, phone numbers, postcodes and names redacted
-    (privacy.redact): a report never shows a customer's personal data."""
+    (privacy.redact): a report never shows a customer's personal data. None without surveys."""
+    if surveys is None:
+        return None
     themes = stats.triangulate(surveys, score="csat", comment="comment")
     themes["example_comment"] = themes["example_comment"].map(privacy.redact)
     return themes
 
 
-def complaint_causes(complaints: pd.DataFrame) -> pd.DataFrame:
-    """Pareto table of complaint root causes (the vital few reach 80% of complaints)."""
+def complaint_causes(complaints: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Pareto table of complaint root causes (the vital few reach 80% of complaints); None
+    without a complaints log."""
+    if complaints is None:
+        return None
     if "root_cause" not in complaints.columns:
         raise DataError("complaints: no 'root_cause' column; map your cause column to root_cause")
     return stats.pareto(complaints["root_cause"])
@@ -225,8 +255,8 @@ def complaint_causes(complaints: pd.DataFrame) -> pd.DataFrame:
 
 def dashboard_sentences(
     table: pd.DataFrame,
-    themes: pd.DataFrame,
-    causes: pd.DataFrame,
+    themes: pd.DataFrame | None,
+    causes: pd.DataFrame | None,
     organisation: str,
     withhold_low_theme: bool = False,
 ) -> list[str]:
@@ -241,6 +271,8 @@ def dashboard_sentences(
         f"{counts['red']} missed it (red); {counts['too few']} did not apply to the channel or had "
         "too few cases to judge."
     ]
+    if "csat" not in set(table["kpi"]):
+        sentences.append("CSAT is left out of the dashboard: no surveys file was given.")
     aht_targets = table.loc[table["kpi"] == "average_handle_time", "target"].dropna()
     if aht_targets.nunique() > 1:
         sentences.append(
@@ -253,6 +285,8 @@ def dashboard_sentences(
             f"{row['label']} for {group} was {_format(row['value'], row['unit'])} against a "
             f"target of {_format(row['target'], row['unit'])} ({int(row['n']):,} cases)."
         )
+    if themes is None:  # no surveys file: nothing customers said to add
+        themes = pd.DataFrame(columns=["theme", "mentions"])
     coded = themes.loc[(themes["theme"] != stats.NO_THEME) & (themes["mentions"] > 0)]
     if not coded.empty and withhold_low_theme:
         top = coded.iloc[0]
@@ -273,6 +307,8 @@ def dashboard_sentences(
             f"{worst['theme']} ({narrative.format_percent(worst['low_score_share'])} of its "
             f"comments scored 1 or 2), for example: \u201c{worst['example_comment']}\u201d"
         )
+    if causes is None or causes.empty:  # no complaints log given
+        return sentences
     vital = causes.loc[causes["vital_few"], "category"].tolist()
     sentences.append(
         f"Complaints point the same way or add to it: {narrative.join_words(vital)} "

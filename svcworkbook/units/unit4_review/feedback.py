@@ -160,6 +160,12 @@ def check_cheapest_fix(my_answer, surveys: pd.DataFrame, target: float):
     """Exercise U4.E2: the survey method below the response-rate target that needs the fewest
     extra responses to reach it; slip: the method with the lowest rate."""
     rates = response_rates(surveys, "method")
+    if len(rates) < 2:  # nothing to choose between
+        return exercises.unavailable(
+            "U4.E2",
+            f"This exercise needs two or more survey methods to choose between; this data has "
+            f"{'only ' + str(rates['method'].iloc[0]) if len(rates) else 'none'}.",
+        )
     needed = extra_responses_needed(rates, target)
     if needed.empty:
         return exercises.unavailable("U4.E2", "Every survey method already meets the target.")
