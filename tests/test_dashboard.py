@@ -187,3 +187,21 @@ def test_sentences_chart_and_checks():
         dashboard.team_fcr(contacts, "sales")
     with pytest.raises(DataError, match="root_cause"):
         dashboard.complaint_causes(pd.DataFrame({"cause": ["x"]}))
+
+
+def test_dashboard_without_surveys_and_with_nothing_red():
+    """Contacts alone: CSAT is left out of the dashboard, with a sentence; when no result is red
+    the reader gets a sentence, not an empty table (issue 18)."""
+    rows = [("billing", "phone", 10, False, True, 300) for _ in range(40)]
+    contacts = contacts_frame(rows)
+    targets = dashboard.dashboard_targets(0.8, 20, 0.75, 0.8)
+    table = dashboard.dashboard_table(contacts, None, targets, answer_within_s=20)
+    assert "csat" not in set(table["kpi"]) and "first_contact_resolution" in set(table["kpi"])
+    sentences = dashboard.dashboard_sentences(table, None, None, "Acme")
+    assert "CSAT is left out of the dashboard: no surveys file was given." in sentences
+    assert not any("Complaints" in s or "comments" in s for s in sentences)
+    assert dashboard.rag_counts(table)["red"] == 0
+    shown = str(dashboard.show_red_results(table, "Acme"))
+    counts = dashboard.rag_counts(table)
+    assert f"No KPI is red this period at Acme: {counts['green']} results met the target" in shown
+    assert dashboard.comment_themes(None) is None and dashboard.complaint_causes(None) is None

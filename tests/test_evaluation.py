@@ -269,3 +269,22 @@ def test_the_comparison_table_reads_in_percent_and_seconds():
     assert table.loc["First contact resolution", "after"] == "80.0%"
     assert table.loc["Average handle time", "difference"].startswith("+10")
     assert table.loc["First contact resolution", "significant"] == "yes"
+
+
+def test_without_surveys_csat_is_left_out_and_said_so():
+    """Contacts alone (surveys None): FCR and handle time are evaluated, CSAT is left out of the
+    baseline and the comparison, with the reason (issue 18)."""
+    contacts = make_contacts(FCR)
+    change = START + pd.Timedelta(days=14)
+    objectives = {"first_contact_resolution": 0.75, "csat": 0.8}
+    baseline = evaluation.baseline_table(contacts, None, change, objectives)
+    assert baseline["measure"].tolist() == ["first_contact_resolution"]
+    assert baseline["baseline"].iloc[0] == pytest.approx(0.6)
+    comparisons = evaluation.compare_before_after(contacts, None, change)
+    assert list(comparisons) == ["first_contact_resolution", "average_handle_time"]
+    assert evaluation.left_out_sentences(contacts, None) == [
+        "CSAT (share scoring 4-5) is left out of the evaluation: no surveys file was given."
+    ]
+    assert evaluation.left_out_sentences(contacts, make_surveys(CSAT)) == []
+    assert evaluation.resolve_change_date(None, {"data_dir": "x"}, None) is None
+    assert "No contacts file was given" in evaluation.start_sentence("your files", None)

@@ -489,3 +489,72 @@ def test_change_date_outside_the_data_is_refused_before_any_kernel(capsys):
     assert code == 1
     err = capsys.readouterr().err
     assert "change_date 01 Jan 2030 leaves too little data on one side" in err
+
+
+def test_blank_resolved_flag_on_an_abandoned_call_reads_as_no(tmp_path):
+    """A wrap-up left blank when nobody answered is allowed (read as no, and said so); blank on
+    an answered call is a problem naming the rows."""
+    path = tmp_path / "contacts.csv"
+    path.write_text(
+        "contact_id,opened_at,abandoned,resolved_first_contact\n"
+        "A1,2026-01-05 09:00:00,no,yes\nA2,2026-01-05 09:05:00,yes,\nA3,2026-01-05 09:09:00,no,no\n"
+    )
+    frame = loading.load("contacts", path)
+    assert frame["resolved_first_contact"].tolist() == [True, False, False]
+    assert frame["resolved_first_contact"].dtype == bool
+    assert "resolved_first_contact: blank on 1 abandoned contact, read as no" in " ".join(
+        frame.attrs["notes"]
+    )
+    assert kpi.first_contact_resolution(frame) == pytest.approx(1 / 2)
+    path.write_text(
+        path.read_text().replace("A3,2026-01-05 09:09:00,no,no", "A3,2026-01-05 09:09:00,no,")
+    )
+    with pytest.raises(DataError) as caught:
+        loading.load("contacts", path)
+    assert "column 'resolved_first_contact': blank on answered contacts in rows 4." in str(
+        caught.value
+    )
+    assert "fill in the resolved flag of every answered contact" in str(caught.value)
+
+
+def test_a_section_needing_two_values_of_a_column():
+    """needs:surveys.method>1 skips the part when the file has one method only, naming it; a
+    plain set of columns (no counts) is taken as met."""
+    import nbformat
+
+    from svcworkbook.teaching.sections import Columns, missing_reason, skip_absent_sections
+
+    one = {"surveys": Columns({"method", "csat"}, {"method": 1}, {"method": ["ivr"]})}
+    assert missing_reason("surveys.method>1", one) == (
+        "the surveys file has only one method (ivr), fewer than the 2 this needs"
+    )
+    two = {"surveys": Columns({"method"}, {"method": 2}, {"method": ["email", "sms"]})}
+    assert missing_reason("surveys.method>1", two) is None
+    assert missing_reason("surveys.method>1", {"surveys": {"method"}}) is None
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        md("## Worked analysis 2: feedback"),
+        code("rates()", metadata={"tags": ["needs:surveys"]}),
+        md("### Your turn (U4.E2)", metadata={"tags": ["needs:surveys.method>1"]}),
+        code("check()", metadata={"tags": ["exercise", "needs:surveys.method>1"]}),
+    ]
+    nb, notes = skip_absent_sections(nb, one)
+    assert notes == [
+        "Worked analysis 2: feedback: the surveys file has only one method (ivr), fewer than the "
+        "2 this needs, so this part is skipped."
+    ]
+    assert ["".join(c.source) for c in nb.cells][:2] == [
+        "## Worked analysis 2: feedback",
+        "rates()",
+    ]
+
+
+def test_run_5_on_own_data_without_a_change_date_stops_before_any_kernel(capsys):
+    """Your own contacts have no scenario, so unit 5 needs change_date: refused at once."""
+    code = cli.main([
+        "run", "5", "--data", str(CALLS), "--map", str(CALLS / "mapping.yaml"),
+        "--out", "/nonexistent/never-written",
+    ])  # fmt: skip
+    assert code == 1
+    assert "change_date is not set: with your own data (data_dir)" in capsys.readouterr().err

@@ -259,3 +259,15 @@ def test_chart_helpers_and_trend_slope():
     table = fb.triangulation(surveys_frame(rows), complaints, window())
     ax = fb.triangulation_chart(table)
     assert "communication" in [t.get_text() for t in ax.texts]
+
+
+def test_one_survey_method_is_no_choice():
+    """U4.E2 asks to choose between methods: with one method the check says it needs two, and
+    the learner is not judged against the only one there is (issue 18)."""
+    rows = [(1, "ivr", 5 if i < 2 else None, None, None, None) for i in range(10)]
+    surveys = surveys_frame(rows)
+    check = fb.check_cheapest_fix("ivr", surveys, 0.3)
+    assert check.status == "not attempted"
+    assert "needs two or more survey methods to choose between; this data has only ivr" in str(
+        check
+    )

@@ -359,3 +359,23 @@ def test_daily_csat_equals_kpi_csat_of_each_day():
         that_day = surveys.loc[day_of == row["day"]]
         assert row["csat"] == pytest.approx(kpi.csat(that_day), nan_ok=True)
         assert row["responses"] == that_day["csat"].notna().sum()
+
+
+def test_weakest_weekday_check_uses_the_notebooks_short_abandon_threshold():
+    """U2.E3's expected answer follows the run's short_abandon_s (issue 18): Monday has 3 calls
+    in time and 2 abandoned at 8 s, Tuesday 2 in time and 1 late. With 5 s Monday is 3/5 = 60%
+    (weakest, Tuesday 2/3); with 10 s the two abandons are short, Monday is 3/3 and Tuesday the
+    weakest."""
+    tuesday = T0 + pd.Timedelta(days=1)
+    rows = [contact(f"M{i}", T0 + pd.Timedelta(minutes=i), 10) for i in range(3)]
+    rows += [
+        contact(f"A{i}", T0 + pd.Timedelta(minutes=5 + i), 8, abandoned=True) for i in range(2)
+    ]
+    rows += [contact(f"T{i}", tuesday + pd.Timedelta(minutes=i), 10) for i in range(2)]
+    rows += [contact("T9", tuesday + pd.Timedelta(minutes=9), 30)]
+    contacts = frame(rows)
+    monday, tuesday_name = T0.day_name(), tuesday.day_name()
+    check = reliability.check_weakest_weekday
+    assert check(monday, contacts, 20).status == "right"
+    assert check(monday, contacts, 20, 10).status == "wrong"
+    assert check(tuesday_name, contacts, 20, 10).status == "right"

@@ -35,3 +35,16 @@ def test_trend_on_dates_is_per_day():
 def test_trend_needs_three_points():
     with pytest.raises(DataError, match="at least 3"):
         trends.trend([1.0, np.nan, 2.0])
+
+
+def test_a_flat_series_is_said_in_words_not_as_nan():
+    """The same value in every period (a 100% response rate) fits a flat line exactly: the
+    interval is 0 to 0 and the sentence says nothing moved, never 'interval +nan to +nan'."""
+    from svcworkbook.report import narrative
+
+    days = pd.date_range("2026-01-05", periods=4, freq="7D")
+    flat = trends.trend(pd.Series([1.0] * 4, index=days), window=4)
+    assert (flat.slope, flat.ci_low, flat.ci_high) == (0.0, 0.0, 0.0)
+    text = narrative.trend_sentence(flat, "the survey response rate", unit="%")
+    assert "nan" not in text
+    assert "the survey response rate was 100.0% in every period: it did not move" in text

@@ -450,7 +450,7 @@ def trend_sentence(result: Trend, measure: str, unit: str = "", decimals: int = 
         level = format_value(float(values.iloc[0]), unit)
         return (
             f"{span}, {measure} was {level} in every period: it did not move, so there is no "
-            "trend to judge."
+            "clear trend to judge."
         )
     if math.isnan(result.ci_low) or math.isnan(result.ci_high):
         interval = (
