@@ -207,6 +207,9 @@ def _execute_warm(kernel: Any, source: Any, path: Path, out_path: Path, paramete
     from svcworkbook.teaching.kernel_pool import NotebookFailed
 
     nb = nbformat.read(source, as_version=4) if isinstance(source, str) else source
+    for cell in nb.cells:  # as papermill starts: no output or count left from a stored run
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
     try:
         executed = kernel.execute(nb, cwd=path.parent, parameters=parameters)
     except NotebookFailed as err:
