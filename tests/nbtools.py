@@ -3,6 +3,8 @@ own exports would arrive (other column names, UK dates), tiny and broken generat
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,7 @@ import papermill
 import pytest
 import yaml
 
-from svcworkbook.teaching import runner
+from svcworkbook.teaching import kernel_pool, runner
 from svcworkbook.teaching.session import read_results
 
 #: How another system might name our columns (its export's header -> the workbook's column).
@@ -36,19 +38,54 @@ OUTSIDE_NAMES = {
 }
 
 
-def run_unit(unit: int, tmp_path: Path, **parameters: Any) -> tuple[Path, dict[str, Any]]:
-    """Execute a unit notebook with papermill into tmp_path; (executed path, recorded results)."""
-    out = tmp_path / f"unit{unit:02d}.ipynb"
-    runner.execute(runner.resolve_notebook(unit), out, parameters)
+def matrix_kernel():
+    """The kernel the papermill matrices run on: this test worker's warm kernel, reset before each
+    notebook (``kernel_pool.thread_kernel``), or None (a fresh kernel per run, as papermill does)
+    when SVCWORKBOOK_TEST_FRESH_KERNELS=1.
+
+    A fresh kernel spends about half of a unit notebook's run starting Python and importing
+    pandas, seaborn and the library. The matrices test what the parameters and data do, so they
+    share one kernel per worker; nbval, the site build, the class packs' learner runs and marking
+    still start every notebook in a fresh kernel, so a notebook that only works after another is
+    still caught.
+    """
+    if os.environ.get("SVCWORKBOOK_TEST_FRESH_KERNELS") == "1":
+        return None
+    return kernel_pool.thread_kernel()
+
+
+def run_unit(
+    unit: int, tmp_path: Path, edition: str | None = None, **parameters: Any
+) -> tuple[Path, dict[str, Any]]:
+    """Execute a unit notebook (or one edition of it) into tmp_path; (executed path, results)."""
+    out = tmp_path / f"unit{unit:02d}{'-' + edition if edition else ''}.ipynb"
+    runner.execute(
+        runner.resolve_notebook(unit), out, parameters, edition=edition, kernel=matrix_kernel()
+    )
     return out, read_results(out)
 
 
-def run_unit_failing(unit: int, tmp_path: Path, **parameters: Any):
-    """Execute a unit notebook that must stop with an error; the papermill error."""
+@dataclass
+class CellError:
+    """The error a notebook stopped with: its name, message and the source of the cell."""
+
+    ename: str
+    evalue: str
+    source: str
+
+
+def run_unit_failing(unit: int, tmp_path: Path, **parameters: Any) -> CellError:
+    """Execute a unit notebook that must stop with an error; the error, read from what ran."""
+    import nbformat
+
     out = tmp_path / f"unit{unit:02d}-failed.ipynb"
-    with pytest.raises(papermill.PapermillExecutionError) as err:
-        runner.execute(runner.resolve_notebook(unit), out, parameters)
-    return err.value
+    with pytest.raises((papermill.PapermillExecutionError, kernel_pool.NotebookFailed)):
+        runner.execute(runner.resolve_notebook(unit), out, parameters, kernel=matrix_kernel())
+    for cell in nbformat.read(out, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                return CellError(output["ename"], output["evalue"], cell.source)
+    raise AssertionError(f"{out.name} stopped with no error output in any cell")
 
 
 def write_plain(folder: Path, data: dict[str, pd.DataFrame]) -> Path:

@@ -7,9 +7,8 @@ notebook's defaults also run under nbval (see pyproject)."""
 
 import json
 
-import papermill
 import pytest
-from nbtools import injected_parameters
+from nbtools import injected_parameters, run_unit_failing
 
 from svcworkbook import content
 from svcworkbook.teaching import runner
@@ -46,12 +45,11 @@ def test_start_here_runs_for_a_named_learner(tmp_path):
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS[1:], ids=IDS[1:])
 def test_bad_parameter_stops_at_the_first_cell_with_a_clear_message(path, tmp_path):
-    out = tmp_path / path.name
-    with pytest.raises(papermill.PapermillExecutionError) as err:
-        runner.execute(path, out, {"edition": "student"})
-    assert err.value.ename == "ParameterError"
-    assert "edition must be one of ('tutor', 'learner')" in err.value.evalue
-    nb = json.loads(out.read_text())
+    unit = int(path.name[:2])
+    err = run_unit_failing(unit, tmp_path, edition="student")
+    assert err.ename == "ParameterError"
+    assert "edition must be one of ('tutor', 'learner')" in err.evalue
+    nb = json.loads((tmp_path / f"unit{unit:02d}-failed.ipynb").read_text())
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     # parameters, injected-parameters, then the start_unit cell: the one that failed
     assert code[2]["outputs"][-1]["output_type"] == "error"

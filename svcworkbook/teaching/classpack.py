@@ -23,13 +23,11 @@ never replaced unless ``force`` (then a backup is kept).
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import html
 import json
 import os
 import re
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,39 +138,6 @@ def write_learner_data(folder: str, seed: int, scenario: str) -> dict[str, str]:
     return digests
 
 
-#: One warm kernel per thread: a Dask worker runs several tasks at once in threads (one per core
-#: by default), and a kernel shared between threads receives both tasks' messages and hangs.
-_THREAD = threading.local()
-_STARTED: list = []
-_STARTED_LOCK = threading.Lock()
-
-
-def _warm_kernel():
-    """This thread's warm kernel (started on first use; all are stopped when the process ends)."""
-    kernel = getattr(_THREAD, "kernel", None)
-    if kernel is None:
-        from svcworkbook.teaching.kernel_pool import WarmKernel
-
-        kernel = WarmKernel()
-        _THREAD.kernel = kernel
-        with _STARTED_LOCK:
-            if not _STARTED:
-                atexit.register(_stop_kernels)
-            _STARTED.append(kernel)
-    return kernel
-
-
-def _stop_kernels() -> None:
-    """Stop every warm kernel this process started (at exit)."""
-    with _STARTED_LOCK:
-        kernels, _STARTED[:] = list(_STARTED), []
-    for kernel in kernels:
-        try:
-            kernel.shutdown()
-        except Exception:  # a kernel already gone at exit is fine
-            pass
-
-
 def execute_answer_key(task: dict[str, Any]) -> dict[str, Any]:
     """Execute one tutor answer key on a warm kernel; write .ipynb and .html; report any error.
 
@@ -182,7 +147,7 @@ def execute_answer_key(task: dict[str, Any]) -> dict[str, Any]:
     import nbformat
 
     from svcworkbook.teaching.editions import make_edition
-    from svcworkbook.teaching.kernel_pool import NotebookFailed
+    from svcworkbook.teaching.kernel_pool import NotebookFailed, thread_kernel
     from svcworkbook.teaching.runner import export_html
 
     source, out_dir = Path(task["source"]), Path(task["out_dir"])
@@ -190,7 +155,7 @@ def execute_answer_key(task: dict[str, Any]) -> dict[str, Any]:
     nb = make_edition(nbformat.read(str(source), as_version=4), "tutor", task["parameters"])
     error = None
     try:
-        executed = _warm_kernel().execute(nb, cwd=out_dir)
+        executed = thread_kernel().execute(nb, cwd=out_dir)
     except NotebookFailed as err:
         executed, error = err.notebook, str(err)
     ipynb = out_dir / source.name

@@ -5,11 +5,18 @@ pandas, seaborn and the library dominates each run, so a ``WarmKernel`` starts o
 once, and before each notebook clears the namespace (``%reset -f``), closes figures and returns
 to the notebook's folder. Parameters are injected exactly as papermill injects them. nbclient
 leaves a kernel running when it is handed a kernel manager it does not own.
+
+``thread_kernel()`` gives each thread of a process its own warm kernel (started on first use,
+stopped when the process ends): class-pack workers use it, and so do the test suite's papermill
+matrices (``runner.execute(..., kernel=thread_kernel())``), where a fresh kernel per run would
+spend half of each run starting Python and importing the same libraries again.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -95,3 +102,35 @@ class WarmKernel:
 
     def __exit__(self, *exc: object) -> None:
         self.shutdown()
+
+
+#: One warm kernel per thread: a Dask worker runs several tasks at once in threads (one per core
+#: by default), and a kernel shared between threads receives both tasks' messages and hangs.
+_THREAD = threading.local()
+_STARTED: list[WarmKernel] = []
+_STARTED_LOCK = threading.Lock()
+
+
+def thread_kernel() -> WarmKernel:
+    """This thread's warm kernel (started on first use; all are stopped when the process ends)."""
+    kernel = getattr(_THREAD, "kernel", None)
+    if kernel is None:
+        kernel = WarmKernel()
+        _THREAD.kernel = kernel
+        with _STARTED_LOCK:
+            if not _STARTED:
+                atexit.register(stop_thread_kernels)
+            _STARTED.append(kernel)
+    return kernel
+
+
+def stop_thread_kernels() -> None:
+    """Stop every warm kernel this process started with thread_kernel (at exit)."""
+    with _STARTED_LOCK:
+        kernels, _STARTED[:] = list(_STARTED), []
+    for kernel in kernels:
+        try:
+            kernel.shutdown()
+        except Exception:  # a kernel already gone at exit is fine
+            pass
+    _THREAD.__dict__.clear()

@@ -139,21 +139,48 @@ def execute(
     parameters: dict[str, Any] | None = None,
     timeout: int = 600,
     edition: str | None = None,
+    kernel: Any = None,
 ) -> None:
     """Execute a notebook with papermill in the project's kernel, writing the executed copy.
 
     With ``edition`` ("learner" or "tutor") that edition of the notebook is executed: the
-    learner edition has no solution cells.
+    learner edition has no solution cells. With ``kernel`` (a ``kernel_pool.WarmKernel``) the
+    same notebook runs on that kernel after a reset instead of a fresh one; a failing cell then
+    raises ``kernel_pool.NotebookFailed`` (papermill's ``PapermillExecutionError`` otherwise),
+    the notebook as far as it ran written either way.
     """
-    import nbformat
     import papermill
 
-    from svcworkbook.teaching.editions import make_edition
     from svcworkbook.teaching.papermill_engine import register
 
     parameters = parameters or {}
     check_parameters(path, parameters)
     out_path.parent.mkdir(parents=True, exist_ok=True)
+    source, parameters = _prepared(path, parameters, edition)
+    if kernel is not None:
+        _execute_warm(kernel, source, path, out_path, parameters)
+        return
+    papermill.execute_notebook(
+        source,
+        str(out_path),
+        parameters=parameters,
+        kernel_name=project_kernel(),
+        cwd=str(path.parent),
+        progress_bar=False,
+        execution_timeout=timeout,
+        log_output=False,
+        kernel_manager_class=kernel_manager_class(),
+        engine_name=register(),
+    )
+
+
+def _prepared(path: Path, parameters: dict[str, Any], edition: str | None) -> tuple[Any, dict]:
+    """The notebook to execute (its path, or the edition with absent sections skipped) and the
+    parameters to inject (the edition's added when the notebook declares one)."""
+    import nbformat
+
+    from svcworkbook.teaching.editions import make_edition
+
     source: Any = str(path)
     if edition is not None:
         source = make_edition(nbformat.read(str(path), as_version=4), edition)
@@ -170,18 +197,25 @@ def execute(
         if there is not None:
             nb = source if not isinstance(source, str) else nbformat.read(source, as_version=4)
             source, _ = skip_absent_sections(nb, there)
-    papermill.execute_notebook(
-        source,
-        str(out_path),
-        parameters=parameters,
-        kernel_name=project_kernel(),
-        cwd=str(path.parent),
-        progress_bar=False,
-        execution_timeout=timeout,
-        log_output=False,
-        kernel_manager_class=kernel_manager_class(),
-        engine_name=register(),
-    )
+    return source, parameters
+
+
+def _execute_warm(kernel: Any, source: Any, path: Path, out_path: Path, parameters: dict) -> None:
+    """Run the prepared notebook on a warm kernel in the notebook's folder; write what ran."""
+    import nbformat
+
+    from svcworkbook.teaching.kernel_pool import NotebookFailed
+
+    nb = nbformat.read(source, as_version=4) if isinstance(source, str) else source
+    for cell in nb.cells:  # as papermill starts: no output or count left from a stored run
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    try:
+        executed = kernel.execute(nb, cwd=path.parent, parameters=parameters)
+    except NotebookFailed as err:
+        nbformat.write(err.notebook, str(out_path))
+        raise
+    nbformat.write(executed, str(out_path))
 
 
 def export_html(executed_path: Path, html_path: Path, hide_code: bool = True) -> Path:
