@@ -99,6 +99,12 @@ def test_method_to_work_on_first_needs_the_fewest_extra_responses():
     surveys = surveys_frame(rows)
     rates = fb.response_rates(surveys, "method")
     assert fb.extra_responses_needed(rates, 0.3).to_dict() == {"web": 2, "email": 1}
+    assert fb.extra_responses_sentence(fb.extra_responses_needed(rates, 0.3)) == (
+        "Extra responses needed to reach the target, by method: email 1, web 2."
+    )
+    assert fb.extra_responses_sentence(fb.extra_responses_needed(rates, 0.0)) == (
+        "Every survey method already meets the response-rate target."
+    )
     assert fb.check_cheapest_fix("EMAIL", surveys, 0.3).status == "right"
     slip = fb.check_cheapest_fix("web", surveys, 0.3)
     assert slip.judgement.slip == "lowest rate" and "extra responses" in slip.message

@@ -156,6 +156,14 @@ def extra_responses_needed(rates: pd.DataFrame, target: float) -> pd.Series:
     return pd.Series(needed.to_numpy(), index=below.iloc[:, 0].astype(str), name="needed")
 
 
+def extra_responses_sentence(needed: pd.Series) -> str:
+    """The extra responses each method below the target needs, in words (fewest first)."""
+    if needed.empty:
+        return "Every survey method already meets the response-rate target."
+    parts = [f"{method} {int(n):,}" for method, n in needed.sort_values(kind="stable").items()]
+    return f"Extra responses needed to reach the target, by method: {', '.join(parts)}."
+
+
 def check_cheapest_fix(my_answer, surveys: pd.DataFrame, target: float):
     """Exercise U4.E2: the survey method below the response-rate target that needs the fewest
     extra responses to reach it; slip: the method with the lowest rate."""
