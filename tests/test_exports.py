@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from nbtools import matrix_kernel
 
 from svcworkbook.analysis import kpi
 from svcworkbook.data import loading
@@ -392,7 +393,7 @@ def outputs_text(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def unit_runs(tmp_path_factory) -> dict[int, tuple[Path, dict]]:
-    """Units 2 and 3 run once each (real papermill) on the call-centre export alone, unit 4 on
+    """Units 2 and 3 run once each (on the worker's warm kernel, as the matrices do) on the call-centre export alone, unit 4 on
     the help-desk ticket export."""
     from svcworkbook.teaching import runner
     from svcworkbook.teaching.session import read_results
@@ -402,7 +403,7 @@ def unit_runs(tmp_path_factory) -> dict[int, tuple[Path, dict]]:
     for unit, folder in ((2, CALLS), (3, CALLS), (4, TICKETS)):
         params = {"data_dir": str(folder), "mapping": str(folder / "mapping.yaml")}
         path = out / f"unit{unit}.ipynb"
-        runner.execute(runner.resolve_notebook(unit), path, params)
+        runner.execute(runner.resolve_notebook(unit), path, params, kernel=matrix_kernel())
         runs[unit] = (path, read_results(path))
     return runs
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from nbtools import raw_values
+from nbtools import matrix_kernel, raw_values
 
 from svcworkbook.teaching import cli, runner
 from svcworkbook.teaching.session import read_results
@@ -109,7 +109,7 @@ def contacts_only(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def own_runs(contacts_only) -> dict[int, tuple[Path, dict]]:
-    """Units 1, 2 (short_abandon_s = 10) and 5 (a change date) executed with papermill, tutor
+    """Units 1, 2 (short_abandon_s = 10) and 5 (a change date) executed (the worker's warm kernel), tutor
     edition, with the contacts-only folder as data_dir."""
     folder, _ = contacts_only
     extra = {1: {}, 2: {"short_abandon_s": 10}, 5: {"change_date": CHANGE}}
@@ -117,7 +117,9 @@ def own_runs(contacts_only) -> dict[int, tuple[Path, dict]]:
     for unit, params in extra.items():
         path = folder.parent / f"own-unit{unit}.ipynb"
         parameters = {"data_dir": str(folder), **params}
-        runner.execute(runner.resolve_notebook(unit), path, parameters, edition="tutor")
+        runner.execute(
+            runner.resolve_notebook(unit), path, parameters, edition="tutor", kernel=matrix_kernel()
+        )
         runs[unit] = (path, read_results(path))
     return runs
 
