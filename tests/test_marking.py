@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from svcworkbook.data import loading
+from svcworkbook.learning import exercises
 from svcworkbook.teaching import classpack, cli, marking
 from svcworkbook.teaching.marking_pages import EXERCISE_MISCONCEPTIONS
 from svcworkbook.teaching.session import read_results
@@ -51,7 +52,6 @@ def answer_key(pack: Path, learner: str) -> dict[str, tuple[object, object, obje
             "U1.E2": (round(truth["U1.E2"], 2), truth["U1.E2"] / 100, truth["U1.E2"]),
             "U1.E3": (round(truth["U1.E3"], 4), None, truth["U1.E3"]),
         }
-    from svcworkbook.learning import exercises
     from svcworkbook.units import all_exercises
 
     all_exercises()
@@ -148,7 +148,9 @@ def test_mark_gives_the_right_verdict_for_every_exercise(pack, tmp_path):
         if isinstance(expected, str):
             assert ada_rows.at[exercise, "expected"] == expected
         else:
-            assert float(ada_rows.at[exercise, "expected"]) == pytest.approx(expected, abs=0.005)
+            # in the units the learner answers in, beside their answer (per cent for shares)
+            in_units = exercises.exercise(exercise).in_answer_units(expected)
+            assert float(ada_rows.at[exercise, "expected"]) == pytest.approx(in_units, abs=0.005)
 
     scores = pd.read_csv(out / "scores.csv", encoding="utf-8-sig").set_index("learner_id")
     assert scores.loc[["ada", "ben", "cy"], "score"].tolist() == [3.0, 0.0, 1.5]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from svcworkbook.content import load_unit
 from svcworkbook.teaching import cli, marking_pages
+from svcworkbook.teaching.marking import MarkReport
 
 RETURNED, MISSING = "", "no notebook returned for this unit"
 
@@ -49,3 +52,23 @@ def test_mark_explains_a_folder_that_is_not_a_pack(tmp_path, capsys):
     status = cli.main(["mark", str(tmp_path), str(tmp_path), "--out", str(tmp_path / "o")])
     assert status == 1
     assert "is not a class pack" in capsys.readouterr().err
+
+
+def test_a_working_slip_is_not_put_down_to_a_unit_misconception():
+    from svcworkbook.learning.exercises import GENERIC_SLIPS
+
+    fraction = GENERIC_SLIPS["fraction"].says
+    frame = book(
+        [
+            ("a", "U1.E1", "close", fraction, RETURNED),
+            ("b", "U1.E2", "wrong", "you compared the wrong structures", RETURNED),
+        ]
+    )
+    names = {"a": "A", "b": "B"}
+    report = MarkReport(out=Path("marked"))
+    page = marking_pages.overview_page(names, [1], {1: []}, frame, report, {})
+    fraction_row = next(r for r in page.split("<tr>") if "fraction of 1" in r)
+    assert "A working slip" in fraction_row and "U1.M1" not in fraction_row
+    own_row = next(r for r in page.split("<tr>") if "wrong structures" in r)
+    assert "U1.M2" in own_row  # the exercise's own slip keeps its misconception
+    assert "id='U1.M2'" in page and "id='U1.M1'" not in page

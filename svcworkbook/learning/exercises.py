@@ -97,6 +97,13 @@ _FRACTION_POINTS = Slip(
 )  # fmt: skip
 
 
+def is_working_slip(says: str) -> bool:
+    """Whether a diagnosed slip is one of the generic working slips (a fraction for per cent, a
+    truncation, too few decimals, the sign), which no unit misconception explains."""
+    generic = [*GENERIC_SLIPS.values(), _FRACTION_POINTS]
+    return any(says.strip().rstrip(".") == slip.says.rstrip(".") for slip in generic)
+
+
 @dataclass(frozen=True)
 class Exercise:
     """One "Your turn": id, unit, what it asks (short), answer kind, stated precision, hint, slips.

@@ -228,15 +228,16 @@ def format_value(value: Any, kind: str) -> str:
 
 
 def plain_value(value: Any, kind: str) -> Any:
-    """A value for a spreadsheet cell: a number stays a number (rates as fractions to 4 places,
-    counts whole, other numbers to 2 places); anything else is text."""
+    """A value for a spreadsheet cell, in the units the learner answers in, beside their answer:
+    shares as per cent (0.8437 -> 84.37) and differences as percentage points, both to 2 places;
+    counts whole; other numbers to 2 places; anything else is text."""
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     if kind == "count":
         return int(round(value))
-    return round(float(value), 4 if kind in ("rate", "percent", "points") else 2)
+    return round(float(value) * (100 if kind in ("rate", "percent", "points") else 1), 2)
 
 
 def slip_of(status: str, message: str) -> str:

@@ -15,6 +15,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from svcworkbook.learning.exercises import is_working_slip
+
 #: The unit misconception each exercise's slips come from (the belief that leads to the slip).
 #: Ids are checked against the unit content by tests/test_marking_pages.py.
 EXERCISE_MISCONCEPTIONS = {
@@ -228,11 +230,12 @@ def overview_page(names, units, exercises, book, report, titles) -> str:
     slip_rows = []
     for exercise, slip, count in common_slips(book):
         mid = EXERCISE_MISCONCEPTIONS.get(exercise)
-        behind = (
-            f"<a href='#{_e(mid)}'>{_e(mid)}</a>: {_e(misconceptions[mid].belief)}"
-            if mid in misconceptions
-            else "(no unit misconception is linked to this exercise)"
-        )
+        if is_working_slip(slip):  # a fraction for per cent is not a belief about service
+            behind = "A working slip (reading or rounding the figure), not a unit misconception"
+        elif mid in misconceptions:
+            behind = f"<a href='#{_e(mid)}'>{_e(mid)}</a>: {_e(misconceptions[mid].belief)}"
+        else:
+            behind = "(no unit misconception is linked to this exercise)"
         slip_rows.append(
             f"<tr><td>{_e(exercise)}</td><td>{_e(slip)}</td><td>{count}</td><td>{behind}</td></tr>"
         )
@@ -269,7 +272,11 @@ def overview_page(names, units, exercises, book, report, titles) -> str:
         "<h2>Files and notebooks to look at</h2>"
         + (f"<ul>{''.join(problems)}</ul>" if problems else "<p>None.</p>")
     )
-    used = {EXERCISE_MISCONCEPTIONS.get(ex) for ex, _, _ in common_slips(book)}
+    used = {
+        EXERCISE_MISCONCEPTIONS.get(ex)
+        for ex, slip, _ in common_slips(book)
+        if not is_working_slip(slip)
+    }
     linked = [m for mid, m in misconceptions.items() if mid in used]
     if linked:
         parts.append("<h2>The misconceptions</h2>")
