@@ -247,11 +247,13 @@ def draw_all(data: dict[str, pd.DataFrame], change=None) -> tuple[dict[str, Figu
     style.set_style()
     figures, skipped = {}, []
     for name, draw in chart_makers(data, change).items():
+        before = set(plt.get_fignums())
         try:
             ax = draw()
         except DataError:
             skipped.append(name)
-            plt.close("all")
+            for number in set(plt.get_fignums()) - before:
+                plt.close(number)
             continue
         figures[name] = ax.figure
     return figures, skipped

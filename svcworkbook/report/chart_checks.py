@@ -176,28 +176,38 @@ def _drawn_artists(ax: Axes):
             yield f"the label '{one_line(text.get_text())}'", text
 
 
+def legend_covers(legend, fig: Figure, renderer) -> list[str]:
+    """What drawn data a legend's box covers, in words ('line 'Target (80%)' of 'Title''); [] when
+    it covers nothing. Lines, points and bars are clipped to their axes, so only the part of the
+    box inside an axes can cover them; labels (text) are not clipped."""
+    box = legend.get_window_extent(renderer).padded(-1)
+    covered = []
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        ax.get_xlim(), ax.get_ylim()  # autoscaling is lazy: bring the data transform up to date
+        visible = Bbox.intersection(box, ax.bbox)
+        inside = visible is not None and visible.width > 0 and visible.height > 0
+        for what, artist in _drawn_artists(ax):
+            clipped = artist.get_clip_on() and not isinstance(artist, Text)
+            if clipped and not inside:
+                continue
+            if _touches(artist, visible if clipped else box, renderer, fig.dpi):
+                covered.append(f"{what} of {_title(ax)}")
+    return covered
+
+
 def legend_problems(fig: Figure, renderer) -> list[str]:
     """Legends whose box covers a drawn point, line, bar or label of any axes in the figure."""
-    legends = [(ax, ax.get_legend()) for ax in fig.axes if ax.get_legend() is not None]
-    legends += [(None, legend) for legend in fig.legends]
+    legends = [(_title(ax), ax.get_legend()) for ax in fig.axes if ax.get_legend() is not None]
+    legends += [("the figure", legend) for legend in fig.legends]
     problems = []
-    for owner, legend in legends:
-        if not legend.get_visible():
-            continue
-        box = legend.get_window_extent(renderer).padded(-1)
-        for ax in fig.axes:
-            visible = Bbox.intersection(box, ax.bbox)  # what is drawn is clipped to the axes
-            if visible is None or visible.width <= 0 or visible.height <= 0:
-                continue
-            for what, artist in _drawn_artists(ax):
-                if artist.get_clip_on() and not isinstance(artist, Text):
-                    target = visible
-                else:
-                    target = box
-                if _touches(artist, target, renderer, fig.dpi):
-                    where = _title(owner) if owner is not None else "the figure"
-                    problems.append(f"{where}: the legend covers {what} of {_title(ax)}")
-                    break
+    for where, legend in legends:
+        if legend.get_visible():
+            problems += [
+                f"{where}: the legend covers {what}"
+                for what in legend_covers(legend, fig, renderer)
+            ]
     return problems
 
 
@@ -282,10 +292,20 @@ def date_problems(ax: Axes, renderer) -> list[str]:
     return problems
 
 
+def renderer_of(fig: Figure):
+    """A renderer for measuring the figure: its canvas's (Agg, the inline backend), else an Agg
+    canvas's (a closed figure's canvas cannot draw)."""
+    if not hasattr(fig.canvas, "get_renderer"):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+    return fig.canvas.get_renderer()
+
+
 def chart_problems(fig: Figure) -> list[str]:
     """Every layout problem of a figure (see the module), as sentences; [] for a clean chart."""
+    renderer = renderer_of(fig)
     fig.draw_without_rendering()
-    renderer = fig.canvas.get_renderer()
     problems = []
     for ax in fig.axes:
         if not ax.get_visible():

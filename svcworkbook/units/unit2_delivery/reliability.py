@@ -430,6 +430,7 @@ def reliability_satisfaction_chart(both: pd.DataFrame, target: float, ax=None):
     """Scatter of daily service level (x) against daily CSAT (y), the target as a dashed line."""
     import matplotlib.pyplot as plt
 
+    from svcworkbook.report.legends import place_legend
     from svcworkbook.report.style import COLOURS, LINESTYLES, percent_axis
 
     if ax is None:
@@ -447,7 +448,7 @@ def reliability_satisfaction_chart(both: pd.DataFrame, target: float, ax=None):
     ax.set_xlabel("Service level that day (%)")
     ax.set_ylabel("CSAT that day (% scoring 4-5)")
     ax.set_title("Reliability and satisfaction, day by day")
-    ax.legend(loc="best")
+    place_legend(ax)
     return ax
 
 
