@@ -281,10 +281,9 @@ def date_problems(ax: Axes, renderer) -> list[str]:
     span = _data_span(ax)
     if span is not None and ticks:
         start, end = span
-        locs = [loc for loc, _ in ticks]
-        step = float(np.median(np.diff(locs))) if len(locs) > 1 else 1.0
+        slack = 0.005 * max(end - start, 1.0)  # half a percent of the span: rounding, not a day
         for loc, label in ticks:
-            if loc < start - step / 2 or loc > end + step / 2:
+            if loc < start - slack or loc > end + slack:
                 problems.append(
                     f"{_title(ax)}: the date label '{one_line(label.get_text())}' is beyond "
                     "the data"
