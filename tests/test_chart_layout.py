@@ -179,3 +179,32 @@ def test_every_library_chart_on_a_tiny_dataset_is_clean_and_described():
         assert chart_problems(fig) == [], name
         alt = describe_figure(fig).alt
         assert alt and "could not be described" not in alt, name
+
+
+def test_the_kernel_records_each_charts_problems_and_the_notebook_check_reads_them(
+    tmp_path, monkeypatch
+):
+    import nbformat
+    from nbtools import chart_problems as notebook_chart_problems
+
+    from svcworkbook.report.figure_alt import CHECK_CHARTS, figure_png
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 10], [0, 10], label="rising")
+    ax.legend(loc="center")
+    monkeypatch.setenv(CHECK_CHARTS, "1")
+    data, metadata = figure_png(fig)
+    assert any("covers line 'rising'" in p for p in metadata["chart_problems"])
+    monkeypatch.delenv(CHECK_CHARTS)
+    assert "chart_problems" not in figure_png(fig)[1]  # for learners: no checks, no cost
+
+    def image(meta):
+        return nbformat.v4.new_output("display_data", data={"image/png": data}, metadata=meta)
+
+    cell = nbformat.v4.new_code_cell("chart")
+    cell.outputs = [image({"image/png": metadata}), image({"image/png": {"alt": "a chart"}})]
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    found = notebook_chart_problems(path)
+    assert any("cell 0:" in p and "covers line 'rising'" in p for p in found)
+    assert "cell 0: the chart was not checked (no chart_problems)" in found
