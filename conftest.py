@@ -24,6 +24,8 @@ def pytest_configure(config):
     os.environ.pop("MPLBACKEND", None)
     matplotlib.use("Agg")
     os.environ["SVCWORKBOOK_HOME"] = tempfile.mkdtemp(prefix="svcworkbook-test-home-")
+    # every chart a kernel shows carries its layout problems (report.chart_checks) for the tests
+    os.environ["SVCWORKBOOK_CHECK_CHARTS"] = "1"
     # the parsed samples are saved for the next kernel in a folder of the run's own
     os.environ["SVCWORKBOOK_CACHE"] = tempfile.mkdtemp(prefix="svcworkbook-test-cache-")
 

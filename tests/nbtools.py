@@ -212,3 +212,23 @@ def raw_values(path: Path) -> list[str]:
                         context = text[max(0, hit.start() - 50) : hit.end() + 30]
                         found.append(f"cell {number}: {kind}: ...{' '.join(context.split())}...")
     return found
+
+
+def chart_problems(path: Path) -> list[str]:
+    """Every layout problem (report.chart_checks) of every chart in an executed notebook, as
+    'cell N: problem'. The kernel records them in each image's metadata when
+    SVCWORKBOOK_CHECK_CHARTS is set (conftest sets it); an image without them is a problem too,
+    so the check cannot pass by not running."""
+    import json
+
+    found = []
+    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    for number, cell in enumerate(cells):
+        for output in cell.get("outputs", []):
+            if "image/png" not in output.get("data", {}):
+                continue
+            meta = output.get("metadata", {}).get("image/png", {})
+            if "chart_problems" not in meta:
+                found.append(f"cell {number}: the chart was not checked (no chart_problems)")
+            found += [f"cell {number}: {problem}" for problem in meta.get("chart_problems", [])]
+    return found

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from nbtools import matrix_kernel
+from nbtools import chart_problems, matrix_kernel, raw_values
 
 from svcworkbook.analysis import kpi
 from svcworkbook.data import loading
@@ -420,6 +420,16 @@ def test_units_on_contacts_alone_record_the_hand_computed_figures(unit_runs, raw
     assert not re.search(r"\bnan\b", text, re.IGNORECASE)
     assert "Northgate" not in text
     assert "Calls abandoned in under 5 seconds are short abandons" in text
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("unit", [2, 3, 4])
+def test_export_runs_show_no_raw_value_and_clean_charts(unit_runs, unit):
+    """Issue 17 on a real export's layout: no nan, None, True/False, long floats or code-style
+    column names in any output, and every chart passes report.chart_checks."""
+    path, _ = unit_runs[unit]
+    assert raw_values(path) == []
+    assert chart_problems(path) == []
 
 
 @pytest.mark.notebook

@@ -10,6 +10,7 @@ import nbformat
 import pytest
 from nbtools import (
     assert_ran_with,
+    chart_problems,
     params_for,
     raw_values,
     run_unit,
@@ -68,6 +69,7 @@ def test_defaults_on_the_samples(tmp_path):
     path, results = run_unit(1, tmp_path)
     assert_same(results, expected_results({}))
     assert raw_values(path) == []  # issue 17: no nan, None, True/False, long floats, code names
+    assert chart_problems(path) == []  # issue 17: even ticks, clear legends, limits
     data = load_datasets(dict(COMMON_PARAMETERS), NAMES)
     phone = data["surveys"].loc[data["surveys"]["touchpoint"] == "phone"]
     assert results["csat_phone"] == pytest.approx(kpi.csat(phone))
@@ -105,6 +107,7 @@ def test_other_seeds_and_the_structure_scenario(tmp_path, params):
     targets = {k: v for k, v in params.items() if k in DEFAULTS}
     path, results = run_unit(1, tmp_path, **params)
     assert raw_values(path) == []  # issue 17: no raw values
+    assert chart_problems(path) == []  # issue 17: even ticks, clear legends, limits
     assert_same(results, expected_results(params, targets))
     assert_ran_with(path, params)
     text = path.read_text()
@@ -121,6 +124,8 @@ def test_an_outside_export_compares_teams_with_own_targets_and_brand_values(tmp_
     brand = {"we keep our promises": ["delivery", "phone"], "here for you": ["chat", "store"]}
     params = params_for(tmp_path / "export", mapping)
     path, results = run_unit(1, tmp_path, **params, **targets, brand_values=brand)
+    assert raw_values(path) == []  # issue 17: an outside export shows no raw value either
+    assert chart_problems(path) == []
     assert_same(results, expected_results(params, targets, brand))
     assert results["structure_compared"] is False
     assert "brand_we_keep_our_promises_csat" in results
@@ -134,6 +139,8 @@ def test_a_tiny_dataset_runs(tmp_path):
     write_plain(tmp_path / "tiny", {n: f for n, f in tiny_data().items() if n in NAMES})
     params = params_for(tmp_path / "tiny")
     path, results = run_unit(1, tmp_path, **params)
+    assert raw_values(path) == []  # issue 17: nor does a tiny dataset
+    assert chart_problems(path) == []
     assert_same(results, expected_results(params))
     # one team: nothing to compare, and the exercise says so instead of failing
     assert "needs two structures or teams" in path.read_text()

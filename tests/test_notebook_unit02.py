@@ -9,6 +9,7 @@ import nbformat
 import pytest
 from nbtools import (
     assert_ran_with,
+    chart_problems,
     params_for,
     raw_values,
     run_unit,
@@ -80,6 +81,7 @@ def _outputs(path) -> list:
 def test_defaults_on_the_samples(tmp_path):
     path, results = run_unit(2, tmp_path)
     assert raw_values(path) == []  # issue 17: no nan, None, True/False, long floats, code names
+    assert chart_problems(path) == []  # issue 17: even ticks, clear legends, limits
     assert_same(results, expected_results({}))
     # the recorded figures agree with the KPI functions themselves
     contacts = load_datasets(dict(COMMON_PARAMETERS), ("contacts",))["contacts"]
@@ -107,6 +109,7 @@ def test_defaults_on_the_samples(tmp_path):
 def test_other_seeds_and_scenarios(tmp_path, params):
     path, results = run_unit(2, tmp_path, **params)
     assert raw_values(path) == []  # issue 17: no raw values
+    assert chart_problems(path) == []  # issue 17: even ticks, clear legends, limits
     assert_same(results, expected_results(params, with_targets(params, DEFAULTS)))
     assert_ran_with(path, params)
 
@@ -123,7 +126,9 @@ def test_an_outside_export_with_a_mapping_and_other_targets(tmp_path):
     mapping = write_outside_export(tmp_path / "export", {n: data[n] for n in NAMES})
     targets = {"sla_hours": 48, "answer_within_s": 30, "shrinkage": 0.35}
     params = params_for(tmp_path / "export", mapping)
-    _, results = run_unit(2, tmp_path, **params, **targets)
+    path, results = run_unit(2, tmp_path, **params, **targets)
+    assert raw_values(path) == []  # issue 17: an outside export shows no raw value either
+    assert chart_problems(path) == []
     assert_same(results, expected_results(params, targets))
 
 
@@ -131,6 +136,8 @@ def test_a_tiny_dataset_runs_and_says_the_forecast_cannot_be_tested(tmp_path):
     write_plain(tmp_path / "tiny", {n: f for n, f in tiny_data().items() if n in NAMES})
     params = params_for(tmp_path / "tiny")
     path, results = run_unit(2, tmp_path, **params)
+    assert raw_values(path) == []  # issue 17: nor does a tiny dataset
+    assert chart_problems(path) == []
     assert_same(results, expected_results(params))
     assert results["days"] == 7 and results["forecast_wape"] is None
     assert "too short to test the forecast" in path.read_text()

@@ -7,6 +7,7 @@ import nbformat
 import pytest
 from nbtools import (
     assert_ran_with,
+    chart_problems,
     params_for,
     raw_values,
     run_unit,
@@ -80,6 +81,7 @@ def test_defaults_on_the_samples(tmp_path):
     path, results = run_unit(4, tmp_path)
     assert_same(results, expected_results({}))
     assert raw_values(path) == []  # issue 17: no nan, None, True/False, long floats, code names
+    assert chart_problems(path) == []  # issue 17: even ticks, clear legends, limits
     assert results["objectives"] == 4 and results["recommendations"] >= 1
     # the samples' complaints have a Pareto pattern and satisfied customers still leave
     assert results["top_root_cause_share"] > 0.2 and results["satisfied_not_retained"] > 0.2
@@ -107,6 +109,7 @@ def test_other_seeds_and_scenarios(tmp_path, params):
     params = {**params, "organisation": "Riverside Energy"}
     path, results = run_unit(4, tmp_path, **params)
     assert raw_values(path) == []  # issue 17: no raw values
+    assert chart_problems(path) == []  # issue 17: even ticks, clear legends, limits
     assert_same(results, expected_results(params))
     assert_ran_with(path, params)
     assert any("Riverside Energy" in t for t in _plain_outputs(path))
@@ -116,7 +119,9 @@ def test_an_outside_export_with_a_mapping(tmp_path):
     data = generators.generate_all(seed=31)
     mapping = write_outside_export(tmp_path / "export", {n: data[n] for n in NAMES})
     params = params_for(tmp_path / "export", mapping)
-    _, results = run_unit(4, tmp_path, **params)
+    path, results = run_unit(4, tmp_path, **params)
+    assert raw_values(path) == []  # issue 17: an outside export shows no raw value either
+    assert chart_problems(path) == []
     assert_same(results, expected_results(params))
 
 
@@ -124,6 +129,8 @@ def test_a_tiny_dataset_of_one_week_and_one_team_runs(tmp_path):
     write_plain(tmp_path / "tiny", {n: f for n, f in tiny_data().items() if n in NAMES})
     params = params_for(tmp_path / "tiny")
     path, results = run_unit(4, tmp_path, **params)
+    assert raw_values(path) == []  # issue 17: nor does a tiny dataset
+    assert chart_problems(path) == []
     assert_same(results, expected_results(params))
     plain = _plain_outputs(path)  # no error output anywhere
     # a week is trended by day, so the CSAT trend still has points to fit

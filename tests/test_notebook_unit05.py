@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from nbtools import (
     assert_ran_with,
+    chart_problems,
     params_for,
     raw_values,
     run_unit,
@@ -56,6 +57,7 @@ def assert_same(recorded: dict, expected: dict) -> None:
 def test_defaults_evaluate_the_improvement_scenario(tmp_path):
     path, results = run_unit(5, tmp_path)
     assert raw_values(path) == []  # issue 17: no raw values
+    assert chart_problems(path) == []  # issue 17: even ticks, clear legends, limits
     assert_same(results, expected_results({}))
     assert results["change_date"] == f"{generators.change_date('improvement'):%Y-%m-%d}"
     # the improvement scenario lifts FCR for real, and the gain holds
@@ -85,6 +87,7 @@ def _outputs(path):
 def test_other_seeds_and_scenarios(tmp_path, params):
     path, results = run_unit(5, tmp_path, **params)
     assert raw_values(path) == []  # issue 17: no raw values
+    assert chart_problems(path) == []  # issue 17: even ticks, clear legends, limits
     assert_same(results, expected_results(params, params.get("change_date")))
     assert_ran_with(path, params)
     if "change_date" in params:
@@ -97,7 +100,9 @@ def test_an_outside_export_with_a_mapping_and_a_change_date(tmp_path):
     data = generators.generate_all(seed=31, scenario="improvement")
     mapping = write_outside_export(tmp_path / "export", {n: data[n] for n in NAMES})
     params = {**params_for(tmp_path / "export", mapping), "change_date": "2026-02-16"}
-    _, results = run_unit(5, tmp_path, **params)
+    path, results = run_unit(5, tmp_path, **params)
+    assert raw_values(path) == []  # issue 17: an outside export shows no raw value either
+    assert chart_problems(path) == []
     assert_same(results, expected_results(params_for(tmp_path / "export", mapping), "2026-02-16"))
 
 

@@ -14,15 +14,24 @@ The HTML export uses ``alt`` as the image's alt attribute and shows ``data`` as 
 The inline backend removes every formatter for figures when it is (re)configured
 (``IPython.core.pylabtools.select_figure_formats``), so ``install`` configures it first and also
 re-registers before each cell runs (``pre_run_cell``), which costs a dictionary look-up.
+
+With the environment variable ``SVCWORKBOOK_CHECK_CHARTS`` set (the test suite sets it), the
+metadata also carries ``chart_problems``: what ``report.chart_checks`` finds wrong with the
+chart's layout (uneven ticks, a legend over the data, limits off the scale, stray date labels),
+so a test reads every chart of an executed notebook.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from matplotlib.figure import Figure
 
 from svcworkbook.report.chart_text import describe_figure
+
+#: Set (to anything) to have every chart shown checked by report.chart_checks.
+CHECK_CHARTS = "SVCWORKBOOK_CHECK_CHARTS"
 
 
 def figure_png(fig: Figure) -> tuple[str, dict[str, Any]] | None:
@@ -38,6 +47,10 @@ def figure_png(fig: Figure) -> tuple[str, dict[str, Any]] | None:
     except Exception as error:  # a chart the describer cannot read still shows, and says so
         title = " ".join(ax.get_title() for ax in fig.axes if ax.get_title()) or "a chart"
         metadata = {"alt": f"Chart: {title} (its data could not be described: {error})"}
+    if os.environ.get(CHECK_CHARTS):
+        from svcworkbook.report.chart_checks import chart_problems
+
+        metadata["chart_problems"] = chart_problems(fig)
     return data, metadata
 
 

@@ -20,6 +20,7 @@ from matplotlib.ticker import MaxNLocator
 from svcworkbook.analysis import stats
 from svcworkbook.analysis.servqual import DIMENSIONS
 from svcworkbook.errors import NAME_YOUR_COLUMN, DataError, require_columns
+from svcworkbook.report.legends import place_legend
 from svcworkbook.report.narrative import format_target, format_value
 from svcworkbook.report.style import (
     COLOURS,
@@ -44,10 +45,21 @@ def _finish(ax: Axes, xlabel: str, ylabel: str, title: str, legend: bool = True)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    handles, labels = ax.get_legend_handles_labels()
-    if legend and labels:
-        ax.legend(loc="best")
+    if legend:
+        place_legend(ax)  # inside where it covers no data, else beside the plot
     return ax
+
+
+def _finish_over_time(
+    ax: Axes, frame: pd.DataFrame, x: str, y: str, unit: str, labels: tuple, title: str
+) -> Axes:
+    """A chart of y over x: a percentage axis for unit '%', date labels when x holds dates, then
+    the axis labels given (xlabel, ylabel, or None for x's and y's own names) and the title."""
+    xlabel, ylabel = labels
+    if unit == "%":
+        percent_axis(ax)
+    date_axis(ax, frame[x])
+    return _finish(ax, xlabel or axis_label(x), ylabel or axis_label(y, unit), title)
 
 
 def _target_line(ax: Axes, target: float, unit: str) -> None:
@@ -93,14 +105,8 @@ def kpi_trend(
     )
     if target is not None:
         _target_line(ax, target, unit)
-    if unit == "%":
-        percent_axis(ax)
-    date_axis(ax, frame[x])
-    return _finish(
-        ax,
-        xlabel or axis_label(x),
-        ylabel or axis_label(y, unit),
-        title or f"{axis_label(y)} over time",
+    return _finish_over_time(
+        ax, frame, x, y, unit, (xlabel, ylabel), title or f"{axis_label(y)} over time"
     )
 
 
@@ -112,10 +118,16 @@ def control_chart(
     ylabel: str = "Value",
     xlabel: str = "Period",
     title: str = "Control chart",
+    scale: tuple[float | None, float | None] | None = None,
 ) -> Axes:
     """A control chart from stats.xmr_chart or stats.p_chart_limits: the values, the centre line,
     dashed upper/lower control limits, and flagged points (stats.chart_signals if not given) as
-    diamonds. Use unit='%' for a p-chart."""
+    diamonds. Use unit='%' for a p-chart or any share.
+
+    ``scale`` is the range the measure can take, (low, high), None for no bound; by default 0-100%
+    for unit '%', else unbounded. A limit calculated beyond it (an XmR lower limit of -3.1% for a
+    share) is drawn at the bound and its legend entry, which the chart's text description reads,
+    says so: "Lower control limit 0% (calculated -3.1%, clipped)"."""
     require_columns(
         chart, ["period", "value", "centre", "ucl", "lcl"], "control_chart", fix=NAME_YOUR_COLUMN
     )
@@ -132,14 +144,19 @@ def control_chart(
         label="Centre line",
     )
     drawstyle = "default" if chart["ucl"].nunique() == 1 else "steps-mid"
-    for column, name in (("ucl", "Upper control limit"), ("lcl", "Lower control limit")):
+    low, high = ((0.0, 1.0) if unit == "%" else (None, None)) if scale is None else scale
+    for column, name, bound in (
+        ("ucl", "Upper control limit", high),
+        ("lcl", "Lower control limit", low),
+    ):
+        values, label = _clipped_limit(chart[column], name, bound, column == "ucl", unit)
         ax.plot(
             periods,
-            chart[column],
+            values,
             color=COLOURS["limit"],
             linestyle=LINESTYLES["limit"],
             drawstyle=drawstyle,
-            label=name,
+            label=label,
         )
     if not flags.empty:
         flagged = chart.iloc[sorted(set(flags["position"]))]
@@ -158,6 +175,20 @@ def control_chart(
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     date_axis(ax, periods)
     return _finish(ax, xlabel, axis_label(ylabel, unit) if unit else ylabel, title)
+
+
+def _clipped_limit(
+    limit: pd.Series, name: str, bound: float | None, upper: bool, unit: str
+) -> tuple[np.ndarray, str]:
+    """A control limit held inside the measure's scale, and its legend label: the name alone,
+    or, when the calculated limit passes the bound, the bound with the calculated value."""
+    values = pd.to_numeric(limit).to_numpy(dtype=float)
+    if bound is None or not np.any((values > bound) if upper else (values < bound)):
+        return values, name
+    furthest = float(np.nanmax(values) if upper else np.nanmin(values))
+    clipped = np.minimum(values, bound) if upper else np.maximum(values, bound)
+    shown = format_value(bound, unit, 0 if unit == "%" or float(bound).is_integer() else None)
+    return clipped, f"{name} {shown} (calculated {format_value(furthest, unit)}, clipped)"
 
 
 def pareto_chart(
@@ -272,15 +303,10 @@ def before_after_chart(
             label=f"{name}: {statistic} {shown}",
         )
     ax.axvline(change, color=COLOURS["centre"], linestyle=LINESTYLES["change"], label="Change")
-    if unit == "%":
-        percent_axis(ax)
-    date_axis(ax, frame[x])
-    return _finish(
-        ax,
-        xlabel or axis_label(x),
-        ylabel or axis_label(y, unit),
+    return _finish_over_time(
+        ax, frame, x, y, unit, (xlabel, ylabel),
         title or f"{axis_label(y)} before and after the change",
-    )
+    )  # fmt: skip
 
 
 def servqual_gap_chart(

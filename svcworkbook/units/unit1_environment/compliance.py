@@ -263,6 +263,7 @@ def refund_chart(refunds: pd.DataFrame, ax=None):
     of the Consumer Rights Act 2015; returns the Axes."""
     import matplotlib.pyplot as plt
 
+    from svcworkbook.report.legends import place_legend
     from svcworkbook.report.style import COLOURS, LINESTYLES
 
     require_columns(refunds, ["days_taken"], "refund table")
@@ -283,7 +284,7 @@ def refund_chart(refunds: pd.DataFrame, ax=None):
     ax.set_ylabel("Refunds")
     ax.set_title("Refunds paid, by days taken (late ones highlighted)")
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend(loc="upper right")
+    place_legend(ax)
     return ax
 
 

@@ -428,6 +428,7 @@ def structure_chart(comparison: StructureComparison, ax=None):
     the Axes."""
     import matplotlib.pyplot as plt
 
+    from svcworkbook.report.legends import place_legend
     from svcworkbook.report.style import PALETTE, percent_axis
 
     keys = ["service_level", "abandonment_rate", "first_contact_resolution"]
@@ -449,7 +450,7 @@ def structure_chart(comparison: StructureComparison, ax=None):
     what = "structure" if comparison.generated else "team"
     ax.set_xlabel("")
     ax.set_title(f"Response and resolution by {what}")
-    ax.legend(title=what.capitalize(), loc="upper right")
+    place_legend(ax, title=what.capitalize())
     return ax
 
 

@@ -256,8 +256,8 @@ class Consistency:
             f"{self.lowest_day:%A %d %B} at {narrative.format_percent(self.lowest)}."
         )
         limits = (
-            f"The natural process limits run from {narrative.format_percent(max(self.lcl, 0))} "
-            f"to {narrative.format_percent(min(self.ucl, 1))}"
+            f"The natural process limits run from {_limit_text(self.lcl, 0.0)} "
+            f"to {_limit_text(self.ucl, 1.0)}"
         )
         if self.lcl >= target:
             promise = (
@@ -272,6 +272,17 @@ class Consistency:
                 "intraday moves) has to narrow that spread, not just lift the average."
             )
         return [period, days, promise]
+
+
+def _limit_text(limit: float, bound: float) -> str:
+    """A control limit of a share as the chart shows it: held at 0% or 100% when the calculated
+    limit passes it, with the calculated value ('100% (calculated 102.6%, clipped)')."""
+    if (bound == 0 and limit < 0) or (bound == 1 and limit > 1):
+        return (
+            f"{narrative.format_percent(bound, 0)} (calculated "
+            f"{narrative.format_percent(limit)}, clipped)"
+        )
+    return narrative.format_percent(limit)
 
 
 def consistency(daily: pd.DataFrame, chart: pd.DataFrame, target: float) -> Consistency:
@@ -436,6 +447,7 @@ def reliability_satisfaction_chart(both: pd.DataFrame, target: float, ax=None):
     """Scatter of daily service level (x) against daily CSAT (y), the target as a dashed line."""
     import matplotlib.pyplot as plt
 
+    from svcworkbook.report.legends import place_legend
     from svcworkbook.report.style import COLOURS, LINESTYLES, percent_axis
 
     if ax is None:
@@ -453,7 +465,7 @@ def reliability_satisfaction_chart(both: pd.DataFrame, target: float, ax=None):
     ax.set_xlabel("Service level that day (%)")
     ax.set_ylabel("CSAT that day (% scoring 4-5)")
     ax.set_title("Reliability and satisfaction, day by day")
-    ax.legend(loc="best")
+    place_legend(ax)
     return ax
 
 

@@ -454,6 +454,7 @@ def what_if_chart(what_if: pd.DataFrame, target: float, ax=None):
     """Bars: the service level the usual cover would give at each demand rise, with the target."""
     import matplotlib.pyplot as plt
 
+    from svcworkbook.report.legends import place_legend
     from svcworkbook.report.style import COLOURS, LINESTYLES, percent_axis
 
     if ax is None:
@@ -472,7 +473,7 @@ def what_if_chart(what_if: pd.DataFrame, target: float, ax=None):
     ax.set_xlabel("Demand")
     ax.set_ylabel("Service level with the usual cover (%)")
     ax.set_title("Contingency: what a peak does to the usual cover")
-    ax.legend(loc="best")
+    place_legend(ax)
     return ax
 
 

@@ -21,6 +21,7 @@ from svcworkbook.data import privacy
 from svcworkbook.errors import DataError, require_columns
 from svcworkbook.learning import exercises
 from svcworkbook.report import narrative
+from svcworkbook.report.legends import place_legend
 from svcworkbook.report.style import COLOURS, LINESTYLES, PALETTE, date_axis, percent_axis
 from svcworkbook.units.unit4_review.measurement_plan import (
     ReviewWindow,
@@ -542,7 +543,7 @@ def response_chart(rates: pd.DataFrame, target: float, ax=None):
     ax.set_xlabel(_by_word(by).capitalize())
     ax.set_ylabel("Response rate (%)")
     ax.set_title(f"Survey response rate by {_by_word(by)} (below target in red)")
-    ax.legend(loc="upper left")
+    place_legend(ax)
     return ax
 
 

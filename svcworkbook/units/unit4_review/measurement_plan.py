@@ -411,6 +411,7 @@ def plan_chart(plan: pd.DataFrame, ax=None):
     ]  # fmt: skip
     ax.legend(handles=key, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=4, fontsize=8)
     ax.set_yticks(range(len(shares)), shares["label"])
+    ax.set_ylim(-0.5, len(shares) - 0.5)  # the top and bottom rows' points in full
     ax.set_xlim(0, 1)
     percent_axis(ax, axis="x")
     ax.set_xlabel("Share (%)")

@@ -596,6 +596,7 @@ def slipping_example(params: Mapping, change_date) -> dict[str, pd.DataFrame] | 
 def sustainment_chart(weekly: Mapping[str, pd.DataFrame], change_date, target: float, ax=None):
     """Weekly values of each named series (weekly_after tables) with the target and the change."""
     from svcworkbook.report import plots
+    from svcworkbook.report.legends import place_legend
 
     frame = pd.concat(
         [table.assign(series=name) for name, table in weekly.items()], ignore_index=True
@@ -607,6 +608,7 @@ def sustainment_chart(weekly: Mapping[str, pd.DataFrame], change_date, target: f
         title=f"{MEASURES[measure][0]} by week: holding or slipping?",
     )  # fmt: skip
     ax.axvline(pd.Timestamp(change_date), color="0.3", linestyle=":", label="Change")
+    place_legend(ax)  # again, with the change line
     return ax
 
 
