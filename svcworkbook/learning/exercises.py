@@ -456,6 +456,10 @@ def _judge_answer(
     if spec.kind == "choice":
         return _judge_choice(spec, answer, expected, slips)
     value = parse_number(answer)
+    if value is None and spec.noun and isinstance(answer, str):  # "70.5 hours", "12 staff"
+        words = answer.strip()
+        if words.lower().endswith(spec.noun.lower()):
+            value = parse_number(words[: -len(spec.noun)])
     if value is None:
         return _judged(spec, answer, "wrong", None, f"give just a number, {spec.precision_words}")
     target = spec.in_answer_units(float(expected))
