@@ -99,7 +99,11 @@ def test_method_to_work_on_first_needs_the_fewest_extra_responses():
     surveys = surveys_frame(rows)
     rates = fb.response_rates(surveys, "method")
     assert fb.extra_responses_needed(rates, 0.3).to_dict() == {"web": 2, "email": 1}
-    assert fb.check_cheapest_fix("EMAIL", surveys, 0.3).status == "right"
+    assert (
+        fb.check_cheapest_fix("EMAIL", surveys, 0.3, reason="needs only 1 more").status == "right"
+    )
+    unjustified = fb.check_cheapest_fix("EMAIL", surveys, 0.3, reason="needs 2 more")  # web's
+    assert unjustified.judgement.slip == "reason unchecked"
     slip = fb.check_cheapest_fix("web", surveys, 0.3)
     assert slip.judgement.slip == "lowest rate" and "extra responses" in slip.message
     assert fb.check_cheapest_fix(None, surveys, 0.3).status == "not attempted"
