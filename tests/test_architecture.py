@@ -152,10 +152,12 @@ def test_no_module_over_800_lines():
 
 
 def notebook_code(path: Path):
-    """The code cells of a notebook."""
+    """The code cells of a notebook (a solution cell's Python, without its %%solution line)."""
+    from svcworkbook.learning.solutions import strip_magic
+
     for cell in json.loads(path.read_text())["cells"]:
         if cell["cell_type"] == "code":
-            yield "".join(cell["source"])
+            yield strip_magic("".join(cell["source"]))
 
 
 @pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)

@@ -547,7 +547,7 @@ def test_a_section_needing_two_values_of_a_column():
     nb.cells = [
         md("## Worked analysis 2: feedback"),
         code("rates()", metadata={"tags": ["needs:surveys"]}),
-        md("### Your turn (U4.E2)", metadata={"tags": ["needs:surveys.method>1"]}),
+        md("### Your turn (U4.E4)", metadata={"tags": ["needs:surveys.method>1"]}),
         code("check()", metadata={"tags": ["exercise", "needs:surveys.method>1"]}),
     ]
     nb, notes = skip_absent_sections(nb, one)

@@ -105,7 +105,11 @@ def test_method_to_work_on_first_needs_the_fewest_extra_responses():
     assert fb.extra_responses_sentence(fb.extra_responses_needed(rates, 0.0)) == (
         "Every survey method already meets the response-rate target."
     )
-    assert fb.check_cheapest_fix("EMAIL", surveys, 0.3).status == "right"
+    assert (
+        fb.check_cheapest_fix("EMAIL", surveys, 0.3, reason="needs only 1 more").status == "right"
+    )
+    unjustified = fb.check_cheapest_fix("EMAIL", surveys, 0.3, reason="needs 2 more")  # web's
+    assert unjustified.judgement.slip == "reason unchecked"
     slip = fb.check_cheapest_fix("web", surveys, 0.3)
     assert slip.judgement.slip == "lowest rate" and "extra responses" in slip.message
     assert fb.check_cheapest_fix(None, surveys, 0.3).status == "not attempted"
@@ -268,7 +272,7 @@ def test_chart_helpers_and_trend_slope():
 
 
 def test_one_survey_method_is_no_choice():
-    """U4.E2 asks to choose between methods: with one method the check says it needs two, and
+    """U4.E4 asks to choose between methods: with one method the check says it needs two, and
     the learner is not judged against the only one there is (issue 18)."""
     rows = [(1, "ivr", 5 if i < 2 else None, None, None, None) for i in range(10)]
     surveys = surveys_frame(rows)

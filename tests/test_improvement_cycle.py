@@ -44,8 +44,12 @@ def test_record_from_a_linked_training_that_misses_target():
     assert "40.0%" in table.loc[0, "what"] and "+30.0 percentage points" in table.loc[2, "what"]
     text = " ".join(record.sentences())
     assert "Acme" in text and "resolution and communication" in text and "still below" in text
-    right = ic.check_act_decision("Adjust and repeat", record)
+    why = "the gain is linked to the training, beyond the trend, but the target is not met"
+    right = ic.check_act_decision("Adjust and repeat", record, reason=why)
     assert right.status == "right" and right.revealed.startswith("Act: adjust and repeat.")
+    assert ic.check_act_decision("adjust and repeat", record, reason="70% after").status == "right"
+    half = ic.check_act_decision("adjust and repeat", record, reason="it is linked")  # no target
+    assert (half.status, half.judgement.slip) == ("close", "reason unchecked")
     assert ic.check_act_decision("standardise", record).judgement.slip == "target ignored"
     assert ic.check_act_decision("rethink the change", record).judgement.slip is None
     withheld = record.table(withhold_decision=True).iloc[3]

@@ -67,11 +67,23 @@ def answer_key(pack: Path, learner: str) -> dict[str, tuple[object, object, obje
     return found
 
 
-def answer(nb: nbformat.NotebookNode, number: int, value: object) -> None:
-    """Put a learner's answer into the nth exercise cell, as a learner types it."""
+def answer(nb: nbformat.NotebookNode, number: int, value: object, reason: str | None = None):
+    """Put a learner's answer (and reason) into the nth exercise cell, as a learner types it."""
     cells = [c for c in nb.cells if "exercise" in c.metadata.get("tags", [])]
     cell = cells[number - 1]
     cell.source = cell.source.replace("my_answer = None", f"my_answer = {value!r}", 1)
+    if reason is not None:
+        assert "my_reason = None" in cell.source  # a choose-and-justify exercise
+        cell.source = cell.source.replace("my_reason = None", f"my_reason = {reason!r}", 1)
+
+
+def touchpoint_reason(pack: Path, learner: str) -> str:
+    """U1.E3's reason as a learner would write it: the dissatisfied responses at the touchpoint
+    chosen, counted straight from the learner's own surveys (no notebook)."""
+    data = loading.load_folder(pack / "learners" / learner / "data", datasets=("surveys",))
+    scored = data["surveys"].dropna(subset=["csat"])
+    unhappy = int((scored["csat"] < 4).groupby(scored["touchpoint"].str.lower()).sum().max())
+    return f"{unhappy} customers there did not score it 4 or 5, the most anywhere"
 
 
 @pytest.fixture(scope="module")
@@ -100,8 +112,9 @@ def test_mark_gives_the_right_verdict_for_every_exercise(pack, tmp_path):
 
     # Ada: everything right (the figures as she would read them off her tables)
     ada = handed["ada"]
+    reasons = {i: touchpoint_reason(pack, i) for i, _ in ROSTER}
     for n, exercise in enumerate(ids, start=1):
-        answer(ada, n, keys["ada"][exercise][0])
+        answer(ada, n, keys["ada"][exercise][0], reasons["ada"] if exercise == "U1.E3" else None)
     # Ben: returned untouched.  Cy: one answer right, a fraction given for a percentage, a
     # formula typed as an answer, her own code pasted in, and her data path changed
     cy = handed["cy"]
@@ -137,6 +150,10 @@ def test_mark_gives_the_right_verdict_for_every_exercise(pack, tmp_path):
         **{("ben", i): "not attempted" for i in ids},
         ("cy", right): "right", ("cy", slipped): "close", ("cy", formula): "wrong",
     }  # fmt: skip
+    # the reason for the choice is read from her cell (not the handed-out None) and kept
+    ada_rows = book[book["learner_id"] == "ada"].set_index("exercise")
+    assert ada_rows.at["U1.E3", "reason"] == reasons["ada"]
+    assert "Your reason" in (out / "ada" / "feedback.html").read_text()
     cy_rows = book[book["learner_id"] == "cy"].set_index("exercise")
     slip = cy_rows.at[slipped, "slip"]
     assert "per cent" in slip or "percentage points" in slip
@@ -173,7 +190,7 @@ def test_mark_gives_the_right_verdict_for_every_exercise(pack, tmp_path):
     again = marking.mark_class(pack, returned, out, progress=False)
     assert (again.marked, again.unchanged) == (0, 3)
     ben = nbformat.read(returned / "ben" / UNIT1, 4)
-    answer(ben, 3, keys["ben"]["U1.E3"][0])
+    answer(ben, 3, keys["ben"]["U1.E3"][0], reasons["ben"])
     time.sleep(0.01)
     nbformat.write(ben, returned / "ben" / UNIT1)
     third = marking.mark_class(pack, returned, out, progress=False)

@@ -68,7 +68,7 @@ def test_a_working_slip_is_not_put_down_to_a_unit_misconception():
     report = MarkReport(out=Path("marked"))
     page = marking_pages.overview_page(names, [1], {1: []}, frame, report, {})
     fraction_row = next(r for r in page.split("<tr>") if "fraction of 1" in r)
-    assert "A working slip" in fraction_row and "U1.M1" not in fraction_row
+    assert "A working slip" in fraction_row and "U1.M2" not in fraction_row  # U1.E1's own
     own_row = next(r for r in page.split("<tr>") if "wrong structures" in r)
-    assert "U1.M2" in own_row  # the exercise's own slip keeps its misconception
-    assert "id='U1.M2'" in page and "id='U1.M1'" not in page
+    assert "U1.M3" in own_row  # the exercise's own slip keeps its misconception
+    assert "id='U1.M3'" in page and "id='U1.M2'" not in page

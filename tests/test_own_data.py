@@ -148,22 +148,22 @@ def test_unit_1_on_contacts_alone(own_runs, contacts_only):
         c = raw[raw["team"] == team]
         offered = c["channel"].isin(LIVE) & ~(c["abandoned"] & (c["queue_wait_s"] < 5))
         rates.append(round(100 * (offered & c["abandoned"]).sum() / offered.sum(), 1))
-    assert results["exercise_answers"]["U1.E2"] == pytest.approx(
+    assert results["exercise_answers"]["U1.E1"] == pytest.approx(
         (rates[1] - rates[0]) / 100, abs=6e-4
     )
 
 
 @pytest.mark.notebook
 def test_unit_2_on_contacts_alone_uses_the_runs_short_abandon_threshold(own_runs, contacts_only):
-    """The six figures and U2.E3's expected weekday follow short_abandon_s = 10, not 5."""
+    """The six figures and U2.E4's expected weekday follow short_abandon_s = 10, not 5."""
     path, results = own_runs[2]
     _, raw = contacts_only
     text = assert_clean(path)
     expected = hand_figures(raw, short_s=10)
     assert {k: results[k] for k in expected} == pytest.approx(expected)
     assert weakest_weekday(raw, 10) != weakest_weekday(raw, 5)  # the threshold matters here
-    assert results["exercise_answers"]["U2.E3"] == weakest_weekday(raw, 10)
-    assert "✔ U2.E3 the weekday to strengthen first: Right." in text  # the worked answer agrees
+    assert results["exercise_answers"]["U2.E4"] == weakest_weekday(raw, 10)
+    assert "✔ U2.E4 the weekday to strengthen first: Right." in text  # the worked answer agrees
     assert "Calls abandoned in under 10 seconds are short abandons" in text
     assert "Worked analysis 1: a service plan for next week: no intervals file was given" in text
     assert (
@@ -198,7 +198,7 @@ def test_unit_5_on_contacts_alone(own_runs, contacts_only):
     )
     phone = answered[answered["channel"] == "phone"]
     phone_before = phone["opened_at"] < pd.Timestamp(CHANGE)
-    assert results["exercise_answers"]["U5.E1"] == pytest.approx(
+    assert results["exercise_answers"]["U5.E2"] == pytest.approx(
         phone.loc[phone_before, "resolved_first_contact"].mean()
     )
 
@@ -257,7 +257,7 @@ def test_a_genesys_export_gives_units_2_and_3_reports(genesys_runs, genesys_raw,
 @pytest.mark.notebook
 def test_unit_3_dashboard_runs_on_contacts_alone(genesys_runs, genesys_raw):
     """The dashboard by team and channel runs without surveys (CSAT left out, said so), and
-    U3.E1's expected answer is the first team's FCR by hand."""
+    U3.E2's expected answer is the first team's FCR by hand."""
     path = genesys_runs[3]
     text = assert_clean(path)
     assert "a KPI dashboard against targets, by team and channel: " not in text  # not skipped
@@ -266,7 +266,7 @@ def test_unit_3_dashboard_runs_on_contacts_alone(genesys_runs, genesys_raw):
     first = sorted(genesys_raw["team"].unique())[0]
     answered = genesys_raw[(genesys_raw["team"] == first) & ~genesys_raw["abandoned"]]
     results = read_results(path)
-    assert results["exercise_answers"]["U3.E1"] == pytest.approx(
+    assert results["exercise_answers"]["U3.E2"] == pytest.approx(
         answered["resolved_first_contact"].mean()
     )
 

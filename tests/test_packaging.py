@@ -134,12 +134,14 @@ def notebook_imports() -> list[str]:
 
     import nbformat
 
+    from svcworkbook.learning.solutions import strip_magic
+
     statements: list[str] = []
     for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.cell_type != "code":
                 continue
-            for node in ast.parse(cell.source).body:
+            for node in ast.parse(strip_magic(cell.source)).body:  # %%solution cells too
                 if isinstance(node, ast.Import | ast.ImportFrom):
                     line = ast.unparse(node)
                     if line not in statements:

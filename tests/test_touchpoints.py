@@ -125,7 +125,12 @@ def test_touchpoint_to_improve_first_counts_dissatisfied_responses():
         "delivery": 0, "email": 1, "phone": 2,
     }  # fmt: skip
     check = touchpoints.check_most_dissatisfied
-    assert check("Phone", LOG).status == "right" and check(" PHONE ", LOG).status == "right"
+    # choose and justify: right with a reason naming phone's 2 dissatisfied responses
+    assert check("Phone", LOG, reason="2 unhappy there").status == "right"
+    assert check(" PHONE ", LOG, reason="2 did not score 4-5, the most").status == "right"
+    unfinished = check("phone", LOG)
+    assert (unfinished.status, unfinished.judgement.slip) == ("close", "no reason")
+    assert check("phone", LOG, reason="1 unhappy").judgement.slip == "reason unchecked"
     lowest = check("email", LOG)  # CSAT 0%, but only one unhappy customer
     assert lowest.status == "wrong" and lowest.judgement.slip == "lowest CSAT"
     assert check("delivery", LOG).judgement.slip is None

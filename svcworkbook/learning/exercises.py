@@ -25,6 +25,11 @@ The rules (see :func:`judge`):
   (a wrong denominator, a percent change given for percentage points ...). Anything else is
   "wrong" with the hint.
 - Text answers (``choice``) are compared in any case, ignoring spaces, hyphens and quotes.
+- A "choose and justify" exercise (its spec has ``reason``: what a reason must name) is right
+  only when the choice is right and the learner's reason (``my_reason``) names what justifies it
+  (:mod:`svcworkbook.learning.reasons`): a right choice with no reason is *close*, "not finished
+  yet: say why"; with a reason that names nothing checkable it is *close* too, and says what to
+  name. The reason is saved with the attempt and shown back with it.
 
 **Checking in a notebook.** ``check(exercise_id, answer, expected, slips)`` judges the answer,
 saves the attempt in the learner's progress (learner edition; see
@@ -41,7 +46,7 @@ import math
 import numbers
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -91,6 +96,17 @@ GENERIC_SLIPS = {
 }
 
 
+#: Slips of a choose-and-justify exercise whose choice is right but whose reason is not done.
+REASON_SLIPS = {
+    "no reason": Slip("no reason", "not finished yet: say why", "close"),
+    "reason unchecked": Slip(
+        "reason unchecked",
+        "your reason does not name the figure that justifies the choice",
+        "close",
+    ),  # fmt: skip
+}
+
+
 _FRACTION_POINTS = Slip(
     "fraction", "that is the difference as a fraction of 1; give it in percentage points, so "
     "multiply by 100", "close",
@@ -123,6 +139,7 @@ class Exercise:
     noun: str = ""
     options: tuple[str, ...] = ()
     giveaway: tuple[str, ...] = ()  # choice: words that, beside the answer, would state it
+    reason: str = ""  # choose and justify: what the learner's reason must name, in their words
 
     def __post_init__(self) -> None:
         match = _ID.match(self.id)
@@ -133,8 +150,9 @@ class Exercise:
         if self.kind == "count" and self.decimals != 0:
             raise ValueError(f"{self.id}: a count is a whole number (decimals=0)")
         keys = [s.key for s in self.slips]
-        if len(set(keys)) != len(keys) or set(keys) & set(GENERIC_SLIPS):
-            raise ValueError(f"{self.id}: slip keys must be distinct and not {set(GENERIC_SLIPS)}")
+        reserved = set(GENERIC_SLIPS) | set(REASON_SLIPS)
+        if len(set(keys)) != len(keys) or set(keys) & reserved:
+            raise ValueError(f"{self.id}: slip keys must be distinct and not {reserved}")
         for slip in self.slips:
             if slip.result not in ("close", "wrong"):
                 raise ValueError(f"{self.id}: slip {slip.key!r} result must be close or wrong")
@@ -158,6 +176,8 @@ class Exercise:
             return _FRACTION_POINTS
         if key in GENERIC_SLIPS:
             return GENERIC_SLIPS[key]
+        if key in REASON_SLIPS:
+            return REASON_SLIPS[key]
         raise KeyError(f"{self.id} has no slip {key!r}; it has {[s.key for s in self.slips]}")
 
     def in_answer_units(self, value: float) -> float:
@@ -207,15 +227,20 @@ def define(
     noun: str = "",
     options: tuple[str, ...] = (),
     giveaway: tuple[str, ...] = (),
+    reason: str = "",
 ) -> Exercise:
-    """Define (register) an exercise; slips map key -> what the learner is told (or (says, result))."""
+    """Define (register) an exercise; slips map key -> what the learner is told (or (says, result)).
+
+    ``reason`` makes it a choose-and-justify exercise: what the learner's reason must name
+    ("the number of dissatisfied responses at that touchpoint").
+    """
     made = tuple(
         Slip(key, *((value,) if isinstance(value, str) else value))
         for key, value in (slips or {}).items()
     )
     places = decimals if decimals is not None else (0 if kind == "count" else 1)
     spec = Exercise(
-        id, unit, title, kind, places, hint, made, noun, tuple(options), tuple(giveaway)
+        id, unit, title, kind, places, hint, made, noun, tuple(options), tuple(giveaway), reason
     )
     known = _REGISTRY.get(id)
     if known is not None and known != spec and known.title != spec.title:
@@ -256,6 +281,7 @@ class Judgement:
     message: str
     hint: str
     answer: Any = None
+    reason: str | None = None  # the learner's reason (choose and justify), as saved
 
     @property
     def right(self) -> bool:
@@ -375,18 +401,56 @@ def _judge_choice(
     return _judged(spec, answer, "wrong", None)
 
 
+def _with_reason(judgement: Judgement, spec: Exercise, reason: Any, because: Any) -> Judgement:
+    """A choose-and-justify judgement with the learner's reason: a right choice stays right only
+    when the reason names what justifies it (``because``; any reason when there is nothing to
+    check it against), else it is close: "not finished yet: say why" or what to name."""
+    from svcworkbook.learning import reasons
+
+    text = reasons.reason_text(reason)
+    judgement = replace(judgement, reason=text)
+    if not spec.reason or judgement.result != "right":
+        return judgement
+    if not text:
+        key = "no reason"
+        says = (
+            "Right choice, but not finished yet: say why. Write your reason in place of None "
+            f"on the my_reason line, naming {spec.reason}."
+        )
+    elif because is not None and not reasons.names(text, because):
+        key = "reason unchecked"
+        says = (
+            "Right choice, but your reason does not yet say why in a way that can be checked: "
+            f"name {spec.reason}."
+        )
+    else:
+        return replace(judgement, message="Right, and your reason says why.")
+    return replace(judgement, result="close", slip=key, message=says)
+
+
 def judge(
     exercise_id: str | Exercise,
     answer: Any,
     expected: Any,
     slips: Mapping[str, Any] | None = None,
+    reason: Any = None,
+    because: Any = None,
 ) -> Judgement:
     """Judge one answer to one exercise against the expected value (and the unit's slip values).
 
     ``expected`` is in the library's form (a share of 0.7416 for 74.2%); ``slips`` maps the
     exercise's slip keys to the value each slip gives on the same data. None is "not attempted".
+    For a choose-and-justify exercise, ``reason`` is the learner's reason and ``because`` what
+    it must name (:class:`svcworkbook.learning.reasons.Because`).
     """
     spec = exercise_id if isinstance(exercise_id, Exercise) else exercise(exercise_id)
+    return _with_reason(_judge_answer(spec, answer, expected, slips), spec, reason, because)
+
+
+def _judge_answer(
+    spec: Exercise, answer: Any, expected: Any, slips: Mapping[str, Any] | None
+) -> Judgement:
+    """Judge the answer alone (the reason aside)."""
     slips = dict(slips or {})
     unknown = set(slips) - {s.key for s in spec.slips}
     if unknown:
@@ -399,6 +463,10 @@ def judge(
     if spec.kind == "choice":
         return _judge_choice(spec, answer, expected, slips)
     value = parse_number(answer)
+    if value is None and spec.noun and isinstance(answer, str):  # "70.5 hours", "12 staff"
+        words = answer.strip()
+        if words.lower().endswith(spec.noun.lower()):
+            value = parse_number(words[: -len(spec.noun)])
     if value is None:
         return _judged(spec, answer, "wrong", None, f"give just a number, {spec.precision_words}")
     target = spec.in_answer_units(float(expected))
@@ -540,6 +608,8 @@ class Feedback:
             "result": self.status,
             "slip": self.judgement.slip,
         }
+        if self.judgement.reason is not None:
+            attempt["reason"] = self.judgement.reason
         return {"text/plain": str(self), "text/html": self._repr_html_(), ATTEMPT_MIME: attempt}
 
 
@@ -557,7 +627,11 @@ def _last_saved(spec: Exercise, session: ExerciseSession) -> str:
     last = mine[-1]
     when = str(last.get("at", "")).replace("T", " ")[:16]
     answer = _answer_in_words(last.get("answer"), spec)
-    return f"Your last saved attempt: {answer} ({last.get('result')}, {when} UTC)."
+    reason = last.get("reason")
+    because = f', because "{reason}"' if isinstance(reason, str) and reason else ""
+    if spec.reason and not because:
+        because = ", with no reason given"
+    return f"Your last saved attempt: {answer}{because} ({last.get('result')}, {when} UTC)."
 
 
 def _answer_in_words(answer: Any, spec: Exercise) -> str:
@@ -575,8 +649,13 @@ def check(
     expected: Any,
     slips: Mapping[str, Any] | None = None,
     reveal: str = "",
+    reason: Any = None,
+    because: Any = None,
 ) -> Feedback:
     """Judge a learner's answer, save the attempt (learner edition) and return the feedback.
+
+    ``reason`` is the learner's reason for a choose-and-justify exercise (saved with the answer)
+    and ``because`` what it must name to be checked (:func:`judge`).
 
     The edition comes from the running notebook (:func:`begin`), never from the caller: in a
     learner edition the expected value is neither shown nor kept; in the tutor edition it is
@@ -588,7 +667,7 @@ def check(
     spec = exercise_id if isinstance(exercise_id, Exercise) else exercise(exercise_id)
     session = current()
     slips = {k: v for k, v in dict(slips or {}).items() if v is not None}
-    judgement = judge(spec, answer, expected, slips)
+    judgement = judge(spec, answer, expected, slips, reason, because)
     if session.edition == "tutor":
         session.answers[spec.id] = expected
         session.slip_values[spec.id] = slips
@@ -598,6 +677,7 @@ def check(
     progress.record_attempt(
         spec.id, _jsonable(answer), judgement.result, judgement.slip,
         learner=session.learner, home=session.home,
+        reason=judgement.reason if spec.reason or judgement.reason else None,
     )  # fmt: skip
     shown = reveal if judgement.right else ""
     return Feedback(judgement, spec.title, None, "Your attempt is saved in your progress.", shown)

@@ -285,7 +285,7 @@ def quiz_state(
 
 _EXERCISE_ID = re.compile(r"^U([1-5])\.E[1-9][0-9]?$")
 ATTEMPT_RESULTS = ("right", "close", "wrong")
-ATTEMPT_COLUMNS = ["unit", "exercise", "answer", "result", "slip", "at"]
+ATTEMPT_COLUMNS = ["unit", "exercise", "answer", "result", "slip", "at", "reason"]
 
 
 def record_attempt(
@@ -297,8 +297,13 @@ def record_attempt(
     learner: str | None = None,
     home: str | Path | None = None,
     at: str | None = None,
+    reason: str | None = None,
 ) -> dict[str, Any]:
-    """Append one exercise attempt (id, answer, result, slip, time) to the record, atomically."""
+    """Append one exercise attempt (id, answer, result, slip, time) to the record, atomically.
+
+    ``reason`` (a choose-and-justify exercise's "why", as the learner wrote it) is saved with
+    the answer, in the same write.
+    """
     match = _EXERCISE_ID.match(str(exercise))
     if not match:
         raise ValueError(f"exercise id must look like U2.E1, not {exercise!r}")
@@ -314,6 +319,10 @@ def record_attempt(
         "slip": slip,
         "at": at or _now(),
     }
+    if reason is not None:
+        if not isinstance(reason, str):
+            raise ValueError(f"a reason is saved as text, not {type(reason).__name__}")
+        attempt["reason"] = reason
 
     def append(data: dict[str, Any]) -> dict[str, Any]:
         data.setdefault("exercises", []).append(attempt)
@@ -337,7 +346,8 @@ class Progress:
         return pd.DataFrame(self.answers, columns=columns)
 
     def attempts_frame(self) -> pd.DataFrame:
-        """The exercise attempts as a table (unit, exercise, answer, result, slip, at), oldest first."""
+        """The exercise attempts as a table (unit, exercise, answer, result, slip, at, reason:
+        None where none was asked for), oldest first."""
         return pd.DataFrame(self.attempts, columns=ATTEMPT_COLUMNS)
 
 

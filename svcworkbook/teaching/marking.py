@@ -38,6 +38,7 @@ RESULTS = ("right", "close", "wrong", "not attempted")
 MARKS = {"right": 1.0, "close": 0.5, "wrong": 0.0, "not attempted": 0.0}
 GRADEBOOK_COLUMNS = [
     "learner_id", "name", "unit", "exercise", "answer", "result", "slip", "expected", "note",
+    "reason",
 ]  # fmt: skip
 PROBE_TAG = "svc-marking"
 DEFAULT_TIME_LIMIT = 300
@@ -52,6 +53,13 @@ class Exercise:
     cell_id: str
     check: str
     solution: str
+
+    @property
+    def asks_reason(self) -> bool:
+        """Whether the exercise is choose and justify (its cell has a my_reason line)."""
+        from svcworkbook.teaching.marking_probe import REASON
+
+        return f"{REASON} =" in self.check
 
 
 def unit_exercises(source: Path, unit: int) -> list[Exercise]:
@@ -259,7 +267,7 @@ def judged(
     """One gradebook entry from what the check recorded (or why nothing was recorded)."""
     entry = {"exercise": exercise["exercise"], "name": "", "answer": "",
              "result": "not attempted", "slip": "", "expected": "", "expected_text": "",
-             "message": "", "hint": "", "note": ""}  # fmt: skip
+             "message": "", "hint": "", "note": "", "reason": ""}  # fmt: skip
     if deleted:
         entry["note"] = "the exercise cell was deleted from the notebook"
         return entry
@@ -278,6 +286,7 @@ def judged(
         hint=record.get("hint") or "",
         message=message,
         name=record.get("name") or "",
+        reason=record.get("reason") or "",
     )
     if status == "error":
         entry["note"] = f"the check could not run ({message})"
@@ -530,13 +539,14 @@ def gradebook(names, units, exercises, results, submitted):
                         else "no notebook returned for this unit"
                     )
                     entry = {"answer": "", "result": "not attempted", "slip": "",
-                             "expected": "", "note": why}  # fmt: skip
+                             "expected": "", "note": why, "reason": ""}  # fmt: skip
                 rows.append(
                     {
                         "learner_id": learner, "name": name, "unit": unit,
                         "exercise": ex.exercise, "answer": entry["answer"],
                         "result": entry["result"], "slip": entry["slip"],
                         "expected": entry["expected"], "note": entry["note"],
+                        "reason": entry.get("reason", ""),
                     }
                 )  # fmt: skip
     return pd.DataFrame(rows, columns=GRADEBOOK_COLUMNS)

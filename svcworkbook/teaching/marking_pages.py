@@ -16,27 +16,30 @@ from pathlib import Path
 from typing import Any
 
 from svcworkbook.learning.exercises import is_working_slip
+from svcworkbook.learning.solutions import strip_magic
 
 #: The unit misconception each exercise's slips come from (the belief that leads to the slip).
 #: Ids are checked against the unit content by tests/test_marking_pages.py.
 EXERCISE_MISCONCEPTIONS = {
-    "U1.E1": "U1.M1",  # the brand is experienced at every touchpoint, not only in the logo
-    "U1.E2": "U1.M2",  # structures differ, and so do their results
-    "U1.E3": "U1.M3",  # the law (refunds in 14 days) applies to everyday handling
+    "U1.E1": "U1.M2",  # structures differ, and so do their results
+    "U1.E2": "U1.M3",  # the law (refunds in 14 days) applies to everyday handling
+    "U1.E3": "U1.M1",  # the brand is experienced at every touchpoint, not only in the logo
     "U2.E1": "U2.M3",  # staffing (with shrinkage) is part of reliable delivery
-    "U2.E2": "U2.M5",  # reliability (meeting the SLA) is not satisfaction
-    "U2.E3": "U2.M4",  # service is maintained by measuring against the standard each day
-    "U3.E2": "U3.M2",  # soft data (comments) as well as hard numbers
+    "U2.E2": "U2.M3",
+    "U2.E3": "U2.M5",  # reliability (meeting the SLA) is not satisfaction
+    "U2.E4": "U2.M4",  # service is maintained by measuring against the standard each day
+    "U3.E1": "U3.M2",  # soft data (comments) as well as hard numbers
     "U3.E3": "U3.M3",  # training is shown by its effect, not by the courses attended
     "U3.E4": "U3.M4",  # plans are revised as demand changes
     "U3.E5": "U3.M4",
-    "U4.E1": "U4.M5",  # judge against a baseline, not by looking at the results
-    "U4.E2": "U4.M1",  # data that is easy to collect is not always representative
-    "U4.E3": "U4.M2",  # a table of figures is not the analysis of causes
-    "U4.E4": "U4.M3",  # satisfied customers are not necessarily loyal
+    "U4.E1": "U4.M2",  # a table of figures is not the analysis of causes
+    "U4.E2": "U4.M3",  # satisfied customers are not necessarily loyal
+    "U4.E3": "U4.M5",  # judge against a baseline, not by looking at the results
+    "U4.E4": "U4.M1",  # data that is easy to collect is not always representative
     "U5.E1": "U5.M1",  # a measured baseline before the change
     "U5.E2": "U5.M1",
-    "U5.E3": "U5.M3",  # prioritise: more changes are not more improvement
+    "U5.E3": "U5.M1",
+    "U5.E4": "U5.M3",  # prioritise: more changes are not more improvement
 }
 
 _ICONS = {"right": "✔", "close": "≈", "wrong": "✘", "not attempted": "–"}
@@ -137,7 +140,13 @@ def feedback_page(
             parts.append(
                 f"<h3 id='{_e(ex.exercise)}'>{_e(ex.exercise)} {_e(label)}</h3><table><tbody>"
                 f"<tr><th>Your answer</th><td>{_e(entry['answer'] or '(none)')}</td></tr>"
-                f"<tr><th>Verdict</th><td>{_ICONS[entry['result']]} {_e(entry['result'])}"
+                + (
+                    f"<tr><th>Your reason</th><td>{_e(entry.get('reason') or '(none given)')}"
+                    "</td></tr>"
+                    if ex.asks_reason or entry.get("reason")
+                    else ""
+                )
+                + f"<tr><th>Verdict</th><td>{_ICONS[entry['result']]} {_e(entry['result'])}"
                 f"{(': ' + _e(entry['slip'])) if entry['slip'] else ''}</td></tr>"
                 f"<tr><th>What the check said</th><td>{_e(entry['message'])}</td></tr>"
                 f"<tr><th>Hint</th><td>{_e(entry['hint'])}</td></tr>"
@@ -151,7 +160,7 @@ def feedback_page(
             )
             if ex.solution and entry["result"] != "right":
                 parts.append(
-                    f"<details><summary>How to work it out</summary><pre>{_e(ex.solution)}"
+                    f"<details><summary>How to work it out</summary><pre>{_e(strip_magic(ex.solution))}"
                     "</pre></details>"
                 )
     return _page(f"Feedback for {name}", "".join(parts))

@@ -17,6 +17,8 @@ from typing import Any
 
 MARK_MIME = "application/vnd.svcworkbook.mark+json"
 ANSWER = "my_answer"
+#: A choose-and-justify exercise's reason, judged and kept with the answer.
+REASON = "my_reason"
 
 
 class Mark:
@@ -33,18 +35,20 @@ class Mark:
 
 
 def forget(namespace: dict[str, Any]) -> None:
-    """Remove the previous exercise's answer from the notebook's namespace."""
+    """Remove the previous exercise's answer (and reason) from the notebook's namespace."""
     namespace.pop(ANSWER, None)
+    namespace.pop(REASON, None)
 
 
 def _without_answer_lines(source: str) -> tuple[list[ast.stmt], ast.expr | None]:
-    """The check cell's statements other than assignments to my_answer, and its last expression."""
+    """The check cell's statements other than assignments to my_answer (and my_reason), and its
+    last expression."""
     body = [
         node
         for node in ast.parse(source).body
         if not (
             isinstance(node, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == ANSWER for t in node.targets)
+            and any(isinstance(t, ast.Name) and t.id in (ANSWER, REASON) for t in node.targets)
         )
     ]
     if body and isinstance(body[-1], ast.Expr):
@@ -90,6 +94,7 @@ def judge(exercise: str, check_source: str, namespace: dict[str, Any]) -> Mark:
     from svcworkbook.learning import exercises
 
     answer = namespace.get(ANSWER)
+    reason = namespace.get(REASON)
     seen: dict[str, Any] = {}
     real_check = exercises.check
 
@@ -102,10 +107,11 @@ def judge(exercise: str, check_source: str, namespace: dict[str, Any]) -> Mark:
         return real_check(*args, **kwargs)
 
     record: dict[str, Any] = {"exercise": exercise, "answer": _answer_text(answer)}
+    feedback = None
     exercises.check = watching
     try:
         statements, last = _without_answer_lines(check_source)
-        local = {ANSWER: answer}
+        local = {ANSWER: answer, REASON: reason}
         exec(compile(ast.Module(statements, []), "<check>", "exec"), namespace, local)
         if last is None:
             raise ValueError("the exercise cell has no check call")
@@ -118,4 +124,6 @@ def judge(exercise: str, check_source: str, namespace: dict[str, Any]) -> Mark:
     finally:
         exercises.check = real_check
     record["answer_value"] = answer if isinstance(answer, int | float | str | bool) else None
+    judgement = getattr(feedback, "judgement", None)
+    record["reason"] = getattr(judgement, "reason", None) or _answer_text(reason)
     return Mark(record)

@@ -329,6 +329,9 @@ def start_unit(
     from svcworkbook.learning import exercises
 
     exercises.begin(unit, checked["edition"], checked["learner"], checked["home"])
+    from svcworkbook.learning import solutions
+
+    solutions.install()  # %%solution cells run in the tutor edition only
     return UnitSession(
         unit=unit, params=checked, targets=checked_targets, data=data, options=dict(options or {})
     )

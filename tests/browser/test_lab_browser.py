@@ -252,7 +252,7 @@ def test_an_exercise_in_a_learner_edition_wrong_slip_right_then_saved(lab, page)
     feedback.get_by_text("you multiplied by (1 + shrinkage)").wait_for()
     answer_exercise(page, cell, str(right))
     feedback.get_by_text("Right.").wait_for()
-    assert str(right) not in feedback.inner_text().replace("U2.E1", "")  # the answer is not shown
+    assert str(right) not in feedback.inner_text().replace("U2.E2", "")  # the answer is not shown
 
     page.on("dialog", lambda dialog: dialog.accept())  # "leave the page?" for the unsaved notebook
     page.reload()
@@ -260,6 +260,6 @@ def test_an_exercise_in_a_learner_edition_wrong_slip_right_then_saved(lab, page)
     saved = page.locator(".jp-CodeCell", has_text="check_staff_to_roster(my_answer, plan")
     saved.get_by_text(f"Your last saved attempt: {right} (right").wait_for(timeout=240_000)
     attempts = progress.load_progress("cy", home).attempts_frame()
-    assert attempts["exercise"].tolist() == ["U2.E1"] * 3
+    assert attempts["exercise"].tolist() == ["U2.E2"] * 3
     assert attempts["result"].tolist() == ["wrong", "wrong", "right"]
     assert attempts["slip"].tolist() == [None, "multiplied", None]

@@ -289,7 +289,7 @@ def refund_chart(refunds: pd.DataFrame, ax=None):
 
 
 QUICK_REFUNDS = exercises.define(
-    "U1.E3", 1, "refunds paid within a week", "percent", decimals=1,
+    "U1.E2", 1, "refunds paid within a week", "percent", decimals=1,
     hint="Count the refunds due that were paid by day 7 (the day of agreeing is day 1) and divide "
     "by the refunds due: paid, or unpaid past the deadline.",
     slips={
@@ -302,12 +302,12 @@ QUICK_REFUNDS = exercises.define(
 
 
 def check_refund_within(my_answer, complaints: pd.DataFrame, days: int = 7):
-    """Exercise U1.E3: share of refunds now due that were paid within ``days`` of agreeing them
+    """Exercise U1.E2: share of refunds now due that were paid within ``days`` of agreeing them
     (the agreement day is day 1); slips: the 14-day share, every refund, a day too many."""
     expected = refund_compliance(complaints, days=days)
     if np.isnan(expected):
         return exercises.unavailable(
-            "U1.E3", "No refund in this log is due yet, so there is nothing to check; try "
+            "U1.E2", "No refund in this log is due yet, so there is nothing to check; try "
             "another seed.",
         )  # fmt: skip
     table = refund_timeliness(complaints, days=days)

@@ -466,7 +466,7 @@ def fcr_difference(comparison: StructureComparison) -> float | None:
 
 
 ABANDONMENT_DIFFERENCE = exercises.define(
-    "U1.E2", 1, "the difference in abandonment rate", "points", decimals=1,
+    "U1.E1", 1, "the difference in abandonment rate", "points", decimals=1,
     hint="Read the abandonment rate in the second column and in the first, and take the second "
     "minus the first, in percentage points.",
     slips={
@@ -484,13 +484,13 @@ def _shown_share(value: float) -> float:
 
 
 def check_abandonment_difference(my_answer, comparison: StructureComparison):
-    """Exercise U1.E2: abandonment rate of the second column minus the first, in percentage
+    """Exercise U1.E1: abandonment rate of the second column minus the first, in percentage
     points, from the figures as the table shows them (one decimal place)."""
     table = comparison.table.set_index("key")
     groups = [c for c in table.columns if c != "measure"]
     if len(groups) < 2:
         return exercises.unavailable(
-            "U1.E2", "This exercise needs two structures or teams to compare; this data has "
+            "U1.E1", "This exercise needs two structures or teams to compare; this data has "
             "one. Run the notebook with a seed to compare the two structures.",
         )  # fmt: skip
     first, second = (_shown_share(table.loc["abandonment_rate", g]) for g in groups[:2])

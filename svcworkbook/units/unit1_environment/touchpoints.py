@@ -21,7 +21,7 @@ import pandas as pd
 
 from svcworkbook.analysis import kpi
 from svcworkbook.errors import DataError, ParameterError, require_columns
-from svcworkbook.learning import exercises
+from svcworkbook.learning import exercises, reasons
 from svcworkbook.report import narrative
 
 #: Touchpoints in the data contract's order (surveys.touchpoint).
@@ -296,8 +296,9 @@ def busiest_touchpoint(surveys: pd.DataFrame) -> str:
 
 
 MOST_DISSATISFIED = exercises.define(
-    "U1.E1", 1, "the touchpoint to improve first", "choice",
+    "U1.E3", 1, "the touchpoint to improve first", "choice",
     giveaway=("most dissatisfied", "improve first", "fix first"),
+    reason="the number of dissatisfied responses at that touchpoint",
     hint="For each touchpoint, the responses not scoring 4 or 5 are responses x (1 - CSAT); "
     "pick the touchpoint with the most of them.",
     slips={
@@ -316,19 +317,23 @@ def dissatisfied_responses(surveys: pd.DataFrame) -> pd.Series:
     return (scored["csat"] < 4).groupby(touchpoint).sum().astype(int)
 
 
-def check_most_dissatisfied(my_answer, surveys: pd.DataFrame):
-    """Exercise U1.E1: the touchpoint with the most dissatisfied responses (CSAT 1-3), where an
-    improvement reaches the most customers; slips: the lowest CSAT, the most responses."""
+def check_most_dissatisfied(my_answer, surveys: pd.DataFrame, reason=None):
+    """Exercise U1.E3: the touchpoint with the most dissatisfied responses (CSAT 1-3), where an
+    improvement reaches the most customers; slips: the lowest CSAT, the most responses. The
+    reason must name that touchpoint's dissatisfied responses."""
     counts = dissatisfied_responses(surveys)
     if counts.empty or counts.max() == 0:
-        return exercises.unavailable("U1.E1", "No touchpoint has a dissatisfied response.")
+        return exercises.unavailable("U1.E3", "No touchpoint has a dissatisfied response.")
     scores = touchpoint_scores(surveys)
     weakest = _weakest(scores)
     slips = {
         "lowest CSAT": None if weakest is None else str(weakest["touchpoint"]),
         "most responses": busiest_touchpoint(surveys),
     }
-    return exercises.check(MOST_DISSATISFIED, my_answer, str(counts.idxmax()), slips)
+    because = reasons.Because(figures=(float(counts.max()),))
+    return exercises.check(
+        MOST_DISSATISFIED, my_answer, str(counts.idxmax()), slips, reason=reason, because=because
+    )
 
 
 def evidence_table(

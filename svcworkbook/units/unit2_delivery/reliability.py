@@ -31,7 +31,7 @@ import pandas as pd
 
 from svcworkbook.analysis import kpi, stats
 from svcworkbook.errors import DataError, require_columns
-from svcworkbook.learning import exercises
+from svcworkbook.learning import exercises, reasons
 from svcworkbook.report import narrative
 
 #: Columns of a case history in the portfolio extract, in order.
@@ -307,8 +307,9 @@ def consistency(daily: pd.DataFrame, chart: pd.DataFrame, target: float) -> Cons
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 WEAKEST_WEEKDAY = exercises.define(
-    "U2.E3", 2, "the weekday to strengthen first", "choice", options=WEEKDAYS,
+    "U2.E4", 2, "the weekday to strengthen first", "choice", options=WEEKDAYS,
     giveaway=("lowest average", "weakest weekday", "strengthen first"),
+    reason="that weekday's average service level",
     hint="Give each day its weekday, take the mean of the daily service level for each weekday, "
     "and pick the lowest.",
     slips={
@@ -337,19 +338,23 @@ def check_weakest_weekday(
     contacts: pd.DataFrame,
     answer_within_s: float,
     short_abandon_s: float = kpi.DEFAULT_SHORT_ABANDON_S,
+    reason=None,
 ):
-    """Exercise U2.E3: the weekday with the lowest mean daily service level (the one to
+    """Exercise U2.E4: the weekday with the lowest mean daily service level (the one to
     strengthen first); slips: the worst single day's weekday, the busiest weekday. The daily
     service level is the notebook's: the same ``answer_within_s`` and ``short_abandon_s``."""
     daily = daily_service_level(contacts, answer_within_s, short_abandon_s)
     if daily.empty:
-        return exercises.unavailable("U2.E3", "No day has phone or chat contacts to compare.")
+        return exercises.unavailable("U2.E4", "No day has phone or chat contacts to compare.")
     table = weekday_service_level(daily)
     expected = str(table.loc[table["mean_service_level"].idxmin(), "weekday"])
     worst_day = pd.Timestamp(daily.loc[daily["service_level"].idxmin(), "day"]).day_name()
     busiest = str(table.loc[table["offered"].idxmax(), "weekday"])
     slips = {"worst single day": worst_day, "busiest weekday": busiest}
-    return exercises.check(WEAKEST_WEEKDAY, my_answer, expected, slips)
+    because = reasons.Because(shares=(float(table["mean_service_level"].min()),))
+    return exercises.check(
+        WEAKEST_WEEKDAY, my_answer, expected, slips, reason=reason, because=because
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -511,7 +516,7 @@ def portfolio_extract(
 
 
 SLA_COMPLIANCE = exercises.define(
-    "U2.E2", 2, "SLA compliance if the SLA were twice as long", "percent", decimals=1,
+    "U2.E3", 2, "SLA compliance if the SLA were twice as long", "percent", decimals=1,
     hint="Use the same rule with the longer SLA: cases resolved within it, divided by the cases "
     "due (resolved, or still open and older than it). Leave out abandoned calls.",
     slips={
@@ -528,7 +533,7 @@ SLA_COMPLIANCE = exercises.define(
 def check_sla_compliance(
     my_answer, contacts: pd.DataFrame, sla_hours: float, current_sla_hours: float | None = None
 ):
-    """Exercise U2.E2: SLA compliance = resolved within sla_hours / cases due (resolved, or open
+    """Exercise U2.E3: SLA compliance = resolved within sla_hours / cases due (resolved, or open
     past it), for an SLA other than the one printed (``current_sla_hours``, a slip)."""
     expected = kpi.sla_compliance(contacts, target_hours=sla_hours)
     answered = contacts.loc[~contacts["abandoned"].astype(bool)]

@@ -477,8 +477,33 @@ def what_if_chart(what_if: pd.DataFrame, target: float, ax=None):
     return ax
 
 
+WEEKEND_HOURS = exercises.define(
+    "U2.E1", 2, "rostered hours at the weekend", "number", decimals=1, noun="hours",
+    hint="In the plan by day, add the roster hours of Saturday and Sunday.",
+    slips={
+        "phone hours": "those are the hours on the phones; the rota needs the roster hours, "
+        "which allow for shrinkage",
+        "one day": "that is one day of the weekend; add Saturday and Sunday together",
+    },
+)  # fmt: skip
+
+WEEKEND = ("Saturday", "Sunday")
+
+
+def check_weekend_hours(my_answer, plan: pd.DataFrame):
+    """Exercise U2.E1: the roster hours of the plan's Saturday and Sunday together, read off the
+    plan by day; slips: the phone hours (before shrinkage), one weekend day alone."""
+    days = daily_plan(plan)
+    weekend = days.loc[days["day"].isin(WEEKEND)]
+    if weekend.empty:
+        return exercises.unavailable("U2.E1", "This plan has no Saturday or Sunday to add up.")
+    one_day = float(weekend["roster_hours"].iloc[0]) if len(weekend) > 1 else None
+    slips = {"phone hours": float(weekend["phone_hours"].sum()), "one day": one_day}
+    return exercises.check(WEEKEND_HOURS, my_answer, float(weekend["roster_hours"].sum()), slips)
+
+
 STAFF_TO_ROSTER = exercises.define(
-    "U2.E1", 2, "staff to roster at the busiest half hour with more shrinkage", "count",
+    "U2.E2", 2, "staff to roster at the busiest half hour with more shrinkage", "count",
     noun="staff",
     hint="Take the agents needed on the phones in the busiest half hour, divide by (1 minus the "
     "new shrinkage) and round up.",
@@ -504,7 +529,7 @@ def staff_to_roster(agents_on_phones: int, shrinkage: float) -> int:
 
 
 def check_staff_to_roster(my_answer, plan: pd.DataFrame, shrinkage: float):
-    """Exercise U2.E1: staff to roster at the busiest interval with another shrinkage =
+    """Exercise U2.E2: staff to roster at the busiest interval with another shrinkage =
     ceil(agents on the phones / (1 - shrinkage)); the plan's rota is a slip."""
     peak = busiest_interval(plan)
     base = int(peak["agents_on_phones"])

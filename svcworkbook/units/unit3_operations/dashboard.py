@@ -262,7 +262,7 @@ def dashboard_sentences(
 ) -> list[str]:
     """What the numbers say (RAG counts, the worst cells) and what the comments and complaints
     say about why, in plain English; ``withhold_low_theme`` leaves the theme with the most low
-    scores for the learner to find (exercise U3.E2)."""
+    scores for the learner to find (exercise U3.E1)."""
     counts = rag_counts(table)
     judged = counts["green"] + counts["amber"] + counts["red"]
     sentences = [
@@ -347,14 +347,14 @@ def team_fcr(contacts: pd.DataFrame, team: str) -> float:
 
 
 TEAM_FCR = exercises.define(
-    "U3.E1", 3, "first contact resolution for one team", "percent", decimals=1,
+    "U3.E2", 3, "first contact resolution for one team", "percent", decimals=1,
     hint="FCR = contacts resolved at the first contact divided by contacts answered (abandoned "
     "calls left out), for that team over all channels.",
     slips={"every contact": "you divided by every contact, including abandoned calls that "
            "nobody answered"},
 )  # fmt: skip
 TOP_THEME = exercises.define(
-    "U3.E2", 3, "the comment theme with the most low scores", "choice",
+    "U3.E1", 3, "the comment theme with the most low scores", "choice",
     giveaway=("most low scores", "largest share of low"),
     hint="In the themes table, compare the share of low scores (CSAT 1 or 2), not the mentions.",
     slips={"most mentioned": "that is the most mentioned theme, not the one with the largest "
@@ -363,7 +363,7 @@ TOP_THEME = exercises.define(
 
 
 def check_team_fcr(my_answer, contacts: pd.DataFrame, team: str | None = None):
-    """Exercise U3.E1: FCR for one team (default: the first alphabetically), all channels;
+    """Exercise U3.E2: FCR for one team (default: the first alphabetically), all channels;
     slip: dividing by every contact, abandoned calls too."""
     team = first_team(contacts) if team is None else team
     rows = contacts.loc[contacts["team"] == team]
@@ -380,12 +380,12 @@ def _worst_theme(themes: pd.DataFrame) -> pd.Series | None:
 
 
 def check_top_theme(my_answer, surveys: pd.DataFrame):
-    """Exercise U3.E2: the comment theme with the largest share of low (1-2) CSAT scores, read
+    """Exercise U3.E1: the comment theme with the largest share of low (1-2) CSAT scores, read
     off the themes table (the sentences withhold it); shown with its example after a right answer."""
     themes = comment_themes(surveys)
     worst = _worst_theme(themes)
     if worst is None:
-        return exercises.unavailable("U3.E2", "No comment in this data carries a theme.")
+        return exercises.unavailable("U3.E1", "No comment in this data carries a theme.")
     coded = themes.loc[(themes["theme"] != stats.NO_THEME) & (themes["mentions"] > 0)]
     reveal = (
         f"{str(worst['theme']).capitalize()}: "

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from svcworkbook.learning import exercises
+from svcworkbook.learning import exercises, reasons
 from svcworkbook.report import narrative
 from svcworkbook.units.unit2_delivery import service_plan
 from svcworkbook.units.unit3_operations.training import TrainingEffect
@@ -194,6 +194,8 @@ def check_extra_hours(my_answer, intervals: pd.DataFrame, answer_within_s: float
 ACT = exercises.define(
     "U3.E5", 3, "the Act decision", "choice", options=ACT_DECISIONS,
     giveaway=("Decision:", "Act:"),
+    reason="whether the gain is linked to the change (beyond chance and the comparison "
+    "group's trend) and whether the target is met, or the FCR after the change",
     hint="Is the change linked to a real gain (beyond chance and the untrained agents' trend), "
     "and is the target met after it? Both: standardise; linked but short of target: adjust and "
     "repeat; not linked: rethink the change.",
@@ -205,7 +207,7 @@ ACT = exercises.define(
 )  # fmt: skip
 
 
-def check_act_decision(my_answer, record: PDCARecord):
+def check_act_decision(my_answer, record: PDCARecord, reason=None):
     """Exercise U3.E5: the Act decision the check supports (the record's text withholds it)."""
     if record.linked:
         other = STANDARDISE if record.decision == ADJUST else ADJUST
@@ -213,7 +215,15 @@ def check_act_decision(my_answer, record: PDCARecord):
     else:
         slips = {"link ignored": ADJUST if record.after < record.target else STANDARDISE}
     reveal = f"Act: {record.decision}. {record.next_step}"
-    return exercises.check(ACT, my_answer, record.decision, slips, reveal=reveal)
+    because = reasons.Because(shares=(record.after,), words=(LINK_WORDS, ("target",)))
+    return exercises.check(
+        ACT, my_answer, record.decision, slips, reveal=reveal, reason=reason, because=because
+    )
+
+
+#: Words by which a reason for the Act decision says whether the gain is linked to the change.
+LINK_WORDS = ("linked", "link", "chance", "trend", "untrained", "comparison", "significant",
+              "p-value", "p value")  # fmt: skip
 
 
 def evidence_table(dashboard_counts: dict[str, int], effect: TrainingEffect,

@@ -19,7 +19,7 @@ import pandas as pd
 from svcworkbook.analysis import kpi, stats
 from svcworkbook.data import privacy
 from svcworkbook.errors import DataError, require_columns
-from svcworkbook.learning import exercises
+from svcworkbook.learning import exercises, reasons
 from svcworkbook.report import narrative
 from svcworkbook.report.legends import place_legend
 from svcworkbook.report.style import COLOURS, LINESTYLES, PALETTE, date_axis, percent_axis
@@ -141,8 +141,9 @@ def _by_word(by: str) -> str:
 
 
 CHEAPEST_FIX = exercises.define(
-    "U4.E2", 4, "the survey method to work on first", "choice",
+    "U4.E4", 4, "the survey method to work on first", "choice",
     giveaway=("fewest extra", "work on first", "closest to the target"),
+    reason="the extra responses that method needs to reach the target",
     hint="For each method below the target, the extra responses needed = target x sent - "
     "responses (rounded up); pick the method needing the fewest.",
     slips={"lowest rate": "that method has the lowest response rate, but it needs more extra "
@@ -165,21 +166,24 @@ def extra_responses_sentence(needed: pd.Series) -> str:
     return f"Extra responses needed to reach the target, by method: {', '.join(parts)}."
 
 
-def check_cheapest_fix(my_answer, surveys: pd.DataFrame, target: float):
-    """Exercise U4.E2: the survey method below the response-rate target that needs the fewest
+def check_cheapest_fix(my_answer, surveys: pd.DataFrame, target: float, reason=None):
+    """Exercise U4.E4: the survey method below the response-rate target that needs the fewest
     extra responses to reach it; slip: the method with the lowest rate."""
     rates = response_rates(surveys, "method")
     if len(rates) < 2:  # nothing to choose between
         return exercises.unavailable(
-            "U4.E2",
+            "U4.E4",
             f"This exercise needs two or more survey methods to choose between; this data has "
             f"{'only ' + str(rates['method'].iloc[0]) if len(rates) else 'none'}.",
         )
     needed = extra_responses_needed(rates, target)
     if needed.empty:
-        return exercises.unavailable("U4.E2", "Every survey method already meets the target.")
+        return exercises.unavailable("U4.E4", "Every survey method already meets the target.")
     slips = {"lowest rate": str(lowest_response(rates)["method"])}
-    return exercises.check(CHEAPEST_FIX, my_answer, str(needed.idxmin()), slips)
+    because = reasons.Because(figures=(float(needed.min()),))
+    return exercises.check(
+        CHEAPEST_FIX, my_answer, str(needed.idxmin()), slips, reason=reason, because=because
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -396,7 +400,7 @@ def complaint_root_causes(complaints: pd.DataFrame, window: ReviewWindow) -> pd.
 
 
 TOP_TWO_SHARE = exercises.define(
-    "U4.E3", 4, "share of complaints from the two largest root causes", "percent", decimals=1,
+    "U4.E1", 4, "share of complaints from the two largest root causes", "percent", decimals=1,
     hint="Add the complaints of the two largest root causes and divide by all the complaints "
     "in the review window.",
     slips={
@@ -408,10 +412,10 @@ TOP_TWO_SHARE = exercises.define(
 
 
 def check_top_two_share(my_answer, causes: pd.DataFrame):
-    """Exercise U4.E3: share of complaints from the two largest root causes (a Pareto table's
+    """Exercise U4.E1: share of complaints from the two largest root causes (a Pareto table's
     first two rows); slips: the largest alone, the count, the vital few's share."""
     if len(causes) < 2:
-        return exercises.unavailable("U4.E3", "This window has fewer than two root causes.")
+        return exercises.unavailable("U4.E1", "This window has fewer than two root causes.")
     top = causes.iloc[:2]
     vital = causes.loc[causes["vital_few"], "share"].sum()
     slips = {

@@ -208,7 +208,7 @@ def loyalty_chart(table: pd.DataFrame, by: str = "csat_band", ax=None):
 
 
 SATISFIED_REFERRERS = exercises.define(
-    "U4.E4", 4, "satisfied customers who referred someone", "percent", decimals=1,
+    "U4.E2", 4, "satisfied customers who referred someone", "percent", decimals=1,
     hint="Among customers whose latest CSAT was 4 or 5, the share with at least one referral.",
     slips={
         "promoters": "that is the share of promoters (NPS 9-10) who referred someone; the "
@@ -222,12 +222,12 @@ SATISFIED_REFERRERS = exercises.define(
 
 
 def check_satisfied_referrers(my_answer, customers: pd.DataFrame, surveys: pd.DataFrame):
-    """Exercise U4.E4: share of satisfied customers (latest CSAT 4-5) who referred at least one
+    """Exercise U4.E2: share of satisfied customers (latest CSAT 4-5) who referred at least one
     new customer; slips: promoters, every customer, satisfied not retained."""
     joined = customer_loyalty(customers, surveys)
     satisfied = joined.loc[joined["csat_band"] == CSAT_BANDS[2]]
     if satisfied.empty:
-        return exercises.unavailable("U4.E4", "No customer's latest CSAT was 4 or 5.")
+        return exercises.unavailable("U4.E2", "No customer's latest CSAT was 4 or 5.")
     expected = float((pd.to_numeric(satisfied["referrals"]) >= 1).mean())
     slips = {
         "promoters": 1 - promoters_without_referral(joined),

@@ -349,7 +349,7 @@ def plan_sentences(plan: pd.DataFrame, organisation: str) -> list[str]:
 
 
 PHONE_BASELINE = exercises.define(
-    "U4.E1", 4, "baseline CSAT at the phone touchpoint", "percent", decimals=1,
+    "U4.E3", 4, "baseline CSAT at the phone touchpoint", "percent", decimals=1,
     hint="Keep the surveys sent in the baseline days, then only the phone touchpoint's "
     "responses, and take the share scoring 4 or 5.",
     slips={
@@ -365,14 +365,14 @@ PHONE_BASELINE = exercises.define(
 def check_baseline(
     my_answer, datasets: Mapping[str, pd.DataFrame], window: ReviewWindow, touchpoint="phone"
 ):
-    """Exercise U4.E1: CSAT (share 4-5) at one touchpoint over the baseline days; slips: every
+    """Exercise U4.E3: CSAT (share 4-5) at one touchpoint over the baseline days; slips: every
     touchpoint, the whole period, the review period."""
     surveys = datasets["surveys"]
     before, after = split_rows(surveys, "sent_at", window)
     mine = before.loc[before["touchpoint"].astype(str).str.lower() == touchpoint]
     if mine["csat"].notna().sum() == 0:
         return exercises.unavailable(
-            "U4.E1", f"No {touchpoint} survey was answered in the baseline."
+            "U4.E3", f"No {touchpoint} survey was answered in the baseline."
         )
     later = after.loc[after["touchpoint"].astype(str).str.lower() == touchpoint]
     slips = {
