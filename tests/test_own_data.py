@@ -163,7 +163,7 @@ def test_unit_2_on_contacts_alone_uses_the_runs_short_abandon_threshold(own_runs
     assert {k: results[k] for k in expected} == pytest.approx(expected)
     assert weakest_weekday(raw, 10) != weakest_weekday(raw, 5)  # the threshold matters here
     assert results["exercise_answers"]["U2.E4"] == weakest_weekday(raw, 10)
-    assert "✔ U2.E4 the weekday to strengthen first: Right." in text  # the worked answer agrees
+    assert "✔ U2.E4 the weekday to strengthen first: Right, and your reason says why." in text
     assert "Calls abandoned in under 10 seconds are short abandons" in text
     assert "Worked analysis 1: a service plan for next week: no intervals file was given" in text
     assert (

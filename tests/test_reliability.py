@@ -314,7 +314,7 @@ def test_exercise_checks_give_feedback():
     weakest = table["mean_service_level"].idxmin()
     level = table.loc[weakest, "mean_service_level"]
     because = f"its days average {level:.0%} in time"
-    assert reliability.check_weakest_weekday(weakest.upper(), two_days(), 20, because).status == (
+    assert reliability.check_weakest_weekday(weakest.upper(), two_days(), 20, reason=because).status == (
         "right"
     )
     assert reliability.check_weakest_weekday(weakest, two_days(), 20).status == "close"  # why?
@@ -381,6 +381,7 @@ def test_weakest_weekday_check_uses_the_notebooks_short_abandon_threshold():
     contacts = frame(rows)
     monday, tuesday_name = T0.day_name(), tuesday.day_name()
     check = reliability.check_weakest_weekday
-    assert check(monday, contacts, 20).status == "right"
-    assert check(monday, contacts, 20, 10).status == "wrong"
-    assert check(tuesday_name, contacts, 20, 10).status == "right"
+    # a right choice needs its reason (issue 15): the weekday's mean service level
+    assert check(monday, contacts, 20, reason="its average is 60.0%").status == "right"
+    assert check(monday, contacts, 20, 10, reason="its average is 100.0%").status == "wrong"
+    assert check(tuesday_name, contacts, 20, 10, reason="its average is 66.7%").status == "right"
