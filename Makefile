@@ -32,7 +32,7 @@ demo: setup
 test: setup
 	$(BIN)/ruff check svcworkbook tests benchmarks tools notebooks
 	$(BIN)/ruff format --check svcworkbook tests benchmarks tools notebooks
-	$(BIN)/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder -q --durations=25
 
 lab: setup
 	test -d workbook || $(BIN)/svcworkbook edition all --learner --out workbook

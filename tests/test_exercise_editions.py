@@ -15,6 +15,7 @@ import re
 
 import nbformat
 import pytest
+from nbtools import matrix_kernel
 
 from svcworkbook.learning import exercises, solutions
 from svcworkbook.teaching import editions, runner
@@ -108,7 +109,7 @@ def _run(unit: int, tmp_path, edition: str | None, parameters: dict):
     source = tmp_path / f"unit{unit}-in.ipynb"
     nbformat.write(nb, source)
     out = tmp_path / f"unit{unit}.ipynb"
-    runner.execute(source, out, {})
+    runner.execute(source, out, {}, kernel=matrix_kernel())  # the worker's warm kernel
     executed = nbformat.read(out, as_version=4)
     cut = next(i for i, c in enumerate(executed.cells) if TUTOR_PART in c.metadata.get("tags", []))
     learner, tutor = executed.cells[:cut], executed.cells[cut:]
