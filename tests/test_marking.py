@@ -182,8 +182,8 @@ def test_mark_gives_the_right_verdict_for_every_exercise(pack, tmp_path):
     index = (out / "index.html").read_text()
     assert "Ben &lt;b&gt;Jones&lt;/b&gt;" in index and "<b>Jones" not in index
     # a fraction for per cent is a working slip, not put down to the exercise's misconception
-    slips_table = index.split('Most common slips')[1].split('</table>')[0]
-    assert 'A working slip' in slips_table
+    slips_table = index.split("Most common slips")[1].split("</table>")[0]
+    assert "A working slip" in slips_table
     assert EXERCISE_MISCONCEPTIONS[slipped] not in slips_table
     assert "notes.docx" in index and "not a notebook" in index
     assert f"zed_{UNIT1}" in index and "no learner on the roster" in index

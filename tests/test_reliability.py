@@ -314,9 +314,9 @@ def test_exercise_checks_give_feedback():
     weakest = table["mean_service_level"].idxmin()
     level = table.loc[weakest, "mean_service_level"]
     because = f"its days average {level:.0%} in time"
-    assert reliability.check_weakest_weekday(weakest.upper(), two_days(), 20, reason=because).status == (
-        "right"
-    )
+    assert reliability.check_weakest_weekday(
+        weakest.upper(), two_days(), 20, reason=because
+    ).status == ("right")
     assert reliability.check_weakest_weekday(weakest, two_days(), 20).status == "close"  # why?
     other = next(d for d in table.index if d != weakest)
     assert reliability.check_weakest_weekday(other, two_days(), 20).status == "wrong"
