@@ -31,7 +31,11 @@ def import_statements(nb: nbformat.NotebookNode) -> list[str]:
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        for node in ast.parse(cell.source).body:
+        # IPython magics (a solution cell's leading %%solution) are not Python: leave them out
+        python = "\n".join(
+            line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))
+        )
+        for node in ast.parse(python).body:
             if isinstance(node, ast.Import | ast.ImportFrom):
                 line = ast.unparse(node)
                 if line not in statements:
