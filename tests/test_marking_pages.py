@@ -62,13 +62,16 @@ def test_a_working_slip_is_not_put_down_to_a_unit_misconception():
         [
             ("a", "U1.E1", "close", fraction, RETURNED),
             ("b", "U1.E2", "wrong", "you compared the wrong structures", RETURNED),
+            ("c", "U1.E3", "close", "not finished yet: say why", RETURNED),
         ]
     )
-    names = {"a": "A", "b": "B"}
+    names = {"a": "A", "b": "B", "c": "C"}
     report = MarkReport(out=Path("marked"))
     page = marking_pages.overview_page(names, [1], {1: []}, frame, report, {})
     fraction_row = next(r for r in page.split("<tr>") if "fraction of 1" in r)
     assert "A working slip" in fraction_row and "U1.M2" not in fraction_row  # U1.E1's own
     own_row = next(r for r in page.split("<tr>") if "wrong structures" in r)
     assert "U1.M3" in own_row  # the exercise's own slip keeps its misconception
-    assert "id='U1.M3'" in page and "id='U1.M2'" not in page
+    reason_row = next(r for r in page.split("<tr>") if "say why" in r)
+    assert "the reason is missing" in reason_row and "U1.M1" not in reason_row  # U1.E3's own
+    assert "id='U1.M3'" in page and "id='U1.M2'" not in page and "id='U1.M1'" not in page

@@ -113,11 +113,21 @@ _FRACTION_POINTS = Slip(
 )  # fmt: skip
 
 
+def _is_one_of(says: str, slips) -> bool:
+    """Whether a slip's words are those of one of the given slips (a full stop aside)."""
+    return any(says.strip().rstrip(".") == slip.says.rstrip(".") for slip in slips)
+
+
 def is_working_slip(says: str) -> bool:
     """Whether a diagnosed slip is one of the generic working slips (a fraction for per cent, a
     truncation, too few decimals, the sign), which no unit misconception explains."""
-    generic = [*GENERIC_SLIPS.values(), _FRACTION_POINTS]
-    return any(says.strip().rstrip(".") == slip.says.rstrip(".") for slip in generic)
+    return _is_one_of(says, [*GENERIC_SLIPS.values(), _FRACTION_POINTS])
+
+
+def is_reason_slip(says: str) -> bool:
+    """Whether a diagnosed slip is a right choice with its reason missing or unchecked (not a
+    belief about service either)."""
+    return _is_one_of(says, REASON_SLIPS.values())
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from svcworkbook.learning.exercises import is_working_slip
+from svcworkbook.learning.exercises import is_reason_slip, is_working_slip
 from svcworkbook.learning.solutions import strip_magic
 
 #: The unit misconception each exercise's slips come from (the belief that leads to the slip).
@@ -241,6 +241,8 @@ def overview_page(names, units, exercises, book, report, titles) -> str:
         mid = EXERCISE_MISCONCEPTIONS.get(exercise)
         if is_working_slip(slip):  # a fraction for per cent is not a belief about service
             behind = "A working slip (reading or rounding the figure), not a unit misconception"
+        elif is_reason_slip(slip):
+            behind = "The choice was right; the reason is missing or names no figure (not a unit misconception)"
         elif mid in misconceptions:
             behind = f"<a href='#{_e(mid)}'>{_e(mid)}</a>: {_e(misconceptions[mid].belief)}"
         else:
@@ -284,7 +286,7 @@ def overview_page(names, units, exercises, book, report, titles) -> str:
     used = {
         EXERCISE_MISCONCEPTIONS.get(ex)
         for ex, slip, _ in common_slips(book)
-        if not is_working_slip(slip)
+        if not is_working_slip(slip) and not is_reason_slip(slip)
     }
     linked = [m for mid, m in misconceptions.items() if mid in used]
     if linked:
