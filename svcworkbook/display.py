@@ -34,6 +34,17 @@ class Shown:
         printer.text(self.plain_text)
 
 
+def ipython_shell(shell=None):
+    """The IPython shell given, else the one running this code; None outside IPython."""
+    if shell is not None:
+        return shell
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return None
+    return get_ipython()
+
+
 def say(*sentences: str, title: str | None = None) -> Shown:
     """Show sentences as one paragraph (each escaped), under an optional bold title."""
     text = " ".join(s.strip() for s in sentences if s and s.strip())

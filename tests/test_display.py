@@ -77,3 +77,11 @@ def test_tables_show_people_not_code():
     assert "<th>SLA compliance</th>" in shown.html_text
     assert display.column_label("csat_mean") == "CSAT mean"
     assert display.column_label("touchpoint") == "touchpoint"
+
+
+def test_ipython_shell_is_the_one_given_else_none_outside_ipython():
+    from svcworkbook.display import ipython_shell
+
+    marker = object()
+    assert ipython_shell(marker) is marker
+    assert ipython_shell() is None  # pytest is not an IPython shell

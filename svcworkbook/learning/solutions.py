@@ -16,6 +16,8 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from svcworkbook.display import ipython_shell
+
 MAGIC = "solution"
 #: What a solution cell says in a learner edition instead of running.
 LEARNER_NOTE = "The worked answer is in the tutor edition; work this one out yourself above."
@@ -47,12 +49,7 @@ def run_solution(source: str, namespace: dict[str, Any], edition: str) -> Any:
 
 def install(shell=None) -> bool:
     """Register the ``%%solution`` cell magic in this IPython kernel (True), or do nothing."""
-    if shell is None:
-        try:
-            from IPython import get_ipython
-        except ImportError:  # pragma: no cover - IPython is a dependency
-            return False
-        shell = get_ipython()
+    shell = ipython_shell(shell)
     if shell is None or not hasattr(shell, "register_magic_function"):
         return False
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from svcworkbook.display import ipython_shell
 from svcworkbook.report.chart_text import describe_figure
 
 #: Set (to anything) to have every chart shown checked by report.chart_checks.
@@ -63,12 +64,7 @@ def _register(shell) -> None:
 
 def install(shell=None) -> bool:
     """Describe every chart shown in this IPython kernel (True), or do nothing outside one."""
-    if shell is None:
-        try:
-            from IPython import get_ipython
-        except ImportError:  # pragma: no cover - IPython is a dependency
-            return False
-        shell = get_ipython()
+    shell = ipython_shell(shell)
     if shell is None or not hasattr(shell, "display_formatter"):
         return False
     import matplotlib
