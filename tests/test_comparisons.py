@@ -306,3 +306,26 @@ def test_before_after_errors_name_the_problem():
         )
     with pytest.raises(ValueError, match="kind"):
         comparisons.before_after(contacts(), "opened_at", "2024-03-01", "csat", kind="mean")
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(st.integers(-5, 40), min_size=1, max_size=30),
+    st.integers(1, 6),
+    st.integers(0, 2**32 - 1),
+)
+def test_resampled_medians_equal_numpy_median_of_each_resample(values, rows, seed):
+    # ties, odd and even counts, negatives: the counting median is np.median, bit for bit
+    values = np.array(values, dtype=float) / 4
+    picks = np.random.default_rng(seed).integers(0, values.size, size=(rows, values.size))
+    expected = np.median(values[picks], axis=1)
+    assert np.array_equal(comparisons.resampled_medians(values, picks), expected)
+
+
+def test_resampled_medians_by_hand():
+    # resamples of 1, 2, 3: (3, 1, 1) -> 1; (3, 2, 2) -> 2; (1, 2, 3) -> 2; (3, 2) -> 2.5; (1, 1) -> 1
+    values = np.array([1.0, 2.0, 3.0])
+    picks = np.array([[2, 0, 0], [2, 1, 1], [0, 1, 2]])
+    assert comparisons.resampled_medians(values, picks).tolist() == [1.0, 2.0, 2.0]
+    even = np.array([[2, 1], [0, 0]])
+    assert comparisons.resampled_medians(values, even).tolist() == [2.5, 1.0]

@@ -213,6 +213,30 @@ def _clean_values(values: Iterable, name: str, group: str, minimum: int = 2) -> 
     return array
 
 
+def resampled_medians(values: np.ndarray, picks: np.ndarray) -> np.ndarray:
+    """The median of each row of values[picks], exactly as np.median(values[picks], axis=1).
+
+    Written by hand because np.median sorts every resample (most of a unit's run time went on it):
+    here each resample is counted over the sorted distinct values instead. The k-th smallest of
+    a row is the first distinct value whose running count passes k; with an even count the median
+    is the mean of the two middle values, (a + b) / 2, as np.median takes it.
+    """
+    distinct, codes = np.unique(values, return_inverse=True)
+    rows, n = picks.shape
+    width = distinct.size
+    medians = np.empty(rows)
+    chunk = max(1, 1_000_000 // max(n, width))  # small working arrays, reused chunk to chunk
+    for start in range(0, rows, chunk):
+        block = picks[start : start + chunk]
+        offsets = (np.arange(block.shape[0]) * width)[:, None]
+        counts = np.bincount((codes[block] + offsets).ravel(), minlength=block.shape[0] * width)
+        running = counts.reshape(block.shape[0], width).cumsum(axis=1)
+        lower = (running > (n - 1) // 2).argmax(axis=1)
+        upper = (running > n // 2).argmax(axis=1)
+        medians[start : start + chunk] = (distinct[lower] + distinct[upper]) / 2
+    return medians
+
+
 def _bootstrap_median_differences(
     before: np.ndarray, after: np.ndarray, n_boot: int, rng: np.random.Generator
 ) -> np.ndarray:
@@ -221,10 +245,11 @@ def _bootstrap_median_differences(
     chunk = max(1, 2_000_000 // max(before.size, after.size))  # keep memory small on big logs
     for start in range(0, n_boot, chunk):
         size = min(chunk, n_boot - start)
-        resampled_before = rng.choice(before, size=(size, before.size), replace=True)
-        resampled_after = rng.choice(after, size=(size, after.size), replace=True)
-        replicates[start : start + size] = np.median(resampled_after, axis=1) - np.median(
-            resampled_before, axis=1
+        # the same draws as rng.choice(group, size=(size, group.size), replace=True)
+        picks_before = rng.integers(0, before.size, size=(size, before.size))
+        picks_after = rng.integers(0, after.size, size=(size, after.size))
+        replicates[start : start + size] = resampled_medians(after, picks_after) - (
+            resampled_medians(before, picks_before)
         )
     return replicates
 

@@ -25,6 +25,7 @@ from svcworkbook.analysis.comparisons import (
     Comparison,
     _check_confidence,
     _small_sample_warning,
+    resampled_medians,
 )
 from svcworkbook.errors import DataError
 
@@ -140,7 +141,7 @@ def compare_paired_values(
         difference = after_value - before_value
         rng = np.random.default_rng(seed)
         picks = rng.integers(0, n, size=(n_boot, n))
-        boot = np.median(second[picks], axis=1) - np.median(first[picks], axis=1)
+        boot = resampled_medians(second, picks) - resampled_medians(first, picks)
         tail = (1 - confidence) / 2 * 100
         low, high = (float(v) for v in np.percentile(boot, [tail, 100 - tail]))
         interval = "paired bootstrap percentile interval"

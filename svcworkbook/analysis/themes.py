@@ -171,9 +171,16 @@ def code_themes(
     patterns = _theme_patterns(keywords)
     texts = comments if isinstance(comments, pd.Series) else pd.Series(list(comments))
     texts = texts.astype("object").where(texts.notna(), "").astype(str)
-    found = texts.map(
-        lambda text: [theme for theme, ps in patterns.items() if any(p.search(text) for p in ps)]
-    )
+    # one alternation per theme, and each distinct comment coded once (survey comments repeat)
+    either = {
+        theme: re.compile("|".join(f"(?:{p.pattern})" for p in ps), re.IGNORECASE)
+        for theme, ps in patterns.items()
+    }
+    coded = {
+        text: [theme for theme, pattern in either.items() if pattern.search(text)]
+        for text in texts.unique()
+    }
+    found = texts.map(coded)
     table = pd.DataFrame({"comment": texts, "themes": found.map("; ".join)})
     for theme in patterns:
         table[theme] = found.map(lambda themes, name=theme: name in themes).astype(bool)

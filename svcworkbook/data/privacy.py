@@ -24,6 +24,7 @@ import hashlib
 import hmac
 import re
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -113,6 +114,7 @@ def _redact_phones(text: str) -> str:
     return text
 
 
+@cache  # built once: joining and escaping the names for every text cost a second a notebook
 def _known_name_pattern() -> re.Pattern:
     """A pattern for a known first name followed by a capitalised word (a full name)."""
     first = sorted(FIRST_NAMES, key=len, reverse=True)

@@ -180,7 +180,9 @@ def split_rows(
     out, e.g. complaints kept from earlier years)."""
     if column not in data.columns:
         raise DataError(f"no '{column}' column; map your date column to {column}")
-    when = pd.to_datetime(data[column])
+    when = data[column]
+    if not pd.api.types.is_datetime64_any_dtype(when):  # to_datetime on dates costs a scan
+        when = pd.to_datetime(when)
     baseline = (when >= window.start) & (when < window.baseline_end)
     review = (when >= window.baseline_end) & (when < window.end)
     return data.loc[baseline], data.loc[review]
