@@ -32,8 +32,9 @@ def place_legend(ax: Axes, handles=None, labels=None, **kwargs) -> Legend | None
     if not handles:
         return None
     renderer = renderer_of(ax.figure)
+    legend = ax.legend(handles, labels, loc=INSIDE[0], **kwargs)
     for loc in INSIDE:
-        legend = ax.legend(handles, labels, loc=loc, **kwargs)
+        legend.set_loc(loc)  # one legend moved from place to place, not one built for each
         if not legend_covers(legend, ax.figure, renderer):
             return legend
     return legend_below(ax, handles, labels, renderer, **kwargs)
