@@ -225,10 +225,13 @@ def resampled_medians(values: np.ndarray, picks: np.ndarray) -> np.ndarray:
     rows, n = picks.shape
     width = distinct.size
     medians = np.empty(rows)
-    chunk = max(1, 1_000_000 // max(n, width))  # small working arrays, reused chunk to chunk
+    # working arrays of about 250,000 cells stay in the processor's cache (measured fastest), so
+    # their cell numbers fit in 32 bits, which halves the memory each step reads
+    chunk = max(1, 250_000 // max(n, width))
+    codes = codes.astype(np.int32) if chunk * width < 2**31 else codes
     for start in range(0, rows, chunk):
         block = picks[start : start + chunk]
-        offsets = (np.arange(block.shape[0]) * width)[:, None]
+        offsets = (np.arange(block.shape[0], dtype=codes.dtype) * width)[:, None]
         counts = np.bincount((codes[block] + offsets).ravel(), minlength=block.shape[0] * width)
         running = counts.reshape(block.shape[0], width).cumsum(axis=1)
         lower = (running > (n - 1) // 2).argmax(axis=1)
