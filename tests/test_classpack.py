@@ -156,22 +156,39 @@ def _assert_keys_ran(pack: Path, learners: tuple[str, ...], unit_file: str) -> N
 
 
 @pytest.mark.notebook
-def test_answer_keys_run_on_a_local_dask_cluster_with_two_threads(tmp_path):
+def test_answer_keys_run_and_work_is_marked_on_a_local_dask_cluster_with_two_threads(tmp_path):
+    """One cluster (a worker with two threads) builds the pack, then marks what comes back."""
+    import pandas as pd
+
+    from svcworkbook.teaching import marking
+
     distributed = pytest.importorskip("distributed")
     roster = write_roster(tmp_path / "class.csv", [("D1", "Dee"), ("D2", "Dev")])
+    unit1 = "01_service_environment.ipynb"
+    pack, returned = tmp_path / "pack", tmp_path / "returned"
     with distributed.LocalCluster(
         n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None
     ) as cluster:
         report = classpack.build_classpack(
-            roster,
-            tmp_path / "pack",
-            units=[1],
-            scheduler=cluster.scheduler_address,
-            progress=False,
+            roster, pack, units=[1], scheduler=cluster.scheduler_address, progress=False
         )
-    assert report.failed == {}
-    assert (report.generated, report.executed) == (2, 2)
-    _assert_keys_ran(tmp_path / "pack", ("D1", "D2"), "01_service_environment.ipynb")
+        assert report.failed == {}
+        assert (report.generated, report.executed) == (2, 2)
+        _assert_keys_ran(pack, ("D1", "D2"), unit1)
+        # both learners hand their notebooks back untouched: marked on the cluster's two threads
+        for learner in ("D1", "D2"):
+            (returned / learner).mkdir(parents=True)
+            nbformat.write(
+                nbformat.read(pack / "learners" / learner / unit1, 4), returned / learner / unit1
+            )
+        marked = marking.mark_class(
+            pack, returned, tmp_path / "out", scheduler=cluster.scheduler_address, progress=False
+        )
+    assert (marked.marked, marked.failed, marked.stopped) == (2, {}, {})
+    book = pd.read_csv(tmp_path / "out" / "gradebook.csv", keep_default_na=False)
+    assert set(book["learner_id"]) == {"D1", "D2"}
+    assert set(book["result"]) == {"not attempted"}  # returned untouched
+    assert set(book["note"]) == {""}  # and every exercise was checked
 
 
 def _stop_process_tree(proc) -> None:

@@ -227,25 +227,3 @@ def test_a_notebook_that_hangs_or_breaks_is_marked_as_far_as_it_ran(pack, tmp_pa
     assert "time limit" in mine.at["U1.E3", "note"]
     # Ben and Cy returned nothing: listed, with their exercises not attempted
     assert {("ben", 1), ("cy", 1)} <= set(report.not_submitted)
-
-
-@pytest.mark.notebook
-def test_mark_runs_on_a_dask_worker_with_two_threads(pack, tmp_path):
-    distributed = pytest.importorskip("distributed")
-    returned = tmp_path / "returned"
-    for learner in ("ada", "cy"):
-        (returned / learner).mkdir(parents=True)
-        nbformat.write(
-            nbformat.read(pack / "learners" / learner / UNIT1, 4), returned / learner / UNIT1
-        )
-    with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None
-    ) as cluster:
-        report = marking.mark_class(
-            pack, returned, tmp_path / "out", scheduler=cluster.scheduler_address, progress=False
-        )
-    assert (report.marked, report.failed, report.stopped) == (2, {}, {})
-    book = pd.read_csv(tmp_path / "out" / "gradebook.csv", keep_default_na=False)
-    returned_rows = book[book["learner_id"].isin(["ada", "cy"])]
-    assert set(returned_rows["result"]) == {"not attempted"}  # returned untouched
-    assert set(returned_rows["note"]) == {""}  # and every exercise was checked
