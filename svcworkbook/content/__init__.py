@@ -8,6 +8,10 @@ Content lives in ``svcworkbook/content/NN_slug.yaml``, one file per unit, valida
 models in ``svcworkbook.content.models``; a malformed file raises ``ContentError`` naming the file,
 the field path and the line.
 
+Lives here: the models (``models``), loading and validating the files (``loader``), showing
+them in a notebook (``render``), the glossary (``glossary``), the syllabus and question-bank
+checks (``coverage``) and the give-away cues a fair question bank avoids (``fairness``).
+
 May import: ``svcworkbook.errors`` and ``svcworkbook.display`` only (the bottom layer, with
 ``analysis``).
 """
