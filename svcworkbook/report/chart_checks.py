@@ -11,7 +11,8 @@ problem, an empty list for a clean chart:
 - **control limits** lie inside the axes' limits and, on a percentage axis, inside 0-100%
   (``report.plots.control_chart`` clips them and says so);
 - **date axes**: no offset text in the corner (ConciseDateFormatter's "2025-Mar"), no two tick
-  labels overlapping, and no labelled date outside the span of the data drawn.
+  labels overlapping, and no labelled date outside the span of the data drawn;
+- **point labels** (annotations, ``report.point_labels``) do not overlap one another.
 
 Charts on named categories (bars by team, a heatmap) have fixed labels and no tick step to check.
 """
@@ -27,7 +28,7 @@ from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
-from matplotlib.text import Text
+from matplotlib.text import Annotation, Text
 from matplotlib.ticker import FixedFormatter, PercentFormatter
 from matplotlib.transforms import Bbox
 
@@ -308,6 +309,19 @@ def renderer_of(fig: Figure):
     return fig.canvas.get_renderer()
 
 
+def label_problems(ax: Axes, renderer) -> list[str]:
+    """Point labels (annotations) whose boxes overlap each other, so one hides the other."""
+    labels = [t for t in ax.texts if isinstance(t, Annotation) and t.get_visible() and t.get_text()]
+    boxes = [label.get_window_extent(renderer).padded(-0.5) for label in labels]
+    return [
+        f"{_title(ax)}: the labels '{one_line(labels[i].get_text())}' and "
+        f"'{one_line(labels[j].get_text())}' overlap"
+        for i in range(len(labels))
+        for j in range(i + 1, len(labels))
+        if boxes[i].overlaps(boxes[j])
+    ]
+
+
 def chart_problems(fig: Figure) -> list[str]:
     """Every layout problem of a figure (see the module), as sentences; [] for a clean chart."""
     renderer = renderer_of(fig)
@@ -319,5 +333,6 @@ def chart_problems(fig: Figure) -> list[str]:
         problems += tick_problems(ax)
         problems += limit_problems(ax)
         problems += date_problems(ax, renderer)
+        problems += label_problems(ax, renderer)
     problems += legend_problems(fig, renderer)
     return problems

@@ -22,6 +22,7 @@ from svcworkbook.errors import DataError, require_columns
 from svcworkbook.learning import exercises, reasons
 from svcworkbook.report import narrative
 from svcworkbook.report.legends import place_legend
+from svcworkbook.report.point_labels import label_points
 from svcworkbook.report.style import COLOURS, LINESTYLES, PALETTE, date_axis, percent_axis
 from svcworkbook.units.unit4_review.measurement_plan import (
     ReviewWindow,
@@ -569,15 +570,14 @@ def triangulation_chart(table: pd.DataFrame, ax=None):
             continue
         ax.scatter(rows["low_score_share"], rows["share_of_complaints"], color=colour,
                    marker=marker, s=60, label=verdict, zorder=3)  # fmt: skip
-        for _, row in rows.iterrows():
-            ax.annotate(row["theme"], (row["low_score_share"], row["share_of_complaints"]),
-                        xytext=(5, 4), textcoords="offset points", fontsize=8)  # fmt: skip
     overall = table.attrs.get("overall_low_score_share", math.nan)
     if not math.isnan(overall):
         ax.axvline(overall, color=COLOURS["centre"], linestyle=LINESTYLES["threshold"],
                    label=f"Low scores in all comments ({overall:.1%})")  # fmt: skip
     percent_axis(ax)
     percent_axis(ax, axis="x")
+    # each theme named beside its point, no two names on top of each other
+    label_points(ax, coded["low_score_share"], coded["share_of_complaints"], coded["theme"])
     ax.set_xlabel("Comments on the theme scoring CSAT 1-2 (%)")
     ax.set_ylabel("Complaints coded to the theme (%)")
     ax.set_title("Triangulation: what comments and complaints each say")
