@@ -281,3 +281,31 @@ def test_one_survey_method_is_no_choice():
     assert "needs two or more survey methods to choose between; this data has only ivr" in str(
         check
     )
+
+
+def test_measures_with_the_same_target_share_one_target_line():
+    import matplotlib.pyplot as plt
+
+    periods = pd.to_datetime(["2026-01-05", "2026-01-12"])
+    trends = pd.DataFrame(
+        {
+            "measure": ["csat"] * 2 + ["survey_response_rate"] * 2 + ["mystery_shop_met"] * 2,
+            "period": list(periods) * 3,
+            "value": [0.7, 0.75, 0.3, 0.32, 0.6, 0.9],
+        }
+    )
+    targets = {"csat": 0.8, "survey_response_rate": 0.3, "mystery_shop_met": 0.8}
+    ax = fb.trend_chart(trends, targets)
+    try:
+        lines = {
+            line.get_label(): line.get_ydata()[0]
+            for line in ax.get_lines()
+            if "target" in line.get_label()
+        }
+        # 80% twice drawn once, named for both; 30% on its own
+        assert lines == {
+            "CSAT and mystery shops meeting standard target (80%)": 0.8,
+            "Survey response rate target (30%)": 0.3,
+        }
+    finally:
+        plt.close(ax.figure)

@@ -353,12 +353,30 @@ def trend_sentences(trends: pd.DataFrame) -> list[str]:
     return sentences
 
 
+def _shared_targets(drawn: list[tuple[str, object, float]]) -> list[tuple[str, object, float]]:
+    """One target line per target value: (names, colour, target). Measures whose targets are the
+    same share one line, named for them all ('CSAT and Mystery shops meeting standard') and drawn
+    in the target colour, so no line hides under another of the same height."""
+    lines: list[tuple[list[str], object, float]] = []
+    for label, colour, target in drawn:
+        same = next((line for line in lines if math.isclose(line[2], target)), None)
+        if same is None:
+            lines.append(([label], colour, target))
+        else:  # mid-sentence: 'CSAT and mystery shops ...' (an acronym keeps its capitals)
+            same[0].append(label if label[:2].isupper() else label[0].lower() + label[1:])
+    return [
+        (" and ".join(names), colour if len(names) == 1 else COLOURS["target"], target)
+        for names, colour, target in lines
+    ]
+
+
 def trend_chart(trends: pd.DataFrame, targets: Mapping[str, float], ax=None):
     """CSAT, response rate and mystery shops meeting the standard per period (0-100%), each
     with its target as a dashed line of the same colour. Returns the Axes."""
     ax = ax or plt.subplots(figsize=(8, 4))[1]
     palette = [COLOURS["data"], COLOURS["cumulative"], PALETTE[4]]
     markers = ["o", "s", "^"]
+    drawn = []  # (label, colour, target) of each measure drawn that has a target
     for i, measure in enumerate(["csat", "survey_response_rate", "mystery_shop_met"]):
         rows = trends[trends["measure"] == measure]
         if rows.empty:
@@ -367,9 +385,10 @@ def trend_chart(trends: pd.DataFrame, targets: Mapping[str, float], ax=None):
                  "mystery_shop_met": "Mystery shops meeting standard"}[measure]  # fmt: skip
         ax.plot(rows["period"], rows["value"], marker=markers[i], color=palette[i], label=label)
         if measure in targets:
-            ax.axhline(targets[measure], color=palette[i], linestyle=LINESTYLES["target"],
-                       linewidth=1.2,
-                       label=f"{label} target ({narrative.format_target(targets[measure])})")  # fmt: skip
+            drawn.append((label, palette[i], float(targets[measure])))
+    for names, colour, target in _shared_targets(drawn):
+        ax.axhline(target, color=colour, linestyle=LINESTYLES["target"], linewidth=1.2,
+                   label=f"{names} target ({narrative.format_target(target)})")  # fmt: skip
     ax.set_ylim(0, 1.05)
     percent_axis(ax)
     date_axis(ax, trends["period"])
