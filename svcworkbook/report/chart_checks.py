@@ -145,11 +145,11 @@ def _line_touches(line: Line2D, box: Bbox, dpi: float) -> bool:
             return True
     if line.get_marker() not in (None, "None", "", " ", "none"):
         radius = line.get_markersize() * dpi / 72 / 2
-        return _any_inside(path.vertices, box.padded(radius))
+        return any_inside(path.vertices, box.padded(radius))
     return False
 
 
-def _any_inside(points: np.ndarray, box: Bbox) -> bool:
+def any_inside(points: np.ndarray, box: Bbox) -> bool:
     """Whether any finite point (n x 2, display coordinates) lies in the box, edges included
     (Bbox.contains for every point at once)."""
     points = np.asarray(points, dtype=float).reshape(-1, 2)
@@ -166,7 +166,7 @@ def _collection_touches(collection: PathCollection, box: Bbox, dpi: float) -> bo
     points = collection.get_offset_transform().transform(offsets)
     sizes = collection.get_sizes()
     radius = math.sqrt(float(np.max(sizes)) if len(sizes) else 36.0) * dpi / 72 / 2
-    return _any_inside(points, box.padded(radius))
+    return any_inside(points, box.padded(radius))
 
 
 def _drawn_artists(ax: Axes):

@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.text import Annotation
 
-from svcworkbook.report.chart_checks import _any_inside, renderer_of
+from svcworkbook.report.chart_checks import any_inside, renderer_of
 
 #: Where a label may go, in order: (offset in points from the point, horizontal alignment).
 PLACES = (
@@ -25,11 +25,18 @@ PLACES = (
 )  # fmt: skip
 
 
+def _label(ax: Axes, text: str, point: tuple[float, float], place, fontsize: float) -> Annotation:
+    """One label beside its point, at one of PLACES."""
+    offset, align = place
+    return ax.annotate(text, point, xytext=offset, textcoords="offset points", ha=align,
+                       fontsize=fontsize)  # fmt: skip
+
+
 def label_points(
     ax: Axes, xs: Sequence[float], ys: Sequence[float], texts: Sequence[str], fontsize: float = 8
 ) -> list[Annotation]:
     """Each point labelled with its text in the first place (PLACES) where the label overlaps no
-    label placed before it and no other point; the labels, in the order given."""
+    label placed before it and no other point (else the first place); the labels, in order."""
     ax.get_xlim(), ax.get_ylim()  # autoscaling is lazy: fix the limits the places are measured on
     renderer = renderer_of(ax.figure)
     points = ax.transData.transform(np.column_stack([xs, ys]).astype(float))
@@ -37,20 +44,17 @@ def label_points(
     placed, labels = [], []
     for i, (x, y, text) in enumerate(zip(xs, ys, texts, strict=True)):
         others = np.delete(points, i, axis=0)
-        for n, (offset, align) in enumerate(PLACES):
-            label = ax.annotate(str(text), (x, y), xytext=offset, textcoords="offset points",
-                                ha=align, fontsize=fontsize)  # fmt: skip
-            box = label.get_window_extent(renderer)
-            free = not any(box.overlaps(other) for other in placed)
-            if free and not _any_inside(others, box.padded(radius)):
+        chosen = PLACES[0]  # where a reader looks first, when no place is free
+        for place in PLACES:
+            trial = _label(ax, str(text), (x, y), place, fontsize)
+            box = trial.get_window_extent(renderer)
+            trial.remove()
+            if not any(box.overlaps(other) for other in placed) and not any_inside(
+                others, box.padded(radius)
+            ):
+                chosen = place
                 break
-            if n < len(PLACES) - 1:
-                label.remove()
-        else:  # no place is free: the first place, where a reader looks for it
-            label.remove()
-            label = ax.annotate(str(text), (x, y), xytext=PLACES[0][0],
-                                textcoords="offset points", ha=PLACES[0][1], fontsize=fontsize)  # fmt: skip
-            box = label.get_window_extent(renderer)
-        placed.append(box)
+        label = _label(ax, str(text), (x, y), chosen, fontsize)
+        placed.append(label.get_window_extent(renderer))
         labels.append(label)
     return labels
