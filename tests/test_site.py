@@ -433,7 +433,50 @@ def test_at_390px_no_page_scrolls_sideways_and_charts_fit(browser, built):
             "[...document.querySelectorAll('main img')].map(i => i.getBoundingClientRect().right)"
         ):
             assert box <= view
+        # a narrow table scrolls in its box; it never breaks a word across lines ("comp|laints")
+        assert page.evaluate(SPLIT_WORDS) == [], path.name
+        # ... and its caption wraps to the screen rather than running off inside the box
+        assert page.evaluate(WIDE_CAPTIONS) == [], path.name
+    # the widest table a unit shows (unit 4's comment themes: eight columns and a long caption),
+    # made here from unit 1's first captioned table by adding columns and lengthening the caption
+    page.goto((out / "learner" / f"{UNIT1}.html").as_uri())
+    assert page.evaluate(WIDEN_A_TABLE) > 390
+    assert page.evaluate(SPLIT_WORDS) == [] and page.evaluate(WIDE_CAPTIONS) == []
     page.context.close()
+
+
+#: Widen the page's first captioned table past a phone's width; the table's new width in pixels.
+WIDEN_A_TABLE = """() => {
+  const table = document.querySelector('main .svc-scroll table:has(caption)');
+  table.caption.innerText = 'Comment themes (with the CSAT of those comments) and complaints ' +
+    'coded to the same themes, by theme, with the low-score share and the verdict';
+  for (const row of table.rows) {
+    for (let i = 0; i < 5; i++) row.insertCell().innerText = 'complaints only';
+  }
+  return table.getBoundingClientRect().width;
+}"""
+
+
+#: The captions wider than the scrolling box their table sits in (cut off until scrolled).
+WIDE_CAPTIONS = """() => [...document.querySelectorAll('main .svc-scroll caption')]
+  .filter(c => c.getBoundingClientRect().width > c.closest('.svc-scroll').clientWidth + 1)
+  .map(c => c.textContent)"""
+
+#: Each table cell's words that are wider than the cell, so the browser broke them mid-word:
+#: every word measured in the cell's own font (canvas measureText) against the cell's inner width.
+SPLIT_WORDS = """() => {
+  const ctx = document.createElement('canvas').getContext('2d');
+  const split = [];
+  for (const cell of document.querySelectorAll('main td, main th')) {
+    const style = getComputedStyle(cell);
+    ctx.font = style.font;
+    const inner = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    for (const word of cell.innerText.split(/\\s+/)) {
+      if (word && ctx.measureText(word).width > inner + 1) split.push(word);
+    }
+  }
+  return split;
+}"""
 
 
 @pytest.mark.browser
