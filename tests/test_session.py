@@ -127,3 +127,35 @@ def test_headline_values_are_for_people():
     text = str(RecordedResults({"sla_compliance": 0.9, "missing": float("nan")}))
     assert "SLA compliance  90.0%" in text and "not recorded" in text
     assert "sla_compliance" not in text and "nan" not in text
+
+
+def test_settle_libraries_freezes_what_exists_once_per_kernel(monkeypatch):
+    import gc
+
+    from svcworkbook.teaching import session
+
+    monkeypatch.setattr(session, "_settled", False)
+    frozen_before = gc.get_freeze_count()
+    tracked_before = len(gc.get_objects())
+    try:
+        assert session.settle_libraries() is True
+        frozen = gc.get_freeze_count()
+        # every object tracked a moment ago is now out of the collector's sight
+        assert frozen - frozen_before >= tracked_before * 0.9
+        assert len(gc.get_objects()) < tracked_before * 0.1
+        assert session.settle_libraries() is False  # the second call freezes nothing more
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_start_unit_outside_a_kernel_leaves_the_collector_alone(monkeypatch):
+    import gc
+
+    from svcworkbook.teaching import session
+
+    monkeypatch.setattr(session, "_settled", False)
+    frozen_before = gc.get_freeze_count()
+    start_unit(2, targets={"service_level_target": 0.8, "answer_within_s": 20})
+    assert gc.get_freeze_count() == frozen_before
+    assert session._settled is False
