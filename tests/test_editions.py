@@ -84,7 +84,7 @@ def test_no_solution_text_survives_in_any_unit_learner_edition(tmp_path):
             if "solution" not in c.metadata.get("tags", [])
             for s in c.source.splitlines()
         }
-        written = editions.write_edition(source, tmp_path, "learner")
+        written, _ = editions.write_edition(source, tmp_path, "learner")
         text = written.read_text()
         checked = 0
         for solution in solutions:
@@ -98,7 +98,7 @@ def test_no_solution_text_survives_in_any_unit_learner_edition(tmp_path):
 
 def test_the_same_edition_is_the_same_file_byte_for_byte(tmp_path):
     source = runner.resolve_notebook(2)
-    first = editions.write_edition(source, tmp_path, "learner", {"data_dir": "data"})
+    first, _ = editions.write_edition(source, tmp_path, "learner", {"data_dir": "data"})
     text = first.read_text(encoding="utf-8")
     # writing it again is a no-op, not a refusal: a rerun of a class pack must not trip over it
     assert (

@@ -19,7 +19,8 @@ import pytest
 import yaml
 from nbtools import matrix_kernel, raw_values
 
-from svcworkbook.teaching import cli, runner
+from svcworkbook.teaching import cli, editions, runner
+from svcworkbook.teaching.kernel_pool import NotebookFailed
 from svcworkbook.teaching.session import read_results
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -151,6 +152,36 @@ def test_unit_1_on_contacts_alone(own_runs, contacts_only):
     assert results["exercise_answers"]["U1.E1"] == pytest.approx(
         (rates[1] - rates[0]) / 100, abs=6e-4
     )
+
+
+@pytest.mark.notebook
+def test_an_edition_made_for_a_contacts_only_folder_runs_to_the_end_as_in_jupyterlab(
+    contacts_only, tmp_path, capsys
+):
+    """`svcworkbook edition --data` leaves out the sections the folder cannot run, so the edition
+    run as it stands (JupyterLab's Run All: no parameters given) reaches the end; the same
+    edition with every section kept stops at the first cell that needs surveys, and says how."""
+    folder, raw = contacts_only
+    out = tmp_path / "mine"
+    assert cli.main(["edition", "1", "--learner", "--data", str(folder), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    brand = "Worked analysis 1: the brand at every touchpoint: no surveys file was given"
+    assert f"skipped: {brand}, so this section is skipped." in printed
+    runner.execute(
+        out / "01_service_environment.ipynb", tmp_path / "ran.ipynb", kernel=matrix_kernel()
+    )
+    text = assert_clean(tmp_path / "ran.ipynb")
+    assert f"{brand}, so this section is skipped." in text
+    # the contacts section ran, on the folder's teams
+    assert read_results(tmp_path / "ran.ipynb")["structure_groups"] == sorted(raw["team"].unique())
+
+    every, _ = editions.write_edition(
+        runner.resolve_notebook(1), tmp_path / "every", "learner", {"data_dir": str(folder)}
+    )
+    with pytest.raises(NotebookFailed) as stopped:
+        runner.execute(every, tmp_path / "stopped.ipynb", kernel=matrix_kernel())
+    assert f"no surveys file was given in {folder}" in str(stopped.value)
+    assert "svcworkbook edition 1 --learner --data FOLDER" in str(stopped.value)
 
 
 @pytest.mark.notebook

@@ -329,15 +329,23 @@ def cmd_edition(args: argparse.Namespace) -> int:
     params = notebook_parameters_from(args)
     paths = runner.unit_notebooks() if args.unit == "all" else [runner.resolve_notebook(args.unit)]
     out = Path(args.out)
+    there = None
+    if "data_dir" in params:  # their own data: leave out the sections it cannot run
+        from svcworkbook.teaching.sections import available
+
+        _print(f"Data in {params['data_dir']} is valid:", *check_data_folder(params))
+        there = available(params["data_dir"], params.get("mapping"))
     for path in paths:
         declared = runner.notebook_parameters(path)
         own = {k: v for k, v in params.items() if k in declared}
         runner.validate_parameters(path, own)
         try:
-            target = editions.write_edition(path, out, edition, own, force=args.force)
+            target, notes = editions.write_edition(
+                path, out, edition, own, force=args.force, there=there
+            )
         except editions.WouldOverwrite as err:
             raise Problem(str(err)) from None
-        _print(f"{edition} edition: {target}")
+        _print(f"{edition} edition: {target}", *(f"  skipped: {note}" for note in notes))
     return EXIT_OK
 
 

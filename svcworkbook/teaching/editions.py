@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import shutil
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -126,9 +127,21 @@ def write_edition(
     edition: str,
     parameters: dict[str, Any] | None = None,
     force: bool = False,
-) -> Path:
-    """Write the learner or tutor edition of the notebook at source into out_dir; its path."""
-    nb = nbformat.read(str(source), as_version=4)
+    there: Mapping[str, set[str]] | None = None,
+) -> tuple[Path, list[str]]:
+    """Write the learner or tutor edition of the notebook at source into out_dir; its path and
+    the notes of the sections left out.
+
+    ``there`` is what someone's own data folder gives (``sections.available``): each section
+    whose data is absent is then replaced by its "Skipped" note, as ``svcworkbook run`` does,
+    so the edition runs from top to bottom in JupyterLab on that folder.
+    """
+    nb = make_edition(nbformat.read(str(source), as_version=4), edition, parameters)
+    notes: list[str] = []
+    if there is not None:
+        from svcworkbook.teaching.sections import skip_absent_sections
+
+        nb, notes = skip_absent_sections(nb, there)
     target = out_dir / source.name
-    write_notebook(make_edition(nb, edition, parameters), target, force=force)
-    return target
+    write_notebook(nb, target, force=force)
+    return target, notes

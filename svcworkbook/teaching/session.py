@@ -239,9 +239,11 @@ class UnitSession:
 
         if name in DATASETS:
             raise DataError(
-                f"{name}: no {name} file was given, so the sections that need it are skipped. "
-                f"Fix: add {name}.csv to {self.params.get('data_dir')} (or name it in the "
-                "mapping) to run them."
+                f"{name}: no {name} file was given in {self.params.get('data_dir')}, and this "
+                f"cell needs it. Fix: add {name}.csv there (or name your export in the "
+                "mapping), or make this notebook for your folder with the sections it cannot "
+                f"run left out: svcworkbook edition {self.unit} --learner --data FOLDER "
+                "--out FOLDER (add --map MAPPING.yaml if you use one), and open that copy."
             )
         raise AttributeError(name)
 
