@@ -236,7 +236,10 @@ def test_a_rule_naming_a_column_the_file_lacks(tmp_path):
          "one of contact_id"),
         ("  combined: {opened_at: [Date, Time]}\n",
          "mapping.yaml: under contacts, combined: this is not a rule of the mapping. Fix: use "
-         "file, columns, combine, sum, invert, present, constant, values"),
+         "file, keep, columns, combine, sum, invert, present, constant, values"),
+        ("  keep: {Topic: []}\n",
+         "mapping.yaml: under contacts, keep: 'Topic' needs the values whose rows to keep, got "
+         "[]. Fix: write e.g. keep: {Direction: Inbound}"),
         ("  invert: {abandoned: Answered (Y/N)}\n  constant: {abandoned: no}\n",
          "mapping.yaml: under contacts, invert and constant: abandoned is given more than once"),
         ("  values: {channel: Voice}\n",
@@ -249,6 +252,115 @@ def test_each_rule_is_checked(tmp_path, rule, message):
     with pytest.raises(DataError) as caught:
         loading.load_folder(folder, "mapping.yaml", datasets=("contacts",))
     assert message in str(caught.value)
+
+
+GENESYS = EXPORTS / "genesys"
+GENESYS_FILE = GENESYS / "Interactions_2026-02-02_2026-03-15.csv"
+
+
+def genesys_with_outbound(tmp_path: Path, every: int = 10, keep: str = "") -> Path:
+    """The Genesys export with every `every`-th call (rows 5, 15, ... as a spreadsheet numbers
+    them) made Outbound, as an interactions export holding both directions; its mapping plus
+    the keep rule given."""
+    lines = GENESYS_FILE.read_bytes().split(b"\r\n")
+    for i in range(3, len(lines) - 2, every):  # data line i + 1 is spreadsheet row i + 2
+        assert b",Inbound," in lines[i + 1]
+        lines[i + 1] = lines[i + 1].replace(b",Inbound,", b",Outbound,", 1)
+    (tmp_path / GENESYS_FILE.name).write_bytes(b"\r\n".join(lines))
+    mapping = (GENESYS / "mapping.yaml").read_text(encoding="utf-8")
+    (tmp_path / "mapping.yaml").write_text(mapping + keep, encoding="utf-8")
+    return tmp_path
+
+
+def test_outbound_calls_among_the_contacts_are_refused_until_the_mapping_says(tmp_path):
+    """Outbound calls are not customers' inbound contacts: above 1% of the rows they are refused
+    with the count, the rows and both fixes; the mapping's keep rule then settles it."""
+    folder = genesys_with_outbound(tmp_path)
+    raw = pd.read_csv(folder / GENESYS_FILE.name, dtype=str)
+    outbound = raw.index[raw["Direction"] == "Outbound"]
+    rows = ", ".join(str(i + 2) for i in outbound[:5])
+    with pytest.raises(DataError) as caught:
+        loading.load_folder(folder, "mapping.yaml", datasets=("contacts",))
+    assert (
+        f"column 'Direction': {len(outbound)} of {len(raw):,} rows ({len(outbound) / len(raw):.1%})"
+        " are Outbound calls by their 'Direction', not customers' inbound contacts, more than the"
+        f" 1% counted as noise in rows {rows} and {len(outbound) - 5} more. Fix: to measure "
+        "customers' inbound contacts (calls offered, abandonment and service level count them), "
+        "add keep: {Direction: Inbound} under contacts in the mapping; to count every call, "
+        "keep: {Direction: [Inbound, Outbound]}"
+    ) in str(caught.value)
+
+
+def test_the_keep_rule_keeps_the_inbound_calls_and_counts_the_rest(tmp_path):
+    """keep: {Direction: Inbound} loads exactly the inbound calls, says how many it left out, and
+    the figures are the inbound calls' own, worked out by hand."""
+    folder = genesys_with_outbound(tmp_path, keep="  keep: {Direction: inbound}\n")
+    frame = loading.load_folder(folder, "mapping.yaml", datasets=("contacts",))["contacts"]
+    raw = pd.read_csv(folder / GENESYS_FILE.name, dtype=str)
+    inbound = raw[raw["Direction"] == "Inbound"]
+    assert list(frame["contact_id"]) == list(inbound["Conversation ID"])
+    assert frame["abandoned"].sum() == (inbound["Abandoned"] == "Yes").sum()
+    left = len(raw) - len(inbound)
+    assert (
+        f"{left} of {len(raw):,} rows left out by the mapping's keep rule (kept where "
+        "'Direction' is inbound)" in loading.summary("contacts", frame)
+    )
+    report = loading.mapping_report("contacts", frame)
+    assert "  rows kept where 'Direction' is inbound" in report
+    assert not any("'Direction'" in line for line in report if "not used" in line)
+    (tmp_path / "all").mkdir()
+    everything = genesys_with_outbound(
+        tmp_path / "all", keep="  keep: {Direction: [Inbound, Outbound]}\n"
+    )
+    both = loading.load_folder(everything, "mapping.yaml", datasets=("contacts",))["contacts"]
+    assert len(both) == len(raw)  # the mapping says to count every call: no refusal
+
+
+def test_rows_left_out_by_keep_do_not_renumber_the_problems(tmp_path):
+    """A bad value on a kept row is named by the file's own row number, as in a spreadsheet."""
+    folder = genesys_with_outbound(tmp_path, keep="  keep: {Direction: Inbound}\n")
+    path = folder / GENESYS_FILE.name
+    lines = path.read_bytes().split(b"\r\n")
+    fields = lines[10].split(b",")  # spreadsheet row 11, an inbound call kept by the rule
+    header = lines[0].split(b",")
+    fields[header.index(b"Total Queue")] = b"soon"
+    lines[10] = b",".join(fields)
+    path.write_bytes(b"\r\n".join(lines))
+    with pytest.raises(DataError) as caught:
+        loading.load_folder(folder, "mapping.yaml", datasets=("contacts",))
+    assert re.search(r"column 'queue_wait_s': .* in rows 11\b", str(caught.value))
+
+
+@pytest.mark.parametrize(
+    ("keep", "message"),
+    [
+        ("  keep: {Directions: Inbound}\n",
+         "the mapping (mapping.yaml) keeps the rows by 'Directions' (keep), but the file has no "
+         "such column. Fix: correct the name in the mapping; the file's columns are Conversation "
+         "ID, Date, Start Time, Direction,"),
+        ("  keep: {Direction: Inboud}\n",
+         "column 'Direction': the mapping's keep rule keeps the rows where it is Inboud, and no "
+         "row is (it holds Inbound, Outbound). Fix: list the values as the file writes them"),
+    ],
+)  # fmt: skip
+def test_a_keep_rule_that_cannot_keep_anything_says_why(tmp_path, keep, message):
+    folder = genesys_with_outbound(tmp_path, keep=keep)
+    with pytest.raises(DataError) as caught:
+        loading.load_folder(folder, "mapping.yaml", datasets=("contacts",))
+    assert message in str(caught.value)
+
+
+def test_a_few_outbound_calls_are_kept_with_a_note(tmp_path):
+    """At 1% of the rows or fewer, outbound calls are counted, and the summary says so."""
+    folder = genesys_with_outbound(tmp_path, every=200)
+    frame = loading.load_folder(folder, "mapping.yaml", datasets=("contacts",))["contacts"]
+    raw = pd.read_csv(folder / GENESYS_FILE.name, dtype=str)
+    few = (raw["Direction"] == "Outbound").sum()
+    assert len(frame) == len(raw) and 0 < few <= len(raw) / 100
+    assert (
+        f"{few} of {len(raw):,} rows ({few / len(raw):.1%}) are Outbound calls by their "
+        "'Direction', not customers' inbound contacts (within the 1% allowed, kept)"
+    ) in loading.summary("contacts", frame)
 
 
 def test_file_named_in_the_mapping_must_exist(tmp_path):

@@ -8,9 +8,9 @@ Answered into abandoned, constants, recoded values), UK day-first dates, thousan
 It checks every rule of :mod:`svcworkbook.data.schemas` and the plausibility of the mapping
 (:mod:`svcworkbook.data.plausibility`), and collects every problem into one :class:`DataError`
 that names the file, each column, the first offending rows as a spreadsheet numbers them (the
-header is row 1), and how to fix it. Nothing is dropped silently: completely blank lines and empty
-unnamed columns are the only things left out, and they are reported in ``frame.attrs["excluded"]``
-and by :func:`summary`.
+header is row 1), and how to fix it. Nothing is dropped silently: completely blank lines, empty
+unnamed columns and the rows a mapping's ``keep`` rule leaves out are the only things left out,
+and they are counted in ``frame.attrs["excluded"]`` and by :func:`summary`.
 
 The steps live in their own modules: reading files (:mod:`~svcworkbook.data.reading`), the mapping
 (:mod:`~svcworkbook.data.mapping`), converting values (:mod:`~svcworkbook.data.values`), checks
@@ -31,6 +31,7 @@ from svcworkbook.data import plausibility
 from svcworkbook.data.mapping import (
     apply_mapping,
     dataset_mapping,
+    keep_rows,
     mapped_files,
     mapping_for,
     mapping_label,
@@ -99,9 +100,12 @@ def load(
         )
     dm = dataset_mapping(dataset, pairs, source, raw.columns)
     dm.from_file = isinstance(mapping, str | Path)
+    raw, kept = keep_rows(raw, dm, problems, notes)
     applied = apply_mapping(raw, dm, spec, problems, notes)
     frame = applied.frame
     missing_columns(dataset, spec, frame, applied.unused, problems)
+    if dataset == "contacts":
+        plausibility.check_directions(raw, set(dm.keep), problems, notes)
     out: dict[str, pd.Series] = {}
     for name, col in spec.columns.items():
         if name in frame:
@@ -120,7 +124,7 @@ def load(
     extras = [c for c in frame.columns if c not in spec.columns]
     columns.update({name: frame[name] for name in extras})
     result = pd.DataFrame(columns, index=frame.index).reset_index(drop=True)
-    excluded = []
+    excluded = [kept] if kept else []
     if blank.any():
         excluded.append(f"{int(blank.sum())} completely blank line(s) left out")
     if empty_columns:

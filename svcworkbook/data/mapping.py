@@ -4,6 +4,8 @@ The flat form renames only: ``{their header: our column}``, or the same grouped 
 (``contacts: {Ticket No: contact_id}``). Version 2 gives, per dataset, any of:
 
 ``file``       the export's own file name (else the file is named after the dataset);
+``keep``       ``{their column: value or [values]}`` only the rows holding one of the values in
+               each column named (Direction: Inbound), the rest left out and counted;
 ``columns``    ``{their header: our column}`` renames;
 ``combine``    ``{our column: [their columns]}`` joined with a space, then read (Date + Time);
 ``sum``        ``{our column: [their columns]}`` added up, each read as a number or duration
@@ -42,7 +44,7 @@ _V2_EXAMPLE = (
     "  combine: {opened_at: [Date, Time]}\n  invert: {abandoned: Answered (Y/N)}"
 )
 #: The rules of a version-2 dataset mapping, in the order they are applied.
-RULES = ("file", "columns", "combine", "sum", "invert", "present", "constant", "values")
+RULES = ("file", "keep", "columns", "combine", "sum", "invert", "present", "constant", "values")
 #: The kinds of our column each deriving rule can fill.
 _RULE_KINDS = {
     "combine": ("datetime", "id", "text", "category"),
@@ -178,6 +180,7 @@ class DatasetMapping:
     present: dict[str, str] = field(default_factory=dict)
     constant: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    keep: dict[str, list[str]] = field(default_factory=dict)  # their column -> values kept
     flat: bool = True
     from_file: bool = False  # the mapping is a YAML file (errors then name it)
 
@@ -310,6 +313,9 @@ def _v2_rules(dm: DatasetMapping, part: Mapping[Any, Any]) -> dict:
                     "give the export's file name, e.g. file: calls.csv",
                 )  # fmt: skip
             dm.file = value.strip()
+        elif rule == "keep":
+            for theirs, wanted in _rule_part(dm.source, dm.dataset, rule, value).items():
+                dm.keep[str(theirs).strip()] = _kept_values(dm, str(theirs).strip(), wanted)
         elif rule == "columns":
             pairs.update(_rule_part(dm.source, dm.dataset, "columns", value))
         elif rule in ("combine", "sum"):
@@ -352,6 +358,18 @@ def _v2_rules(dm: DatasetMapping, part: Mapping[Any, Any]) -> dict:
                 f"use {', '.join(RULES)}, and put column pairs under columns:",
             )  # fmt: skip
     return pairs
+
+
+def _kept_values(dm: DatasetMapping, theirs: str, wanted: Any) -> list[str]:
+    """The values a keep rule keeps in one of their columns (one value is a list of one)."""
+    listed = wanted if isinstance(wanted, list) else [wanted]
+    values = [_shown_value(v) for v in listed if not isinstance(v, Mapping | list)]
+    if not listed or len(values) < len(listed) or None in values:
+        raise _rule_error(
+            dm.source, dm.dataset, "keep", f"'{theirs}' needs the values whose rows to keep, got "
+            f"{wanted!r}", "write e.g. keep: {Direction: Inbound} or keep: {Queue: [Sales, Support]}",
+        )  # fmt: skip
+    return values
 
 
 def _given_once(dm: DatasetMapping) -> None:
@@ -409,7 +427,54 @@ def mapped_files(mapping: Mapping[Any, Any], source: str) -> dict[str, str]:
     return files
 
 
-# --- applying a mapping to a file's columns ------------------------------------------------------
+# --- applying a mapping to a file's rows and columns ---------------------------------------------
+
+
+def keep_rows(
+    raw: pd.DataFrame, dm: DatasetMapping, problems: Problems, notes: list[str]
+) -> tuple[pd.DataFrame, str | None]:
+    """The rows the keep rule keeps, and a line counting those it left out (None without one).
+
+    A row is kept when, in every column the rule names, it holds one of the listed values
+    (compared in any case, surrounding spaces ignored). The rows keep their numbers, so every
+    later problem still names the file's own rows. A column the file lacks, or a rule that keeps
+    no row at all, stops here with the values the column does hold.
+    """
+    if not dm.keep:
+        return raw, None
+    by_name = {normalise_name(h): str(h) for h in raw.columns}
+    kept = np.ones(len(raw), dtype=bool)
+    said = []
+    for theirs, wanted in dm.keep.items():
+        header = by_name.get(normalise_name(theirs))
+        if header is None:
+            problems.add(
+                None, f"the mapping ({dm.source}) keeps the rows by '{theirs}' (keep), but the "
+                "file has no such column", None,
+                f"correct the name in the mapping; the file's columns are {', '.join(by_name.values())}",
+            )  # fmt: skip
+            continue
+        text = clean_text(raw[header]).str.lower()
+        matches = text.isin([w.lower() for w in wanted]).to_numpy()
+        unseen = [w for w in wanted if not (text == w.lower()).any()]
+        if unseen:
+            notes.append(f"keep: no row has '{header}' {' or '.join(unseen)}")
+        if not matches.any():
+            held = ", ".join(map(str, clean_text(raw[header]).dropna().unique()[:5])) or "nothing"
+            problems.add(
+                header, f"the mapping's keep rule keeps the rows where it is {' or '.join(wanted)}, "
+                f"and no row is (it holds {held})", None,
+                "list the values as the file writes them under keep: in the mapping",
+            )  # fmt: skip
+        kept &= matches
+        said.append(f"'{header}' is {' or '.join(wanted)}")
+    problems.raise_if_any()
+    left_out = int((~kept).sum())
+    line = (
+        f"{left_out:,} of {len(raw):,} rows left out by the mapping's keep rule (kept where "
+        f"{' and '.join(said)})"
+    )
+    return raw.loc[kept], line
 
 
 @dataclass
@@ -516,6 +581,10 @@ def _derive(
     for ours, value in dm.constant.items():
         made[ours] = pd.Series(value, index=raw.index, dtype=object)
         lines.append(f"{ours} = '{value}' on every row")
+    for theirs, wanted in dm.keep.items():  # the rule reads it: not an unused column
+        if normalise_name(theirs) in by_name:
+            used.add(by_name[normalise_name(theirs)])
+            lines.append(f"rows kept where '{theirs}' is {' or '.join(wanted)}")
     return made, lines, used
 
 

@@ -3,9 +3,10 @@
 Every row can be valid on its own while the whole file says something impossible: abandoned
 calls with a handle time (the column mapped to ``abandoned`` says "answered"), calls resolved at
 the first contact although nobody answered them, ratings from customers whose call was never
-answered. Each sign is refused when it is found on more than :data:`TOLERANCE` of the rows (a
-few such rows are the noise of any real system), with the count, the first rows and the likely
-fix. Answer times before opening times are refused on any row by the schema's date rules.
+answered, outbound calls in a log the contact measures read as customers' inbound contacts. Each
+sign is refused when it is found on more than :data:`TOLERANCE` of the rows (a few such rows are
+the noise of any real system), with the count, the first rows and the likely fix. Answer times
+before opening times are refused on any row by the schema's date rules.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from svcworkbook.data.problems import Problems
+from svcworkbook.data.reading import normalise_name
+from svcworkbook.data.values import clean_text
 
 #: The share of rows a sign of a wrong mapping may reach before the file is refused.
 TOLERANCE = 0.01
@@ -28,7 +31,7 @@ _INVERT_FIX = (
 
 def _sign(
     problems: Problems, column: str, mask: np.ndarray, index: pd.Index, what: str, fix: str,
-    notes: list[str],
+    notes: list[str], limit: str = "a real system allows",
 ) -> None:  # fmt: skip
     """Refuse a sign found on more than TOLERANCE of the rows; note it when on fewer."""
     count, total = int(mask.sum()), len(mask)
@@ -37,7 +40,7 @@ def _sign(
     share = count / total
     text = f"{count:,} of {total:,} rows ({share:.1%}) are {what}"
     if share > TOLERANCE:
-        problems.add(column, f"{text}, more than the {TOLERANCE:.0%} a real system allows",
+        problems.add(column, f"{text}, more than the {TOLERANCE:.0%} {limit}",
                      index[mask], fix)  # fmt: skip
     else:
         notes.append(f"{text} (within the {TOLERANCE:.0%} allowed, kept)")
@@ -62,6 +65,50 @@ def check_contacts(frame: Mapping[str, pd.Series], problems: Problems, notes: li
               "abandoned but resolved at the first contact",
               f"a call nobody answered cannot be resolved: {_INVERT_FIX}; otherwise blank or 'no' "
               "the resolved flag on abandoned calls", notes)  # fmt: skip
+
+
+#: What a call-direction column writes for calls that are not a customer's inbound contact.
+NOT_INBOUND = ("outbound", "outgoing", "internal")
+#: Every value such a column holds (a column holding anything else is not a direction).
+DIRECTION_WORDS = frozenset({"inbound", "incoming", "in", "out", *NOT_INBOUND})
+
+
+def _direction_words(column: pd.Series) -> pd.Series | None:
+    """The column's values in lower case if it is a call direction (every value one of
+    DIRECTION_WORDS, some of them NOT_INBOUND), else None; a first look at 1,000 rows spares
+    reading every text column of a large file in full."""
+    if column.dtype != object:
+        return None
+    for rows in (column.head(1000), column):
+        words = clean_text(rows).str.lower()
+        seen = set(words.dropna().unique())
+        if not seen or not seen <= DIRECTION_WORDS:
+            return None
+    return words if seen & set(NOT_INBOUND) else None
+
+
+def check_directions(
+    raw: pd.DataFrame, kept_by: set[str], problems: Problems, notes: list[str]
+) -> None:
+    """Calls that are not customers' inbound contacts (a direction column saying Outbound,
+    Outgoing or Internal) on more than TOLERANCE of the rows, unless the mapping's keep rule
+    names that column and so says which directions to count."""
+    kept = {normalise_name(k) for k in kept_by}
+    for header in raw.columns:
+        words = None if normalise_name(header) in kept else _direction_words(raw[header])
+        if words is None:
+            continue
+        mask = words.isin(NOT_INBOUND).to_numpy()
+        written = clean_text(raw[header])
+        other = ", ".join(dict.fromkeys(written[mask]))
+        inbound = next((w for w in written[~mask].dropna()), "Inbound")
+        fix = (
+            f"to measure customers' inbound contacts (calls offered, abandonment and service "
+            f"level count them), add keep: {{{header}: {inbound}}} under contacts in the "
+            f"mapping; to count every call, keep: {{{header}: [{inbound}, {other}]}}"
+        )
+        _sign(problems, str(header), mask, raw.index, f"{other} calls by their '{header}', "
+              "not customers' inbound contacts", fix, notes, limit="counted as noise")  # fmt: skip
 
 
 def check_ratings_on_unanswered(
