@@ -820,3 +820,28 @@ def test_impossible_uk_times_are_reported(tmp_path):
         "'05/01/2026 08:60', '30/02/2026 09:00') in rows 3, 5, 7. Fix: check the day, month and "
         "year (UK order: DD/MM/YYYY HH:MM, or YYYY-MM-DD HH:MM)"
     ]
+
+
+@given(
+    cells=st.lists(st.sampled_from(["Inbound", " inbound", "OUTBOUND", "Internal", "", None]),
+                   min_size=1, max_size=40),
+    wanted=st.lists(st.sampled_from(["Inbound", "outbound", "internal"]), min_size=1,
+                    max_size=3, unique=True),
+)  # fmt: skip
+def test_keep_rows_keeps_exactly_the_listed_values_whatever_the_case(cells, wanted):
+    """keep_rows keeps a row when its value, trimmed and in any case, is one listed (worked out
+    here with plain Python), keeps the rows' own numbers, and counts the rest."""
+    from svcworkbook.data.mapping import dataset_mapping, keep_rows
+    from svcworkbook.data.problems import Problems
+
+    raw = pd.DataFrame({"Direction": cells, "Call": range(len(cells))}, dtype=object)
+    dm = dataset_mapping("contacts", {"contacts": {"keep": {"Direction": wanted}}}, "m.yaml")
+    listed = {w.lower() for w in wanted}
+    expected = [i for i, c in enumerate(cells) if c is not None and c.strip().lower() in listed]
+    if not expected:
+        with pytest.raises(DataError, match="no row is"):
+            keep_rows(raw, dm, Problems("calls.csv"), [])
+        return
+    kept, line = keep_rows(raw, dm, Problems("calls.csv"), [])
+    assert list(kept.index) == expected and list(kept["Call"]) == expected
+    assert line.startswith(f"{len(cells) - len(expected):,} of {len(cells):,} rows left out")
