@@ -190,3 +190,20 @@ def test_without_a_front_end_the_cards_are_readable_text(tmp_path):
     with pytest.raises(ValueError, match="retention"):
         flashcards.flashcards(1, learner="cy", home=tmp_path, retention=1.5)
     assert progress.load_progress("cy", tmp_path).cards == {}
+
+
+@pytest.mark.parametrize("unit", range(1, 6))
+def test_each_notebook_describes_the_scheduler_in_use(unit):
+    """The notebook's flashcards text names FSRS's four ratings and the default retention, not
+    the Leitner boxes the cards were scheduled by before."""
+    import nbformat
+
+    from svcworkbook.learning import scheduling
+    from svcworkbook.teaching import runner
+
+    nb = nbformat.read(runner.resolve_notebook(unit), as_version=4)
+    (text,) = [c.source for c in nb.cells if c.source.startswith("### Flashcards")]
+    assert "Leitner" not in text
+    assert all(f"*{rating}*" in text for rating in ("Again", "Hard", "Good", "Easy"))
+    assert f"{scheduling.DEFAULT_RETENTION:.0%} or more" in text
+    assert f"flashcards.flashcards({unit}, exam=" in text
