@@ -238,8 +238,8 @@ def test_a_rule_naming_a_column_the_file_lacks(tmp_path):
          "mapping.yaml: under contacts, combined: this is not a rule of the mapping. Fix: use "
          "file, keep, columns, combine, sum, invert, present, constant, values"),
         ("  keep: {Topic: []}\n",
-         "mapping.yaml: under contacts, keep: 'Topic' needs the values whose rows to keep, got "
-         "[]. Fix: write e.g. keep: {Direction: Inbound}"),
+         "mapping.yaml: under contacts, keep: 'Topic' lists no value whose rows to keep. Fix: "
+         "write e.g. keep: {Direction: Inbound}"),
         ("  invert: {abandoned: Answered (Y/N)}\n  constant: {abandoned: no}\n",
          "mapping.yaml: under contacts, invert and constant: abandoned is given more than once"),
         ("  values: {channel: Voice}\n",
@@ -284,11 +284,32 @@ def test_outbound_calls_among_the_contacts_are_refused_until_the_mapping_says(tm
     assert (
         f"column 'Direction': {len(outbound)} of {len(raw):,} rows ({len(outbound) / len(raw):.1%})"
         " are Outbound calls by their 'Direction', not customers' inbound contacts, more than the"
-        f" 1% counted as noise in rows {rows} and {len(outbound) - 5} more. Fix: to measure "
-        "customers' inbound contacts (calls offered, abandonment and service level count them), "
-        "add keep: {Direction: Inbound} under contacts in the mapping; to count every call, "
-        "keep: {Direction: [Inbound, Outbound]}"
+        f" 1% allowed in rows {rows} and {len(outbound) - 5} more. Fix: to measure customers' "
+        "inbound contacts (calls offered, abandonment and service level count them), add keep: "
+        "{Direction: Inbound} under contacts in the mapping, listing any other value that is a "
+        "customer's call too; to count every call, keep: {Direction: [Inbound, Outbound]}"
     ) in str(caught.value)
+
+
+def test_every_call_type_but_inbound_counts_against_the_contacts(tmp_path):
+    """A dialler writes more types than Inbound and Outbound (Five9: Manual, Queue Callback):
+    all of them are calls the mapping must say it counts, not only the words the check knows."""
+    folder = genesys_with_outbound(tmp_path, every=10)
+    path = folder / GENESYS_FILE.name
+    lines = path.read_bytes().split(b"\r\n")
+    for i in range(7, len(lines) - 2, 20):  # rows 9, 29, ...: manual dials
+        lines[i + 1] = lines[i + 1].replace(b",Inbound,", b",Manual,", 1)
+    path.write_bytes(b"\r\n".join(lines))
+    raw = pd.read_csv(path, dtype=str)
+    others = raw["Direction"] != "Inbound"
+    with pytest.raises(DataError) as caught:
+        loading.load_folder(folder, "mapping.yaml", datasets=("contacts",))
+    message = str(caught.value)
+    assert (
+        f"{others.sum()} of {len(raw):,} rows ({others.mean():.1%}) are Outbound or Manual calls"
+        in message
+    )
+    assert "keep: {Direction: [Inbound, Outbound, Manual]}" in message
 
 
 def test_the_keep_rule_keeps_the_inbound_calls_and_counts_the_rest(tmp_path):
@@ -338,6 +359,12 @@ def test_rows_left_out_by_keep_do_not_renumber_the_problems(tmp_path):
          "the mapping (mapping.yaml) keeps the rows by 'Directions' (keep), but the file has no "
          "such column. Fix: correct the name in the mapping; the file's columns are Conversation "
          "ID, Date, Start Time, Direction,"),
+        ("  keep: {}\n",
+         "mapping.yaml: under contacts, keep: it names no column. Fix: write e.g. keep: "
+         "{Direction: Inbound}"),
+        ("  keep: {Direction: [Inbound, '']}\n",
+         "keep: 'Direction' lists a blank value (a row is kept only for a value it holds)"),
+        ("  keep: {Direction: }\n", "keep: 'Direction' lists no value whose rows to keep"),
         ("  keep: {Direction: Inboud}\n",
          "column 'Direction': the mapping's keep rule keeps the rows where it is Inboud, and no "
          "row is (it holds Inbound, Outbound). Fix: list the values as the file writes them"),
@@ -348,6 +375,22 @@ def test_a_keep_rule_that_cannot_keep_anything_says_why(tmp_path, keep, message)
     with pytest.raises(DataError) as caught:
         loading.load_folder(folder, "mapping.yaml", datasets=("contacts",))
     assert message in str(caught.value)
+
+
+def test_a_values_rule_on_a_column_nothing_gives_is_a_problem(tmp_path):
+    """Recoding resolved_first_contact when no rule maps a column to it would silently leave FCR
+    out: refused, naming the rule and the fix."""
+    folder = genesys_with_outbound(tmp_path, keep="  keep: {Direction: Inbound}\n")
+    mapping = (folder / "mapping.yaml").read_text(encoding="utf-8")
+    (folder / "mapping.yaml").write_text(
+        mapping.replace("    Wrap-up: resolved_first_contact\n", ""), encoding="utf-8"
+    )
+    with pytest.raises(DataError) as caught:
+        loading.load_folder(folder, "mapping.yaml", datasets=("contacts",))
+    assert (
+        "the mapping (mapping.yaml) recodes resolved_first_contact (values), but no column of the "
+        "file gives resolved_first_contact. Fix: name the column that holds it under columns:"
+    ) in str(caught.value)
 
 
 def test_a_few_outbound_calls_are_kept_with_a_note(tmp_path):

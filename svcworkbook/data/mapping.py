@@ -314,7 +314,10 @@ def _v2_rules(dm: DatasetMapping, part: Mapping[Any, Any]) -> dict:
                 )  # fmt: skip
             dm.file = value.strip()
         elif rule == "keep":
-            for theirs, wanted in _rule_part(dm.source, dm.dataset, rule, value).items():
+            kept = _rule_part(dm.source, dm.dataset, rule, value)
+            if not kept:
+                raise _rule_error(dm.source, dm.dataset, rule, "it names no column", _KEEP_EXAMPLE)
+            for theirs, wanted in kept.items():
                 dm.keep[str(theirs).strip()] = _kept_values(dm, str(theirs).strip(), wanted)
         elif rule == "columns":
             pairs.update(_rule_part(dm.source, dm.dataset, "columns", value))
@@ -360,16 +363,21 @@ def _v2_rules(dm: DatasetMapping, part: Mapping[Any, Any]) -> dict:
     return pairs
 
 
+_KEEP_EXAMPLE = "write e.g. keep: {Direction: Inbound} or keep: {Queue: [Sales, Support]}"
+
+
 def _kept_values(dm: DatasetMapping, theirs: str, wanted: Any) -> list[str]:
     """The values a keep rule keeps in one of their columns (one value is a list of one)."""
     listed = wanted if isinstance(wanted, list) else [wanted]
-    values = [_shown_value(v) for v in listed if not isinstance(v, Mapping | list)]
-    if not listed or len(values) < len(listed) or None in values:
-        raise _rule_error(
-            dm.source, dm.dataset, "keep", f"'{theirs}' needs the values whose rows to keep, got "
-            f"{wanted!r}", "write e.g. keep: {Direction: Inbound} or keep: {Queue: [Sales, Support]}",
-        )  # fmt: skip
-    return values
+    if any(isinstance(v, Mapping | list) for v in listed):
+        what = f"'{theirs}' lists a group of values inside its list"
+    elif not listed or all(_shown_value(v) is None for v in listed):
+        what = f"'{theirs}' lists no value whose rows to keep"
+    elif any(_shown_value(v) is None for v in listed):
+        what = f"'{theirs}' lists a blank value (a row is kept only for a value it holds)"
+    else:
+        return [_shown_value(v) for v in listed]
+    raise _rule_error(dm.source, dm.dataset, "keep", what, _KEEP_EXAMPLE)
 
 
 def _given_once(dm: DatasetMapping) -> None:
@@ -588,11 +596,17 @@ def _derive(
     return made, lines, used
 
 
-def _recode(frame: pd.DataFrame, dm: DatasetMapping, lines: list[str]) -> None:
+def _recode(frame: pd.DataFrame, dm: DatasetMapping, lines: list[str], problems: Problems) -> None:
     """Their values replaced by ours in place (compared in any case, surrounding spaces
     ignored); values the rule does not list are left for the column's own checks."""
     for ours, recode in dm.values.items():
-        if ours not in frame:
+        if ours not in frame:  # nothing gives the column: the recoding would silently do nothing
+            problems.add(
+                None, f"the mapping ({dm.source}) recodes {ours} (values), but no column of the "
+                f"file gives {ours}", None,
+                f"name the column that holds it under columns: (e.g. Disposition: {ours}), or "
+                "remove the values rule",
+            )  # fmt: skip
             continue
         text = clean_text(frame[ours])
         key = text.str.lower()
@@ -689,7 +703,7 @@ def apply_mapping(
         frame = frame.loc[:, ~pd.Index(targets).duplicated()]
     for ours, values in made.items():
         frame[ours] = values
-    _recode(frame, dm, lines)
+    _recode(frame, dm, lines, problems)
     unused = [
         h for h, t in zip(headers, targets, strict=True)
         if t not in spec.columns and h not in used

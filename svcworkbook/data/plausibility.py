@@ -67,48 +67,60 @@ def check_contacts(frame: Mapping[str, pd.Series], problems: Problems, notes: li
               "the resolved flag on abandoned calls", notes)  # fmt: skip
 
 
-#: What a call-direction column writes for calls that are not a customer's inbound contact.
+#: What a call-direction column writes for a customer's inbound contact.
+INBOUND = ("inbound", "incoming", "in")
+#: What it writes for calls that are plainly not one. A text column holding one of these and one
+#: of INBOUND, among at most MAX_DIRECTIONS different values, is a direction column, whatever its
+#: name; every other value it holds (Five9 also writes Manual, Queue Callback...) is then a call
+#: the mapping must say it counts.
 NOT_INBOUND = ("outbound", "outgoing", "internal")
-#: Every value such a column holds (a column holding anything else is not a direction).
-DIRECTION_WORDS = frozenset({"inbound", "incoming", "in", "out", *NOT_INBOUND})
+MAX_DIRECTIONS = 20
 
 
 def _direction_words(column: pd.Series) -> pd.Series | None:
-    """The column's values in lower case if it is a call direction (every value one of
-    DIRECTION_WORDS, some of them NOT_INBOUND), else None; a first look at 1,000 rows spares
-    reading every text column of a large file in full."""
+    """The column's values in lower case if it is a call direction, else None; a first look at
+    1,000 rows spares reading every text column of a large file in full."""
     if column.dtype != object:
         return None
-    for rows in (column.head(1000), column):
-        words = clean_text(rows).str.lower()
-        seen = set(words.dropna().unique())
-        if not seen or not seen <= DIRECTION_WORDS:
-            return None
-    return words if seen & set(NOT_INBOUND) else None
+    words_of_interest = set(INBOUND) | set(NOT_INBOUND)
+    head = set(clean_text(column.head(1000)).str.lower().dropna().unique())
+    if len(head) > MAX_DIRECTIONS or not head & words_of_interest:
+        return None
+    words = clean_text(column).str.lower()
+    seen = set(words.dropna().unique())
+    if len(seen) > MAX_DIRECTIONS or not (seen & set(INBOUND) and seen & set(NOT_INBOUND)):
+        return None
+    return words
+
+
+def _either(values: list[str]) -> str:
+    """'a', 'a or b', 'a, b or c'."""
+    return values[0] if len(values) == 1 else f"{', '.join(values[:-1])} or {values[-1]}"
 
 
 def check_directions(
     raw: pd.DataFrame, kept_by: set[str], problems: Problems, notes: list[str]
 ) -> None:
-    """Calls that are not customers' inbound contacts (a direction column saying Outbound,
-    Outgoing or Internal) on more than TOLERANCE of the rows, unless the mapping's keep rule
-    names that column and so says which directions to count."""
+    """Calls that are not customers' inbound contacts (in a direction column, anything but
+    Inbound or Incoming: Outbound, Internal, Manual...) on more than TOLERANCE of the rows,
+    unless the mapping's keep rule names that column and so says which calls to count."""
     kept = {normalise_name(k) for k in kept_by}
     for header in raw.columns:
         words = None if normalise_name(header) in kept else _direction_words(raw[header])
         if words is None:
             continue
-        mask = words.isin(NOT_INBOUND).to_numpy()
+        mask = (words.notna() & ~words.isin(INBOUND)).to_numpy()
         written = clean_text(raw[header])
-        other = ", ".join(dict.fromkeys(written[mask]))
+        others = list(dict.fromkeys(written[mask]))
         inbound = next((w for w in written[~mask].dropna()), "Inbound")
         fix = (
             f"to measure customers' inbound contacts (calls offered, abandonment and service "
             f"level count them), add keep: {{{header}: {inbound}}} under contacts in the "
-            f"mapping; to count every call, keep: {{{header}: [{inbound}, {other}]}}"
+            "mapping, listing any other value that is a customer's call too; to count every "
+            f"call, keep: {{{header}: [{', '.join([inbound, *others])}]}}"
         )
-        _sign(problems, str(header), mask, raw.index, f"{other} calls by their '{header}', "
-              "not customers' inbound contacts", fix, notes, limit="counted as noise")  # fmt: skip
+        _sign(problems, str(header), mask, raw.index, f"{_either(others)} calls by their "
+              f"'{header}', not customers' inbound contacts", fix, notes, limit="allowed")  # fmt: skip
 
 
 def check_ratings_on_unanswered(
