@@ -438,6 +438,35 @@ def mapped_files(mapping: Mapping[Any, Any], source: str) -> dict[str, str]:
 # --- applying a mapping to a file's rows and columns ---------------------------------------------
 
 
+@dataclass
+class Applied:
+    """What a mapping did to one file: the frame with our columns, and the account of it."""
+
+    frame: pd.DataFrame
+    renamed: dict[str, str]  # their header -> our column
+    derived: list[str]  # one line per deriving rule, e.g. "opened_at <- 'Date' + 'Time'"
+    headers: dict[str, str]  # our column (or kept extra column) -> their header
+    unused: list[str]  # their headers no rule used, in file order
+
+
+def _lookup(
+    raw: pd.DataFrame, by_name: dict[str, str], dm: DatasetMapping, rule: str, ours: str,
+    theirs: str, problems: Problems,
+) -> pd.Series | None:  # fmt: skip
+    """Their column named by a rule (compared as headers are), or a problem naming it."""
+    header = by_name.get(normalise_name(theirs))
+    if header is None:
+        uses = "keeps the rows by" if rule == "keep" else f"takes {ours} from"
+        problems.add(
+            None, f"the mapping ({dm.source}) {uses} '{theirs}' ({rule}), but the file has no "
+            "such column", None,
+            f"correct the name in the mapping; the file's columns are "
+            f"{', '.join(map(str, raw.columns))}",
+        )  # fmt: skip
+        return None
+    return raw[header]
+
+
 def keep_rows(
     raw: pd.DataFrame, dm: DatasetMapping, problems: Problems, notes: list[str]
 ) -> tuple[pd.DataFrame, str | None]:
@@ -454,15 +483,11 @@ def keep_rows(
     kept = np.ones(len(raw), dtype=bool)
     said = []
     for theirs, wanted in dm.keep.items():
-        header = by_name.get(normalise_name(theirs))
-        if header is None:
-            problems.add(
-                None, f"the mapping ({dm.source}) keeps the rows by '{theirs}' (keep), but the "
-                "file has no such column", None,
-                f"correct the name in the mapping; the file's columns are {', '.join(by_name.values())}",
-            )  # fmt: skip
+        column = _lookup(raw, by_name, dm, "keep", "", theirs, problems)
+        if column is None:
             continue
-        text = clean_text(raw[header]).str.lower()
+        header = str(column.name)
+        text = clean_text(column).str.lower()
         matches = text.isin([w.lower() for w in wanted]).to_numpy()
         unseen = [w for w in wanted if not (text == w.lower()).any()]
         if unseen:
@@ -483,33 +508,6 @@ def keep_rows(
         f"{' and '.join(said)})"
     )
     return raw.loc[kept], line
-
-
-@dataclass
-class Applied:
-    """What a mapping did to one file: the frame with our columns, and the account of it."""
-
-    frame: pd.DataFrame
-    renamed: dict[str, str]  # their header -> our column
-    derived: list[str]  # one line per deriving rule, e.g. "opened_at <- 'Date' + 'Time'"
-    headers: dict[str, str]  # our column (or kept extra column) -> their header
-    unused: list[str]  # their headers no rule used, in file order
-
-
-def _lookup(
-    raw: pd.DataFrame, by_name: dict[str, str], dm: DatasetMapping, rule: str, ours: str,
-    theirs: str, problems: Problems,
-) -> pd.Series | None:  # fmt: skip
-    """Their column named by a rule (compared as headers are), or a problem naming it."""
-    header = by_name.get(normalise_name(theirs))
-    if header is None:
-        problems.add(
-            None, f"the mapping ({dm.source}) takes {ours} from '{theirs}' ({rule}), but the file "
-            "has no such column", None,
-            f"correct the name in the mapping; the file's columns are {', '.join(raw.columns)}",
-        )  # fmt: skip
-        return None
-    return raw[header]
 
 
 def _combined(parts: list[pd.Series], names: list[str], problems: Problems) -> pd.Series:
