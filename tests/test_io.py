@@ -55,8 +55,8 @@ SINGLE_PROBLEMS = [
      "mapping file (contacts: {Your Name: abandoned}); data/README.md lists every column"),
     ("text_in_number_column.csv", "contacts",
      "column 'handle_time_s': values that are not numbers ('about 5 min', 'n/a') in rows 3, 6. "
-     "Fix: use digits only, with a full stop for decimals (no units or text); leave the cell "
-     "blank when there is no value"),
+     "Fix: use digits only, with a full stop for decimals (no units or text) or a duration as "
+     "h:mm:ss or m:ss; leave the cell blank when there is no value"),
     ("csat_out_of_range.csv", "surveys",
      "column 'csat': values above 5 ('6') in rows 4. Fix: values run from 1 to 5 (score 1-5)"),
     ("nps_out_of_range.csv", "surveys",

@@ -82,10 +82,11 @@ def _numbers(name: str, col: Col, values: pd.Series, problems: Problems, notes: 
     numbers.loc[fixed.index] = fixed
     still = fixed.index[~np.isfinite(fixed.to_numpy(dtype=float))]
     if len(still):
+        durations = " or a duration as h:mm:ss or m:ss" if col.unit == "seconds" else ""
         problems.add(
             name, f"values that are not numbers ({examples(text[still])})", still,
-            "use digits only, with a full stop for decimals (no units or text); leave the cell "
-            "blank when there is no value",
+            f"use digits only, with a full stop for decimals (no units or text){durations}; "
+            "leave the cell blank when there is no value",
         )  # fmt: skip
         numbers.loc[still] = np.nan
     return numbers
