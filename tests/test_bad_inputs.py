@@ -358,7 +358,7 @@ def test_a_second_channel_column_that_disagrees_is_refused_naming_the_rows():
         loading.load("contacts", CORPUS / "contacts_two_channels.csv")
     text = str(err.value)
     assert "'channel' (column 4) and 'Channel' (column 15)" in text
-    assert "their values differ in rows 4." in text and "Fix: keep the right one" in text
+    assert "their values differ in row 4." in text and "Fix: keep the right one" in text
 
 
 def test_a_column_named_twice_with_the_same_values_is_read_once(tmp_path):
@@ -411,7 +411,7 @@ def test_a_handle_time_of_1e308_is_refused_at_the_24_hour_bound():
     with pytest.raises(DataError) as err:
         loading.load("contacts", CORPUS / "contacts_handle_1e308.csv")
     text = str(err.value)
-    assert "column 'handle_time_s': values above 86,400 ('1e+308') in rows 5." in text
+    assert "column 'handle_time_s': values above 86,400 ('1e+308') in row 5." in text
     assert "over 24 hours is a recording error" in text
     from svcworkbook.data.schemas import MAX_HANDLE_S, MAX_WAIT_S
 
@@ -714,7 +714,7 @@ def corpus_cases(tmp: Path) -> list[Case]:
         Case("no such roster", ["classpack", tmp / "nobody.csv", "--out", tmp / "p"],
              ["nobody.csv"]),
         Case("two channel columns", ["validate", tmp / "contacts_two_channels.csv", "--dataset",
-                                     "contacts"], ["values differ in rows 4", "Fix"]),
+                                     "contacts"], ["values differ in row 4", "Fix"]),
         Case("formula, no value", ["validate", tmp / "contacts_formula_no_value.xlsx", "--dataset",
                                    "contacts"], ["J4, J7", "formula", "Fix"]),
         Case("handle time 1e308", ["validate", tmp / "contacts_handle_1e308.csv", "--dataset",

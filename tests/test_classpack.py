@@ -66,7 +66,7 @@ def test_a_bad_roster_is_refused_before_any_work(tmp_path):
         classpack.build_classpack(roster, tmp_path / "pack", units=[5], progress=False)
     message = str(err.value)
     assert "repeats ids (a1) in rows 2, 3" in message
-    assert "cannot be folder names in rows 4" in message
+    assert "cannot be folder names in row 4" in message
     assert not (tmp_path / "pack").exists()
 
 

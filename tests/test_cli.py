@@ -103,7 +103,7 @@ def test_validate_folder_finds_files_as_the_notebooks_do(tmp_path):
     status, out, err = run("validate", str(folder))
     assert status == 1 and out == ""
     assert "Contacts.xlsm: 1 problem" in err
-    assert "column 'channel': unexpected values ('fax') in rows 4." in err
+    assert "column 'channel': unexpected values ('fax') in row 4." in err
 
 
 def test_run_data_folder_check_finds_files_as_the_notebooks_do(tmp_path):

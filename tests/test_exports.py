@@ -349,7 +349,7 @@ def test_rows_left_out_by_keep_do_not_renumber_the_problems(tmp_path):
     path.write_bytes(b"\r\n".join(lines))
     with pytest.raises(DataError) as caught:
         loading.load_folder(folder, "mapping.yaml", datasets=("contacts",))
-    assert re.search(r"column 'queue_wait_s': .* in rows 11\b", str(caught.value))
+    assert re.search(r"column 'queue_wait_s': .* in row 11\b", str(caught.value))
 
 
 @pytest.mark.parametrize(
@@ -422,7 +422,7 @@ def test_blank_wait_on_an_answered_call_is_a_problem(tmp_path):
     )
     with pytest.raises(DataError) as caught:
         loading.load("contacts", path)
-    assert "column 'queue_wait_s': blank on answered contacts in rows 2." in str(caught.value)
+    assert "column 'queue_wait_s': blank on answered contacts in row 2." in str(caught.value)
 
 
 def test_values_recode_and_blank(tmp_path):
@@ -677,7 +677,7 @@ def test_blank_resolved_flag_on_an_abandoned_call_reads_as_no(tmp_path):
     )
     with pytest.raises(DataError) as caught:
         loading.load("contacts", path)
-    assert "column 'resolved_first_contact': blank on answered contacts in rows 4." in str(
+    assert "column 'resolved_first_contact': blank on answered contacts in row 4." in str(
         caught.value
     )
     assert "fill in the resolved flag of every answered contact" in str(caught.value)

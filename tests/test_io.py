@@ -58,23 +58,23 @@ SINGLE_PROBLEMS = [
      "Fix: use digits only, with a full stop for decimals (no units or text) or a duration as "
      "h:mm:ss or m:ss; leave the cell blank when there is no value"),
     ("csat_out_of_range.csv", "surveys",
-     "column 'csat': values above 5 ('6') in rows 4. Fix: values run from 1 to 5 (score 1-5)"),
+     "column 'csat': values above 5 ('6') in row 4. Fix: values run from 1 to 5 (score 1-5)"),
     ("nps_out_of_range.csv", "surveys",
-     "column 'nps': values above 10 ('11') in rows 9. Fix: values run from 0 to 10 (score 0-10)"),
+     "column 'nps': values above 10 ('11') in row 9. Fix: values run from 0 to 10 (score 0-10)"),
     ("zero_for_no_rating.csv", "surveys",
-     "column 'csat': values below 1 ('0') in rows 4. Fix: values must be 1 or more (score 1-5); "
+     "column 'csat': values below 1 ('0') in row 4. Fix: values must be 1 or more (score 1-5); "
      "leave the cell blank when there is no rating (0 is not on the scale)"),
     ("duplicate_ids.csv", "contacts",
      "column 'contact_id': repeated ids ('C0000002') in rows 3, 6. Fix: each row needs its own "
      "id: remove duplicate rows or correct the ids"),
     ("resolved_before_opened.csv", "contacts",
-     "column 'resolved_at': earlier than opened_at in rows 4. Fix: a contact cannot be resolved "
+     "column 'resolved_at': earlier than opened_at in row 4. Fix: a contact cannot be resolved "
      "before it was opened; correct the dates"),
     ("refund_paid_before_agreed.csv", "complaints",
-     "column 'refund_paid_at': earlier than refund_agreed_at in rows 13. Fix: a refund cannot be "
+     "column 'refund_paid_at': earlier than refund_agreed_at in row 13. Fix: a refund cannot be "
      "paid before it is agreed; correct the dates"),
     ("handled_more_than_offered.csv", "intervals",
-     "column 'handled': more than offered in rows 5. Fix: handled cannot exceed offered; check "
+     "column 'handled': more than offered in row 5. Fix: handled cannot exceed offered; check "
      "the two columns are not swapped"),
     ("mixed_date_formats.csv", "contacts",
      "column 'opened_at': dates in two formats: most are YYYY-MM-DD but some are DD/MM/YYYY "
@@ -85,21 +85,21 @@ SINGLE_PROBLEMS = [
      "'10/31/2017') in rows 2, 5, 8. Fix: dates are read day-first (UK): write 31/12/2026, not "
      "12/31/2026; check the whole column, as 05/01/2026 is 5 January"),
     ("invalid_dates.csv", "staff",
-     "column 'start_date': values that are not valid dates ('31/02/2026') in rows 5. Fix: check "
+     "column 'start_date': values that are not valid dates ('31/02/2026') in row 5. Fix: check "
      "the day, month and year (UK order: DD/MM/YYYY HH:MM, or YYYY-MM-DD HH:MM)"),
     ("excel_serial_dates.csv", "contacts",
-     "column 'opened_at': Excel date serial numbers, not dates ('46027.0143') in rows 3. Fix: "
+     "column 'opened_at': Excel date serial numbers, not dates ('46027.0143') in row 3. Fix: "
      "format the column as a date in Excel (Format Cells > Date) before saving"),
     ("maybe_in_flag.csv", "contacts",
-     "column 'abandoned': values that are not yes/no ('maybe') in rows 7. Fix: use yes/no, Y/N, "
+     "column 'abandoned': values that are not yes/no ('maybe') in row 7. Fix: use yes/no, Y/N, "
      "true/false or 1/0"),
     ("unknown_channel.csv", "contacts",
      "column 'channel': unexpected values ('fax', 'carrier pigeon') in rows 3, 9. Fix: use one "
      "of: phone, email, chat, social"),
     ("blank_required_id.csv", "contacts",
-     "column 'contact_id': blank values in rows 5. Fix: fill in every row"),
+     "column 'contact_id': blank values in row 5. Fix: fill in every row"),
     ("blank_line_then_problem.csv", "surveys",
-     "column 'csat': values above 5 ('9') in rows 9. Fix: values run from 1 to 5 (score 1-5)"),
+     "column 'csat': values above 5 ('9') in row 9. Fix: values run from 1 to 5 (score 1-5)"),
 ]  # fmt: skip
 
 
@@ -116,9 +116,9 @@ def test_negative_durations_both_reported():
     message = error_of("contacts", "negative_durations.csv")
     assert message.startswith("negative_durations.csv: 2 problems")
     assert problem_lines(message) == [
-        "column 'queue_wait_s': negative values ('-30') in rows 5. Fix: values must be 0 or "
+        "column 'queue_wait_s': negative values ('-30') in row 5. Fix: values must be 0 or "
         "more (seconds)",
-        "column 'handle_time_s': negative values ('-1.5') in rows 7. Fix: values must be more "
+        "column 'handle_time_s': negative values ('-1.5') in row 7. Fix: values must be more "
         "than 0 (seconds)",
     ]
 
@@ -154,7 +154,7 @@ def test_intervals_zero_aht_refused_zero_agents_kept(tmp_path):
     with pytest.raises(DataError) as caught:
         loading.load("intervals", tmp_path / "intervals.csv")
     assert problem_lines(str(caught.value)) == [
-        "column 'aht_s': values of 0 ('0') in rows 7. Fix: values must be more than 0 (seconds); "
+        "column 'aht_s': values of 0 ('0') in row 7. Fix: values must be more than 0 (seconds); "
         "a handled contact always takes some time, so 0 is a recording error: correct it from the "
         "source system, or leave the cell blank when nothing was handled"
     ]
@@ -175,15 +175,15 @@ def test_several_problems_in_one_error():
         "mapping file (surveys: {Your Name: touchpoint}); data/README.md lists every column",
         "column 'survey_id': repeated ids ('S000001') in rows 2, 5. Fix: each row needs its own "
         "id: remove duplicate rows or correct the ids",
-        "column 'method': unexpected values ('carrier pigeon') in rows 6. Fix: use one of: "
+        "column 'method': unexpected values ('carrier pigeon') in row 6. Fix: use one of: "
         "email, sms, ivr, web",
-        "column 'sent_at': values that are not valid dates ('2026-13-01 09:00:00') in rows 9. "
+        "column 'sent_at': values that are not valid dates ('2026-13-01 09:00:00') in row 9. "
         "Fix: check the day, month and year (UK order: DD/MM/YYYY HH:MM, or YYYY-MM-DD HH:MM)",
-        "column 'csat': values above 5 ('6') in rows 3. Fix: values run from 1 to 5 (score 1-5)",
-        "column 'nps': values that are not numbers ('eleven') in rows 4. Fix: use digits only, "
+        "column 'csat': values above 5 ('6') in row 3. Fix: values run from 1 to 5 (score 1-5)",
+        "column 'nps': values that are not numbers ('eleven') in row 4. Fix: use digits only, "
         "with a full stop for decimals (no units or text); leave the cell blank when there is "
         "no value",
-        "column 'ces': values that are not whole numbers ('2.5') in rows 4. Fix: use whole "
+        "column 'ces': values that are not whole numbers ('2.5') in row 4. Fix: use whole "
         "numbers (no decimals)",
     ]
 
@@ -311,7 +311,7 @@ def test_a_problem_after_lines_of_spaces_keeps_its_row_number(tmp_path):
     with pytest.raises(DataError) as caught:
         loading.load("contacts", tmp_path / "c.csv")
     assert problem_lines(str(caught.value)) == [
-        f"column 'channel': unexpected values ('fax') in rows {row + 1}. Fix: use one of: phone, "
+        f"column 'channel': unexpected values ('fax') in row {row + 1}. Fix: use one of: phone, "
         "email, chat, social"
     ]
 
@@ -649,7 +649,7 @@ def test_load_folder_reports_two_files_together(tmp_path):
     assert problem_lines(message) == [
         "column 'channel': unexpected values ('fax', 'carrier pigeon') in rows 3, 9. Fix: use one "
         "of: phone, email, chat, social",
-        "column 'csat': values above 5 ('6') in rows 4. Fix: values run from 1 to 5 (score 1-5)",
+        "column 'csat': values above 5 ('6') in row 4. Fix: values run from 1 to 5 (score 1-5)",
     ]
 
 

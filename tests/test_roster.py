@@ -32,12 +32,12 @@ def test_a_good_roster_is_read(tmp_path):
         ("learner_id,name\n", "there are no learners under the header"),
         ("id,email\nA1,a@x\n", "missing column(s) name (found: id, email)"),
         ("learner_id,name\nA1,Ada\nA2,Ben\na1,Cy\n", "repeats ids (A1, a1) in rows 2, 4"),
-        ("learner_id,name\nA1,Ada\nA2,\n", "column 'name' is empty in rows 3"),
+        ("learner_id,name\nA1,Ada\nA2,\n", "column 'name' is empty in row 3"),
         (
             "learner_id,name\n../etc,Ada\nok,Ben\nx y,Cy\n",
             "cannot be folder names in rows 2, 4 ('../etc', 'x y')",
         ),
-        ("learner_id,name\n,Ada\n", "column 'learner_id' is empty in rows 2"),
+        ("learner_id,name\n,Ada\n", "column 'learner_id' is empty in row 2"),
     ],
 )
 def test_roster_problems_name_rows_and_fix(tmp_path, text, message):
@@ -51,7 +51,7 @@ def test_every_problem_is_reported_at_once(tmp_path):
     with pytest.raises(DataError) as err:
         read_roster(write(tmp_path, "learner_id,name\nA1,\nA1,Ben\nbad id,Cy\n"))
     text = str(err.value)
-    assert "repeats ids" in text and "'name' is empty in rows 2" in text and "folder names" in text
+    assert "repeats ids" in text and "'name' is empty in row 2" in text and "folder names" in text
 
 
 def test_missing_file_is_named(tmp_path):

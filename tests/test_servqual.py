@@ -100,14 +100,14 @@ def test_scores_without_importance_are_unweighted_only():
 def test_zero_scores_are_not_averaged_in():
     frame = answers()
     frame.loc[3, "perception"] = 0
-    with pytest.raises(DataError, match=r"outside 1-7 in rows 3.*replace it with a blank"):
+    with pytest.raises(DataError, match=r"outside 1-7 in row 3.*replace it with a blank"):
         servqual.dimension_gaps(frame)
 
 
 def test_bad_data_errors_name_rows_and_fix():
     frame = answers()
     frame.loc[0, "dimension"] = "reliabilty"
-    with pytest.raises(DataError, match=r"unknown dimension\(s\) \['reliabilty'\] in rows 0"):
+    with pytest.raises(DataError, match=r"unknown dimension\(s\) \['reliabilty'\] in row 0"):
         servqual.dimension_gaps(frame)
     with pytest.raises(DataError, match="perception"):
         servqual.dimension_gaps(answers().drop(columns="perception"))

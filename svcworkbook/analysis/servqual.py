@@ -47,10 +47,11 @@ REQUIRED = ["respondent_id", "dimension", "item", "expectation", "perception"]
 
 
 def _rows(index) -> str:
-    """The first few row labels of a problem, for an error message."""
+    """'row 3' or 'rows 3, 4' (the first few row labels of a problem, for an error message)."""
     labels = list(index)
     more = f" and {len(labels) - 5} more" if len(labels) > 5 else ""
-    return ", ".join(map(str, labels[:5])) + more
+    word = "row" if len(labels) == 1 else "rows"
+    return f"{word} " + ", ".join(map(str, labels[:5])) + more
 
 
 def check_servqual(data: pd.DataFrame, need_importance: bool = False) -> pd.DataFrame:
@@ -70,7 +71,7 @@ def check_servqual(data: pd.DataFrame, need_importance: bool = False) -> pd.Data
     if unknown.any():
         raise DataError(
             f"servqual: unknown dimension(s) {sorted(frame.loc[unknown, 'dimension'].unique())} in "
-            f"rows {_rows(frame.index[unknown])}; use one of {', '.join(DIMENSIONS)}"
+            f"{_rows(frame.index[unknown])}; use one of {', '.join(DIMENSIONS)}"
         )
     low, high = SCALE
     for column in ("expectation", "perception"):
@@ -78,13 +79,13 @@ def check_servqual(data: pd.DataFrame, need_importance: bool = False) -> pd.Data
         not_numbers = scores.isna() & frame[column].notna()
         if not_numbers.any():
             raise DataError(
-                f"servqual: column {column!r} has text that is not a score in rows "
+                f"servqual: column {column!r} has text that is not a score in "
                 f"{_rows(frame.index[not_numbers])}; scores are whole numbers {low}-{high}"
             )
         outside = scores.notna() & ((scores < low) | (scores > high))
         if outside.any():
             raise DataError(
-                f"servqual: column {column!r} has scores outside {low}-{high} in rows "
+                f"servqual: column {column!r} has scores outside {low}-{high} in "
                 f"{_rows(frame.index[outside])} (e.g. {scores[outside].iloc[0]:g}). If 0 means "
                 "'no answer', replace it with a blank so it is left out, not averaged in."
             )
@@ -92,7 +93,7 @@ def check_servqual(data: pd.DataFrame, need_importance: bool = False) -> pd.Data
     repeated = frame.duplicated(["respondent_id", "item"], keep=False)
     if repeated.any():
         raise DataError(
-            f"servqual: respondent and item repeated in rows {_rows(frame.index[repeated])}; "
+            f"servqual: respondent and item repeated in {_rows(frame.index[repeated])}; "
             "keep one answer per respondent per item"
         )
     return frame
@@ -177,7 +178,7 @@ def importance_points(data: pd.DataFrame) -> pd.DataFrame:
     blank = frame["importance"].isna() | (frame["importance"] < 0)
     if blank.any():
         raise DataError(
-            f"servqual: importance is blank, not a number or negative in rows "
+            f"servqual: importance is blank, not a number or negative in "
             f"{_rows(frame.index[blank])}; each respondent shares {IMPORTANCE_TOTAL} points "
             "between the five dimensions"
         )

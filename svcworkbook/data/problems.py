@@ -23,6 +23,11 @@ def problem_rows(index: pd.Index) -> str:
     return f"{text} and {more:,} more" if more > 0 else text
 
 
+def in_rows(index: pd.Index) -> str:
+    """'in row 4' or 'in rows 4, 7': where a problem is, as a spreadsheet numbers the rows."""
+    return f"in {'row' if len(index) == 1 else 'rows'} {problem_rows(index)}"
+
+
 def examples(values: pd.Series) -> str:
     """Up to three distinct offending values, quoted."""
     shown = list(dict.fromkeys(_shown(v) for v in values.head(50).tolist()))[:3]
@@ -51,7 +56,7 @@ class Problems:
         if column and rows is not None:
             self.flagged.setdefault(column, []).append(rows)
         where = f"column '{column}': " if column else ""
-        at = f" in rows {problem_rows(rows)}" if rows is not None and len(rows) else ""
+        at = f" {in_rows(rows)}" if rows is not None and len(rows) else ""
         self.items.append(f"{where}{what}{at}. Fix: {fix}")
 
     def not_yet_reported(self, column: str, mask: pd.Series) -> pd.Series:

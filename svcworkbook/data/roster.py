@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from svcworkbook.data.problems import in_rows
 from svcworkbook.errors import DataError
 
 #: A learner id becomes a folder name: letters, digits, '-' and '_', starting with a letter or
@@ -17,13 +18,6 @@ from svcworkbook.errors import DataError
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 ID_COLUMNS = ("learner_id", "id", "learner", "student_id")
 NAME_COLUMNS = ("name", "learner_name", "full_name")
-
-
-def _rows(index: pd.Index) -> str:
-    """Spreadsheet row numbers (the header is row 1) of the first offending rows."""
-    numbers = [str(i + 2) for i in index[:5]]
-    more = f" and {len(index) - 5} more" if len(index) > 5 else ""
-    return ", ".join(numbers) + more
 
 
 def _roster_text(path: Path) -> str:
@@ -99,7 +93,7 @@ def read_roster(path: str | Path) -> pd.DataFrame:
     empty_ids = roster.index[roster["learner_id"] == ""]
     if len(empty_ids):
         problems.append(
-            f"column '{id_col}' is empty in rows {_rows(empty_ids)}. Fix: give every learner an id."
+            f"column '{id_col}' is empty {in_rows(empty_ids)}. Fix: give every learner an id."
         )
     unsafe = roster.index[
         (roster["learner_id"] != "") & ~roster["learner_id"].str.fullmatch(SAFE_ID)
@@ -107,7 +101,7 @@ def read_roster(path: str | Path) -> pd.DataFrame:
     if len(unsafe):
         examples = ", ".join(repr(v) for v in roster.loc[unsafe[:3], "learner_id"])
         problems.append(
-            f"column '{id_col}' has ids that cannot be folder names in rows {_rows(unsafe)} "
+            f"column '{id_col}' has ids that cannot be folder names {in_rows(unsafe)} "
             f"({examples}). Fix: use letters, digits, '-' and '_' only, at most 40 characters."
         )
     dupes = roster.index[
@@ -116,13 +110,13 @@ def read_roster(path: str | Path) -> pd.DataFrame:
     if len(dupes):
         ids = ", ".join(sorted(set(roster.loc[dupes, "learner_id"])))
         problems.append(
-            f"column '{id_col}' repeats ids ({ids}) in rows {_rows(dupes)}. Fix: each learner "
+            f"column '{id_col}' repeats ids ({ids}) {in_rows(dupes)}. Fix: each learner "
             "needs their own id (ids differing only in capitals count as the same)."
         )
     empty_names = roster.index[roster["name"] == ""]
     if len(empty_names):
         problems.append(
-            f"column '{name_col}' is empty in rows {_rows(empty_names)}. Fix: give every learner a name."
+            f"column '{name_col}' is empty {in_rows(empty_names)}. Fix: give every learner a name."
         )
     if problems:
         raise DataError(f"{path.name}: " + "\n".join(f"- {p}" for p in problems))
