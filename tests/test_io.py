@@ -845,3 +845,29 @@ def test_keep_rows_keeps_exactly_the_listed_values_whatever_the_case(cells, want
     kept, line = keep_rows(raw, dm, Problems("calls.csv"), [])
     assert list(kept.index) == expected and list(kept["Call"]) == expected
     assert line.startswith(f"{len(cells) - len(expected):,} of {len(cells):,} rows left out")
+
+
+def test_only_a_direction_column_is_read_as_one():
+    """A text column counts as a call direction only with Inbound (or Incoming) and Outbound,
+    Outgoing or Internal among at most 20 values: notes that mention them, or a wrap-up code
+    'Internal transfer', are left alone."""
+    from svcworkbook.data.plausibility import check_directions
+    from svcworkbook.data.problems import Problems
+
+    n = 200
+    raw = pd.DataFrame(
+        {
+            "Notes": [f"call {i}: inbound" if i % 2 else "outbound" for i in range(n)],
+            "Wrap-up": ["Internal transfer" if i % 3 else "Resolved" for i in range(n)],
+            "Leg": ["Internal" if i % 4 else "Agent" for i in range(n)],  # no inbound word
+            "Call Type": ["OUTGOING" if i % 5 == 0 else "incoming" for i in range(n)],
+        },
+        dtype=object,
+    )
+    problems, notes = Problems("calls.csv"), []
+    check_directions(raw, set(), problems, notes)
+    (only,) = problems.items  # the Call Type column alone, in any case
+    assert only.startswith(f"column 'Call Type': {n // 5} of {n} rows (20.0%) are OUTGOING calls")
+    problems = Problems("calls.csv")
+    check_directions(raw, {"call type"}, problems, notes)  # keep names it: the mapping decided
+    assert problems.items == []
