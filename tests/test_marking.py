@@ -227,3 +227,76 @@ def test_a_notebook_that_hangs_or_breaks_is_marked_as_far_as_it_ran(pack, tmp_pa
     assert "time limit" in mine.at["U1.E3", "note"]
     # Ben and Cy returned nothing: listed, with their exercises not attempted
     assert {("ben", 1), ("cy", 1)} <= set(report.not_submitted)
+
+
+def test_flashcards_known_well_are_counted_from_fsrs_states(tmp_path):
+    """A returned progress file's cards known well: FSRS review cards whose stability is 4 days
+    or more (a 90% chance of recall 4 days on), old Leitner cards read as FSRS (box 4 is 8 days,
+    box 2 is 2); a card still in its learning steps is reviewed but not known."""
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    from fsrs import Card, State
+
+    from svcworkbook.learning import progress, scheduling
+
+    now = datetime(2026, 11, 2, tzinfo=UTC)
+
+    def fsrs(state, stability):
+        card = Card(card_id=1, state=state, step=None if state == State.Review else 0,
+                    stability=stability, difficulty=5.0, due=now + timedelta(days=3),
+                    last_review=now)  # fmt: skip
+        return scheduling.CardState(card, reviews=2).to_dict()
+
+    cards = {
+        "U2.C1": fsrs(State.Review, 10.0),  # known
+        "U2.C2": fsrs(State.Review, 4.0),  # known: exactly 4 days
+        "U2.C3": fsrs(State.Review, 3.9),  # not yet
+        "U2.C4": fsrs(State.Learning, 6.0),  # still learning
+        "U2.C5": {"box": 4, "due": "2026-11-10", "reviews": 3, "lapses": 0},  # 8 days: known
+        "U2.C6": {"box": 2, "due": "2026-11-04", "reviews": 1, "lapses": 0},  # 2 days: not
+        "U2.C7": {"nonsense": 1},  # not a card state
+    }
+    path = tmp_path / "progress.json"
+    path.write_text(json.dumps({"format": progress.FORMAT, "answers": [], "cards": cards}))
+    found = marking.quiz_results(path)
+    assert found[2]["cards_reviewed"] == 7
+    assert found[2]["cards_known"] == 3
+
+
+@pytest.mark.parametrize(
+    ("source", "error", "words", "typed"),
+    [
+        ("# Your turn\nmy_answer = 83.9%\ncheck(my_answer)", "SyntaxError: invalid syntax "
+         "(26056729.py, line 2)", "Python could not read the answer as typed (my_answer = "
+         "83.9%): type the number alone, without the % sign (83.9, not 83.9%)", "my_answer = 83.9%"),
+        ("my_answer = 1,234.5", "SyntaxError: invalid syntax (1.py, line 1)",
+         "Python could not read the answer as typed (my_answer = 1,234.5): type the number "
+         "without commas (1234, not 1,234)", "my_answer = 1,234.5"),
+        ("my_answer = thursday", "NameError: name 'thursday' is not defined",
+         "the cell stopped with an error: NameError: name 'thursday' is not defined",
+         "my_answer = thursday"),
+    ],
+)  # fmt: skip
+def test_an_exercise_cell_error_is_put_in_words(source, error, words, typed):
+    assert marking.error_in_words(source, error) == (words, typed)
+
+
+def test_a_cell_that_could_not_run_or_was_deleted_says_so_in_the_feedback():
+    """An outside tryout: '83.9%' gave 'Your answer (none)' and 'Replace None with your answer';
+    a deleted cell gave empty fields. Now the answer as typed and what happened are shown."""
+    ex = {"exercise": "U2.E3"}
+    record = {"status": "not attempted", "message": "Replace None with your answer, then run the "
+              "cell again.", "kind": "percent", "expected": 0.843, "hint": "Answered in time."}  # fmt: skip
+    error = marking.error_in_words(
+        "my_answer = 83.9%", "SyntaxError: invalid syntax (9.py, line 1)"
+    )
+    entry = marking.judged(ex, record, error, None, False)
+    assert entry["result"] == "wrong" and entry["answer"] == "83.9%"
+    assert entry["message"].startswith("Python could not read the answer as typed")
+    assert "Replace None" not in entry["message"] and entry["expected_text"] == "84.3%"
+    gone = marking.judged(ex, None, None, None, True)
+    assert gone["note"] == "the exercise cell was deleted from the notebook"
+    assert gone["name"] == exercises.exercise("U2.E3").title
+    assert gone["hint"] == exercises.exercise("U2.E3").hint and gone["hint"]
+    assert "Copy the cell back from the handout" in gone["message"]

@@ -75,3 +75,23 @@ def test_a_working_slip_is_not_put_down_to_a_unit_misconception():
     reason_row = next(r for r in page.split("<tr>") if "say why" in r)
     assert "the reason is missing" in reason_row and "U1.M1" not in reason_row  # U1.E3's own
     assert "id='U1.M3'" in page and "id='U1.M2'" not in page and "id='U1.M1'" not in page
+
+
+def test_exercise_cells_deleted_or_stopped_are_listed_for_the_tutor():
+    """An outside tryout: a deleted exercise cell and one that stopped with an error were not
+    among the things to look at; each is listed now, with the learner and the exercise."""
+    stopped = "Python could not read the answer as typed (my_answer = 83.9%): type the number alone"
+    frame = book(
+        [
+            ("a", "U1.E1", "right", "", RETURNED),
+            ("b", "U1.E2", "not attempted", "", "the exercise cell was deleted from the notebook"),
+            ("c", "U1.E3", "wrong", "", stopped),
+        ]
+    )
+    page = marking_pages.overview_page(
+        {"a": "A", "b": "B", "c": "C"}, [1], {1: []}, frame, MarkReport(out=Path("marked")), {}
+    )
+    looked = page.split("<h2>Files and notebooks to look at</h2>")[1].split("<h2>")[0]
+    assert "B (b), U1.E2: the exercise cell was deleted from the notebook" in looked
+    assert "C (c), U1.E3: Python could not read the answer as typed" in looked
+    assert "A (a)" not in looked

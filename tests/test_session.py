@@ -129,6 +129,19 @@ def test_headline_values_are_for_people():
     assert "sla_compliance" not in text and "nan" not in text
 
 
+def test_a_correlation_and_the_exercise_answers_read_as_their_question_asks():
+    """An outside tryout: an answer key showed 'U2.E3: 0.843' for a question asking for a
+    percentage, and a correlation of 0.212 as '21.2%'."""
+    from svcworkbook.teaching.session import headline_value
+
+    assert headline_value("service_level_csat_correlation", 0.2123) == "r = 0.21"
+    answers = {"U2.E2": 16, "U2.E3": 0.8431, "U4.E1": 0.58, "U9.E9": 0.5}
+    # U2.E2 counts staff; U2.E3 and U4.E1 ask for a percentage to one decimal place
+    assert headline_value("exercise_answers", answers) == (
+        "U2.E2: 16 staff; U2.E3: 84.3%; U4.E1: 58.0%; U9.E9: 0.5"
+    )
+
+
 def test_settle_libraries_freezes_what_exists_once_per_kernel(monkeypatch):
     import gc
 

@@ -163,6 +163,18 @@ def aim_at_exam(card: FsrsCard, exam: date, now: datetime, sched: Scheduler) -> 
     return moved
 
 
+#: A card is known well once its stability reaches this many days: the interval of the old
+#: Leitner box 3, which a tutor's overview used to count.
+KNOWN_WELL_DAYS = LEITNER_DAYS[3]
+
+
+def known_well(state: CardState) -> bool:
+    """Past its first learning steps, with a stability of at least KNOWN_WELL_DAYS: the chance
+    of recalling it is still 90% that many days after the last review."""
+    card = state.card
+    return card.state == State.Review and (card.stability or 0) >= KNOWN_WELL_DAYS
+
+
 def is_due(state: CardState, now: datetime) -> bool:
     """A card is due when its due time is now or earlier."""
     return state.due <= now

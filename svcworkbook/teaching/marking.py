@@ -24,6 +24,7 @@ A rerun marks again only the notebooks that changed (or whose data, unit or chec
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -195,9 +196,38 @@ def _error_of(cell) -> str | None:
     return None
 
 
-def read_marks(nb) -> tuple[dict[str, dict[str, Any]], dict[str, str], list[str]]:
-    """From an executed marking notebook: judged records by exercise, errors shown by exercise
-    cells, and the errors of the learner's other cells ('cell N: Name: message')."""
+#: The answer line of an exercise cell, as the learner typed it.
+_ANSWER_LINE = re.compile(r"^[ \t]*(my_answer[ \t]*=.*?)[ \t]*$", re.M)
+
+
+def error_in_words(source: str, error: str) -> tuple[str, str]:
+    """What stopped an exercise cell, in words for the learner and tutor, and the answer line as
+    typed ('' if none). A line Python cannot read is quoted with the likely fix (a % sign or a
+    comma in a number); other errors lose Python's internal file name ('(2605.py, line 1)')."""
+    found = _ANSWER_LINE.search(source)
+    typed = found[1] if found else ""
+    name, _, detail = error.partition(": ")
+    if name in ("SyntaxError", "IndentationError"):
+        given = typed.partition("=")[2].strip()
+        if "%" in typed:
+            number = given.replace("%", "").strip() or "84.3"
+            fix = f"type the number alone, without the % sign ({number}, not {number}%)"
+        elif re.search(r"\d,\d", typed):
+            fix = "type the number without commas (1234, not 1,234)"
+        else:
+            fix = "type a number, or text in quotes, as the cell shows"
+        quoted = f" ({typed})" if typed else ""
+        return f"Python could not read the answer as typed{quoted}: {fix}", typed
+    detail = re.sub(r"\s*\([^()]*\.py, line \d+\)", "", detail)
+    return f"the cell stopped with an error: {name}: {detail}", typed
+
+
+def read_marks(
+    nb,
+) -> tuple[dict[str, dict[str, Any]], dict[str, tuple[str, str]], list[str]]:
+    """From an executed marking notebook: judged records by exercise, the errors exercise cells
+    showed (in words, with the answer as typed: error_in_words), and the errors of the learner's
+    other cells ('cell N: Name: message')."""
     records, exercise_errors, other_errors = {}, {}, []
     number = 0
     for cell in nb.cells:
@@ -214,7 +244,7 @@ def read_marks(nb) -> tuple[dict[str, dict[str, Any]], dict[str, str], list[str]
         error = _error_of(cell)
         exercise = cell.get("metadata", {}).get("svc_marking_exercise")
         if error and exercise:
-            exercise_errors[exercise] = error
+            exercise_errors[exercise] = error_in_words("".join(cell.get("source", "")), error)
         elif error:
             other_errors.append(f"cell {number}: {error}")
     return records, exercise_errors, other_errors
@@ -260,7 +290,7 @@ def slip_of(status: str, message: str) -> str:
 def judged(
     exercise: dict[str, Any],
     record: dict[str, Any] | None,
-    cell_error: str | None,
+    cell_error: tuple[str, str] | None,
     stopped: str | None,
     deleted: bool,
 ) -> dict[str, Any]:
@@ -270,6 +300,11 @@ def judged(
              "message": "", "hint": "", "note": "", "reason": ""}  # fmt: skip
     if deleted:
         entry["note"] = "the exercise cell was deleted from the notebook"
+        entry["message"] = (
+            "This exercise's cell is not in the notebook, so it could not be marked. Copy the "
+            "cell back from the handout, answer it and hand the notebook in again."
+        )
+        entry.update(_spec_texts(exercise["exercise"]))
         return entry
     if record is None:
         entry["note"] = f"not checked: the notebook stopped before this exercise ({stopped})"
@@ -291,14 +326,30 @@ def judged(
     if status == "error":
         entry["note"] = f"the check could not run ({message})"
     elif status == "not attempted" and cell_error:
-        entry.update(result="wrong", note=f"the cell stopped with an error: {cell_error}")
+        words, typed = cell_error
+        # the check ran after the failed cell and saw no answer: say what really happened
+        entry.update(result="wrong", note=words, message=f"{words[0].upper()}{words[1:]}.",
+                     answer=typed.partition("=")[2].strip() or entry["answer"])  # fmt: skip
     elif status == "not attempted":
         entry["result"] = "not attempted"
     else:
         entry.update(result=status, slip=record.get("slip_text") or slip_of(status, message))
         if cell_error:
-            entry["note"] = f"the cell also showed an error: {cell_error}"
+            entry["note"] = f"the cell also showed an error: {cell_error[0]}"
     return entry
+
+
+def _spec_texts(exercise_id: str) -> dict[str, str]:
+    """The exercise's name and hint from its spec (for a cell that was deleted), else nothing."""
+    from svcworkbook import units
+    from svcworkbook.learning import exercises
+
+    try:
+        units.all_exercises()
+        spec = exercises.exercise(exercise_id)
+    except KeyError:
+        return {}
+    return {"name": spec.title, "hint": spec.hint}
 
 
 def mark_submission(task: dict[str, Any]) -> dict[str, Any]:
@@ -554,8 +605,9 @@ def gradebook(names, units, exercises, results, submitted):
 
 def quiz_results(path: Path) -> dict[int, dict[str, Any]]:
     """Per unit, from a returned progress.json: quiz questions answered and right at the latest
-    try, and flashcards reviewed and in box 3 or higher; {} if the file is not a progress file."""
-    from svcworkbook.learning import progress
+    try, and flashcards reviewed and known well (``scheduling.known_well``: FSRS stability of 4
+    days or more; old Leitner states are read as FSRS); {} if the file is not a progress file."""
+    from svcworkbook.learning import progress, scheduling
 
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -575,8 +627,11 @@ def quiz_results(path: Path) -> dict[int, dict[str, Any]]:
             continue
         unit = found.setdefault(int(card[1]), {"quiz_answered": 0, "quiz_right": 0})
         unit["cards_reviewed"] = unit.get("cards_reviewed", 0) + 1
-        box = state.get("box", 1) if isinstance(state, dict) else 1
-        unit["cards_known"] = unit.get("cards_known", 0) + int(isinstance(box, int) and box >= 3)
+        try:
+            known = scheduling.known_well(scheduling.CardState.from_dict(state))
+        except (ValueError, TypeError, KeyError, AttributeError):  # not a card state: not known
+            known = False
+        unit["cards_known"] = unit.get("cards_known", 0) + int(known)
     return found
 
 

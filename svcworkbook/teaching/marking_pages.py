@@ -113,7 +113,8 @@ def feedback_page(
             if own.get("cards_reviewed"):
                 line += (
                     f"; flashcards: {own['cards_reviewed']} reviewed, {own.get('cards_known', 0)} "
-                    "known well (box 3 or higher)"
+                    "known well (still a 9 in 10 chance of recalling each 4 days after its last "
+                    "review)"
                 )
             parts.append(f"<p>{_e(line)}.</p>")
         if marked is None:
@@ -136,9 +137,10 @@ def feedback_page(
             entry = entries.get(ex.exercise)
             if entry is None:
                 continue
-            label = entry.get("name") or ex.exercise
+            label = entry.get("name") or ""
             parts.append(
-                f"<h3 id='{_e(ex.exercise)}'>{_e(ex.exercise)} {_e(label)}</h3><table><tbody>"
+                f"<h3 id='{_e(ex.exercise)}'>{_e(f'{ex.exercise} {label}'.strip())}</h3>"
+                "<table><tbody>"
                 f"<tr><th>Your answer</th><td>{_e(entry['answer'] or '(none)')}</td></tr>"
                 + (
                     f"<tr><th>Your reason</th><td>{_e(entry.get('reason') or '(none given)')}"
@@ -189,6 +191,14 @@ def common_slips(book) -> list[tuple[str, str, int]]:
     slips = book[book["slip"] != ""]
     counts = Counter(zip(slips["exercise"], slips["slip"], strict=True))
     return [(ex, slip, n) for (ex, slip), n in sorted(counts.items(), key=lambda i: -i[1])]
+
+
+#: How marking's notes begin for an exercise cell that was deleted or stopped with an error.
+CELL_TROUBLE = (
+    "the exercise cell was deleted",
+    "Python could not read the answer",
+    "the cell stopped with an error",
+)
 
 
 def overview_page(names, units, exercises, book, report, titles) -> str:
@@ -279,6 +289,13 @@ def overview_page(names, units, exercises, book, report, titles) -> str:
         f"<li>{_e(k)}: marked as far as it ran: {_e(v)}</li>" for k, v in report.stopped.items()
     ]
     problems += [f"<li>{_e(k)}: not marked: {_e(v)}</li>" for k, v in report.failed.items()]
+    # an exercise cell that was deleted or stopped with an error: the learner needs a word
+    stuck = book[book["note"].astype(str).str.startswith(CELL_TROUBLE)]
+    problems += [
+        f"<li>{_e(row['name'])} ({_e(row['learner_id'])}), {_e(row['exercise'])}: "
+        f"{_e(row['note'])}</li>"
+        for row in stuck.to_dict("records")
+    ]
     parts.append(
         "<h2>Files and notebooks to look at</h2>"
         + (f"<ul>{''.join(problems)}</ul>" if problems else "<p>None.</p>")

@@ -135,8 +135,9 @@ _SHARE_WORDS = ("rate", "service_level", "csat", "share", "first_contact_resolut
 
 
 def headline_value(name: str, value: Any) -> str:
-    """A recorded value for people: p-values as 'p = 0.012' / 'p < 0.001', shares as '76.0%',
-    changes in a share as '+5.0 percentage points', yes/no, other numbers to 3 significant
+    """A recorded value for people: p-values as 'p = 0.012' / 'p < 0.001', correlations as
+    'r = 0.21', shares as '76.0%', changes in a share as '+5.0 percentage points', exercise
+    answers as each exercise asks for them ('84.3%'), yes/no, other numbers to 3 significant
     figures, lists joined, and 'not recorded' for a missing value (the JSON keeps the raw value)."""
     from svcworkbook.report import narrative
 
@@ -146,6 +147,8 @@ def headline_value(name: str, value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
         return ", ".join(headline_value(name, v) for v in value) or "none"
+    if isinstance(value, dict) and name == "exercise_answers":  # each as its exercise asks
+        return "; ".join(f"{k}: {_exercise_answer(str(k), v)}" for k, v in value.items()) or "none"
     if isinstance(value, dict):
         return "; ".join(f"{k}: {headline_value(str(k), v)}" for k, v in value.items()) or "none"
     if isinstance(value, numbers.Integral):
@@ -155,11 +158,30 @@ def headline_value(name: str, value: Any) -> str:
     key = name.lower()
     if key.endswith(("_p", "p_value")):
         return narrative.format_p(float(value))
+    if "correlation" in key:  # Pearson's r, from -1 to 1: never a share
+        return f"r = {value:.2f}"
     if any(word in key for word in _SHARE_WORDS) and -1 <= value <= 1:
         if "change" in key or "gain" in key or "difference" in key:
             return f"{value * 100:+.1f} percentage points"
         return f"{value * 100:.1f}%"
     return f"{value:,.3g}" if abs(value) < 1e6 else f"{value:,.0f}"
+
+
+def _exercise_answer(exercise_id: str, expected: Any) -> str:
+    """An exercise's expected answer as the learner is asked to give it ("84.3%", "12 staff")."""
+    from svcworkbook.learning import exercises
+
+    try:
+        try:
+            spec = exercises.exercise(exercise_id)
+        except KeyError:  # outside the unit's kernel: define every unit's exercises, then look
+            from svcworkbook import units
+
+            units.all_exercises()
+            spec = exercises.exercise(exercise_id)
+        return spec.shown(expected)
+    except (KeyError, TypeError, ValueError):  # an id no unit defines, or not a number
+        return headline_value(exercise_id, expected)
 
 
 class RecordedResults:
