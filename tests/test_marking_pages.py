@@ -95,3 +95,31 @@ def test_exercise_cells_deleted_or_stopped_are_listed_for_the_tutor():
     assert "B (b), U1.E2: the exercise cell was deleted from the notebook" in looked
     assert "C (c), U1.E3: Python could not read the answer as typed" in looked
     assert "A (a)" not in looked
+
+
+def test_the_feedback_gives_the_hint_once():
+    """An outside tryout: 'Not right yet. Hint: ...' and then a Hint row said it twice."""
+    entry = {
+        "message": "Not right yet. Hint: Add Saturday and Sunday.",
+        "hint": "Add Saturday and Sunday.",
+    }
+    assert marking_pages._without_hint(entry) == "Not right yet."
+    assert marking_pages._without_hint({"message": "Right.", "hint": "x"}) == "Right."
+
+
+def test_scores_leave_a_unit_not_handed_in_blank_and_write_whole_scores_whole():
+    from svcworkbook.teaching.marking import NOT_RETURNED, unit_scores
+
+    frame = book(
+        [
+            ("a", "U1.E1", "right", "", RETURNED),
+            ("a", "U1.E2", "close", "", RETURNED),
+            ("b", "U1.E1", "right", "", RETURNED),
+            ("b", "U1.E2", "right", "", RETURNED),
+            ("c", "U1.E1", "not attempted", "", NOT_RETURNED),
+            ("c", "U1.E2", "not attempted", "", NOT_RETURNED),
+        ]
+    )
+    scores = unit_scores(frame, {}).set_index("learner_id")["score"].to_dict()
+    assert scores == {"a": 1.5, "b": 2, "c": ""}  # right 1 + close 1/2; two right; not handed in
+    assert isinstance(scores["b"], int)

@@ -42,6 +42,8 @@ GRADEBOOK_COLUMNS = [
     "reason",
 ]  # fmt: skip
 PROBE_TAG = "svc-marking"
+#: The gradebook note of every exercise of a unit the learner did not hand in.
+NOT_RETURNED = "no notebook returned for this unit"
 DEFAULT_TIME_LIMIT = 300
 
 
@@ -431,9 +433,11 @@ class MarkReport:
 
     def lines(self) -> list[str]:
         """A short summary for the terminal."""
+        missing = len(self.not_submitted)
         lines = [
-            f"Marked {self.marked} notebook(s); {self.unchanged} unchanged since the last "
-            f"marking (kept); {len(self.not_submitted)} learner-unit(s) not submitted.",
+            f"Marked {counted(self.marked, 'notebook')}; {self.unchanged:,} unchanged since the "
+            f"last marking (kept); {counted(missing, 'unit')} not handed in"
+            f"{' (a learner and a unit each)' if missing else ''}.",
         ]
         for problem in self.problems:
             lines.append(f"  {problem.path}: {problem.message}")
@@ -587,7 +591,7 @@ def gradebook(names, units, exercises, results, submitted):
                     why = (
                         "the notebook could not be marked"
                         if (learner, unit) in submitted
-                        else "no notebook returned for this unit"
+                        else NOT_RETURNED
                     )
                     entry = {"answer": "", "result": "not attempted", "slip": "",
                              "expected": "", "note": why, "reason": ""}  # fmt: skip
@@ -635,19 +639,30 @@ def quiz_results(path: Path) -> dict[int, dict[str, Any]]:
     return found
 
 
+def counted(n: int, noun: str) -> str:
+    """'1 notebook', '7 notebooks' (the noun's plural by adding s)."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def unit_scores(book, quiz: dict[str, dict[int, dict[str, Any]]]):
-    """Per learner and unit: score (right 1, close 1/2) out of the unit's exercises, and the quiz."""
+    """Per learner and unit: score (right 1, close 1/2) out of the unit's exercises, and the quiz.
+
+    A unit the learner did not hand in has a blank score, not 0 (an LMS then shows no grade,
+    rather than a mark of nothing); whole scores are written whole (3, not 3.0).
+    """
     import pandas as pd
 
     rows = []
     for (learner, name, unit), group in book.groupby(["learner_id", "name", "unit"], sort=False):
         own = quiz.get(learner, {}).get(int(unit), {})
+        score = float(group["result"].map(MARKS).sum())
+        handed_in = (group["note"] != NOT_RETURNED).any()
         rows.append(
             {
                 "learner_id": learner,
                 "name": name,
                 "unit": int(unit),
-                "score": float(group["result"].map(MARKS).sum()),
+                "score": (int(score) if score.is_integer() else score) if handed_in else "",
                 "out_of": len(group),
                 "quiz_right": own.get("quiz_right", ""),
                 "quiz_answered": own.get("quiz_answered", ""),

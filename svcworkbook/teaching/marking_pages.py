@@ -17,6 +17,7 @@ from typing import Any
 
 from svcworkbook.learning.exercises import is_reason_slip, is_working_slip
 from svcworkbook.learning.solutions import strip_magic
+from svcworkbook.teaching.marking import MARKS, NOT_RETURNED, counted
 
 #: The unit misconception each exercise's slips come from (the belief that leads to the slip).
 #: Ids are checked against the unit content by tests/test_marking_pages.py.
@@ -102,8 +103,6 @@ def feedback_page(
 ) -> str:
     """The learner's own feedback page (see the module docstring)."""
     parts = [f"<h1>Feedback for {_e(name)}</h1>"]
-    from svcworkbook.teaching.marking import MARKS
-
     for unit in units:
         parts.append(f"<h2>Unit {unit}: {_e(titles[unit])}</h2>")
         marked = results.get((learner, unit))
@@ -150,7 +149,7 @@ def feedback_page(
                 )
                 + f"<tr><th>Verdict</th><td>{_ICONS[entry['result']]} {_e(entry['result'])}"
                 f"{(': ' + _e(entry['slip'])) if entry['slip'] else ''}</td></tr>"
-                f"<tr><th>What the check said</th><td>{_e(entry['message'])}</td></tr>"
+                f"<tr><th>What the check said</th><td>{_e(_without_hint(entry))}</td></tr>"
                 f"<tr><th>Hint</th><td>{_e(entry['hint'])}</td></tr>"
                 f"<tr><th>The answer on your data</th><td>{_e(entry.get('expected_text', ''))}</td></tr>"
                 + (
@@ -168,9 +167,15 @@ def feedback_page(
     return _page(f"Feedback for {name}", "".join(parts))
 
 
+def _without_hint(entry: dict[str, Any]) -> str:
+    """The check's message less the hint it ends with, since the page shows the hint below it."""
+    message, hint = str(entry.get("message") or ""), str(entry.get("hint") or "")
+    return message.removesuffix(f" Hint: {hint}") if hint else message
+
+
 def hardest(book) -> list[dict[str, Any]]:
     """Exercises by how few of the learners who returned the unit got them right (hardest first)."""
-    returned = book[book["note"] != "no notebook returned for this unit"]
+    returned = book[book["note"] != NOT_RETURNED]
     rows = []
     for (unit, exercise), group in returned.groupby(["unit", "exercise"], sort=False):
         counts = group["result"].value_counts()
@@ -206,10 +211,11 @@ def overview_page(names, units, exercises, book, report, titles) -> str:
     ids = [ex.exercise for u in units for ex in exercises[u]]
     misconceptions = _misconceptions(units)
     parts = ["<h1>Marking: class overview</h1>"]
-    returned = book[book["note"] != "no notebook returned for this unit"]
+    returned = book[book["note"] != NOT_RETURNED]
     parts.append(
-        f"<p>{len(names)} learners, {len(units)} unit(s); {returned.groupby(['learner_id', 'unit']).ngroups} "
-        f"notebook(s) marked. Each learner's work was run again on their own data. "
+        f"<p>{counted(len(names), 'learner')}, {counted(len(units), 'unit')}; "
+        f"{counted(returned.groupby(['learner_id', 'unit']).ngroups, 'notebook')} marked. Each "
+        "learner's work was run again on their own data. "
         "<span class='key'>"
         + "".join(f"<span style='background:{_SHADES[r]}'>{_ICONS[r]} {r}</span>" for r in _ICONS)
         + "</span></p>"
