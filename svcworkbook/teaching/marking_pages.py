@@ -154,7 +154,7 @@ def feedback_page(
                 f"<tr><th>The answer on your data</th><td>{_e(entry.get('expected_text', ''))}</td></tr>"
                 + (
                     f"<tr><th>Note</th><td class='note'>{_e(entry['note'])}</td></tr>"
-                    if entry["note"]
+                    if entry["note"] and entry["note"].lower() not in _without_hint(entry).lower()
                     else ""
                 )
                 + "</tbody></table>"
