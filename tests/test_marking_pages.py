@@ -8,9 +8,9 @@ import pandas as pd
 
 from svcworkbook.content import load_unit
 from svcworkbook.teaching import cli, marking_pages
-from svcworkbook.teaching.marking import MarkReport
+from svcworkbook.teaching.marking import NOT_RETURNED, MarkReport, unit_scores
 
-RETURNED, MISSING = "", "no notebook returned for this unit"
+RETURNED, MISSING = "", NOT_RETURNED
 
 
 def book(rows):
@@ -108,16 +108,14 @@ def test_the_feedback_gives_the_hint_once():
 
 
 def test_scores_leave_a_unit_not_handed_in_blank_and_write_whole_scores_whole():
-    from svcworkbook.teaching.marking import NOT_RETURNED, unit_scores
-
     frame = book(
         [
             ("a", "U1.E1", "right", "", RETURNED),
             ("a", "U1.E2", "close", "", RETURNED),
             ("b", "U1.E1", "right", "", RETURNED),
             ("b", "U1.E2", "right", "", RETURNED),
-            ("c", "U1.E1", "not attempted", "", NOT_RETURNED),
-            ("c", "U1.E2", "not attempted", "", NOT_RETURNED),
+            ("c", "U1.E1", "not attempted", "", MISSING),
+            ("c", "U1.E2", "not attempted", "", MISSING),
         ]
     )
     scores = unit_scores(frame, {}).set_index("learner_id")["score"].to_dict()
