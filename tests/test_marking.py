@@ -300,3 +300,20 @@ def test_a_cell_that_could_not_run_or_was_deleted_says_so_in_the_feedback():
     assert gone["name"] == exercises.exercise("U2.E3").title
     assert gone["hint"] == exercises.exercise("U2.E3").hint and gone["hint"]
     assert "Copy the cell back from the handout" in gone["message"]
+
+
+def test_a_deleted_cell_takes_its_answer_from_the_learners_answer_key(tmp_path):
+    """No check runs on a deleted cell, so the answer on the learner's data is read from their
+    answer key (the tutor edition run on the same data, which records exercise_answers)."""
+    from svcworkbook.teaching.session import RESULTS_MIME
+
+    key = tmp_path / "04_reviewing_delivery.ipynb"
+    cell = nbformat.v4.new_code_cell("wb.record(...)")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        RESULTS_MIME: {"exercise_answers": {"U4.E2": 0.2134, "U4.E1": 0.58}}, "text/plain": "."})]  # fmt: skip
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), key)
+    entries = [marking.judged({"exercise": "U4.E2"}, None, None, None, True)]
+    marking._expected_from_key(entries, str(key))
+    assert entries[0]["expected"] == 21.34 and entries[0]["expected_text"] == "21.3%"
+    marking._expected_from_key(entries, str(tmp_path / "no-such-key.ipynb"))  # no key: as it was
+    assert entries[0]["expected_text"] == "21.3%"

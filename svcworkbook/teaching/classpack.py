@@ -120,6 +120,11 @@ def learner_data_dir(out: Path, learner_id: str) -> Path:
     return out / "learners" / learner_id / "data"
 
 
+def answer_key_path(out: Path, learner_id: str, source: Path) -> Path:
+    """The executed tutor edition of a unit on a learner's own data (their answer key)."""
+    return out / "tutor" / learner_id / source.name
+
+
 def write_learner_data(folder: str, seed: int, scenario: str) -> dict[str, str]:
     """Generate a learner's dataset into folder as CSV; file name -> SHA-256 of each file."""
     from svcworkbook.data import generators
@@ -403,7 +408,7 @@ def _fill_classpack(
                     report.backups.append(str(backup))
             except editions.WouldOverwrite:
                 report.kept.append(f"{learner_id}/{source.name}")
-            key_dir = out / "tutor" / learner_id
+            key_dir = answer_key_path(out, learner_id, source).parent
             key_params = {
                 "data_dir": _relative(learner_dir / "data", key_dir),
                 "learner": learner_id,

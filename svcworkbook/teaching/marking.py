@@ -341,6 +341,26 @@ def judged(
     return entry
 
 
+def _expected_from_key(entries: list[dict[str, Any]], key: str | None) -> None:
+    """Fill the expected answer of entries that have none from the answer key's recorded
+    exercise_answers (the tutor edition run on the same learner's data), when it exists."""
+    from svcworkbook.learning import exercises
+    from svcworkbook.teaching.session import read_results
+
+    if not key or not Path(key).is_file():
+        return
+    answers = read_results(key).get("exercise_answers", {})
+    for entry in entries:
+        value = answers.get(entry["exercise"])
+        if entry["expected"] != "" or value is None:
+            continue
+        try:
+            spec = exercises.exercise(entry["exercise"])
+        except KeyError:
+            continue
+        entry.update(expected=plain_value(value, spec.kind), expected_text=spec.shown(value))
+
+
 def _spec_texts(exercise_id: str) -> dict[str, str]:
     """The exercise's name and hint from its spec (for a cell that was deleted), else nothing."""
     from svcworkbook import units
@@ -386,6 +406,8 @@ def mark_submission(task: dict[str, Any]) -> dict[str, Any]:
         )
         for ex in task["exercises"]
     ]  # fmt: skip
+    if deleted:  # no check ran on a deleted cell: its answer comes from the learner's answer key
+        _expected_from_key(entries, task.get("answer_key"))
     result = {
         "key": task["key"],
         "learner_id": task["learner_id"],
@@ -532,6 +554,9 @@ def mark_class(
                 "source": str(sources[unit]),
                 "data_dir": str(data_dir.resolve()),
                 "marks_dir": str(marks_dir.resolve()),
+                "answer_key": str(
+                    classpack.answer_key_path(pack, learner, sources[unit]).resolve()
+                ),
                 "time_limit": time_limit,
                 "fingerprint": stamp,
                 "exercises": [
