@@ -45,9 +45,16 @@ def ipython_shell(shell=None):
     return get_ipython()
 
 
+def opening(text: str) -> str:
+    """A sentence, item or caption as shown: one that opens with 'your' (someone's own data is
+    'your organisation', named mid-sentence too) starts with a capital."""
+    return f"Y{text[1:]}" if text.startswith("your ") else text
+
+
 def say(*sentences: str, title: str | None = None) -> Shown:
     """Show sentences as one paragraph (each escaped), under an optional bold title."""
-    text = " ".join(s.strip() for s in sentences if s and s.strip())
+    text = " ".join(opening(s.strip()) for s in sentences if s and s.strip())
+    title = opening(title) if title else title
     head = f"<strong>{html.escape(title)}</strong><br>" if title else ""
     plain_head = f"{title}\n" if title else ""
     return Shown(f'<p class="svc-say">{head}{html.escape(text)}</p>', plain_head + text)
@@ -55,7 +62,8 @@ def say(*sentences: str, title: str | None = None) -> Shown:
 
 def bullets(items: Iterable[str], title: str | None = None) -> Shown:
     """Show a bulleted list (each item escaped) under an optional title."""
-    items = [i for i in items if i]
+    items = [opening(i) for i in items if i]
+    title = opening(title) if title else title
     head = f"<strong>{html.escape(title)}</strong>" if title else ""
     lis = "".join(f"<li>{html.escape(i)}</li>" for i in items)
     plain = ([title] if title else []) + [f"- {i}" for i in items]
@@ -129,6 +137,7 @@ def show_table(
         "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
         for row in text.itertuples(index=False)
     )
+    caption = opening(caption) if caption else caption
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     more = len(frame) - len(shown)
     note = f"<p>… and {more} more rows</p>" if more > 0 else ""

@@ -85,3 +85,24 @@ def test_ipython_shell_is_the_one_given_else_none_outside_ipython():
     marker = object()
     assert ipython_shell(marker) is marker
     assert ipython_shell() is None  # pytest is not an IPython shell
+
+
+def test_your_organisation_opens_a_sentence_with_a_capital():
+    """Someone's own data is 'your organisation', named mid-sentence as it is ('Service level at
+    your organisation'); where it opens a sentence, an item or a caption it reads 'Your'."""
+    from svcworkbook import display
+    from svcworkbook.teaching.session import OWN_DATA_ORGANISATION
+
+    said = display.say(
+        f"{OWN_DATA_ORGANISATION} met 3 of 4 objectives.", f"At {OWN_DATA_ORGANISATION}, CSAT rose."
+    )
+    assert said.plain_text == "Your organisation met 3 of 4 objectives. At your organisation, CSAT rose."
+    listed = display.bullets([f"{OWN_DATA_ORGANISATION} sent 40 surveys."], title="your list")
+    assert "- Your organisation sent 40 surveys." in listed.plain_text and "Your list" in listed.plain_text
+    import pandas as pd
+
+    table = display.show_table(
+        pd.DataFrame({"a": [1]}), caption=f"{OWN_DATA_ORGANISATION}: the log"
+    )
+    assert table.plain_text.startswith("Your organisation: the log")
+    assert display.say("p < 0.001 here.").plain_text == "p < 0.001 here."  # nothing else changes

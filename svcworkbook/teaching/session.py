@@ -31,8 +31,9 @@ EDITIONS = ("tutor", "learner")
 
 #: The sample data's organisation: never named on someone else's data.
 SAMPLE_ORGANISATION = "Northgate Home Services"
-#: The organisation's name in the text when someone's own data is given without a name.
-OWN_DATA_ORGANISATION = "Your organisation"
+#: The organisation's name in the text when someone's own data is given without a name (in
+#: lower case, as it is mostly named mid-sentence; display.opening capitalises it at a start).
+OWN_DATA_ORGANISATION = "your organisation"
 
 #: Parameters every unit notebook accepts, with their defaults.
 COMMON_PARAMETERS: dict[str, Any] = {
