@@ -96,9 +96,15 @@ def test_your_organisation_opens_a_sentence_with_a_capital():
     said = display.say(
         f"{OWN_DATA_ORGANISATION} met 3 of 4 objectives.", f"At {OWN_DATA_ORGANISATION}, CSAT rose."
     )
-    assert said.plain_text == "Your organisation met 3 of 4 objectives. At your organisation, CSAT rose."
+    assert (
+        said.plain_text
+        == "Your organisation met 3 of 4 objectives. At your organisation, CSAT rose."
+    )
     listed = display.bullets([f"{OWN_DATA_ORGANISATION} sent 40 surveys."], title="your list")
-    assert "- Your organisation sent 40 surveys." in listed.plain_text and "Your list" in listed.plain_text
+    assert (
+        "- Your organisation sent 40 surveys." in listed.plain_text
+        and "Your list" in listed.plain_text
+    )
     import pandas as pd
 
     table = display.show_table(
