@@ -157,7 +157,8 @@ def test_settle_libraries_freezes_what_exists_once_per_kernel(monkeypatch):
         assert frozen - frozen_before >= tracked_before * 0.9
         assert len(gc.get_objects()) < tracked_before * 0.1
         assert session.settle_libraries() is False  # the second call freezes nothing more
-        assert gc.get_freeze_count() == frozen
+        # (the count may fall: frozen objects no longer used are still freed)
+        assert gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
 

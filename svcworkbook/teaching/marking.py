@@ -344,8 +344,8 @@ def judged(
 def _expected_from_key(entries: list[dict[str, Any]], key: str | None) -> None:
     """Fill the expected answer of entries that have none from the answer key's recorded
     exercise_answers (the tutor edition run on the same learner's data), when it exists."""
-    from svcworkbook.learning import exercises
     from svcworkbook.teaching.session import read_results
+    from svcworkbook.units import exercise_spec
 
     if not key or not Path(key).is_file():
         return
@@ -355,7 +355,7 @@ def _expected_from_key(entries: list[dict[str, Any]], key: str | None) -> None:
         if entry["expected"] != "" or value is None:
             continue
         try:
-            spec = exercises.exercise(entry["exercise"])
+            spec = exercise_spec(entry["exercise"])
         except KeyError:
             continue
         entry.update(expected=plain_value(value, spec.kind), expected_text=spec.shown(value))
@@ -363,12 +363,10 @@ def _expected_from_key(entries: list[dict[str, Any]], key: str | None) -> None:
 
 def _spec_texts(exercise_id: str) -> dict[str, str]:
     """The exercise's name and hint from its spec (for a cell that was deleted), else nothing."""
-    from svcworkbook import units
-    from svcworkbook.learning import exercises
+    from svcworkbook.units import exercise_spec
 
     try:
-        units.all_exercises()
-        spec = exercises.exercise(exercise_id)
+        spec = exercise_spec(exercise_id)
     except KeyError:
         return {}
     return {"name": spec.title, "hint": spec.hint}

@@ -170,17 +170,10 @@ def headline_value(name: str, value: Any) -> str:
 
 def _exercise_answer(exercise_id: str, expected: Any) -> str:
     """An exercise's expected answer as the learner is asked to give it ("84.3%", "12 staff")."""
-    from svcworkbook.learning import exercises
+    from svcworkbook.units import exercise_spec
 
     try:
-        try:
-            spec = exercises.exercise(exercise_id)
-        except KeyError:  # outside the unit's kernel: define every unit's exercises, then look
-            from svcworkbook import units
-
-            units.all_exercises()
-            spec = exercises.exercise(exercise_id)
-        return spec.shown(expected)
+        return exercise_spec(exercise_id).shown(expected)
     except (KeyError, TypeError, ValueError):  # an id no unit defines, or not a number
         return headline_value(exercise_id, expected)
 

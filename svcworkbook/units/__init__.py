@@ -26,3 +26,15 @@ def all_exercises() -> list:
         for module in pkgutil.iter_modules(found.__path__):
             importlib.import_module(f"{found.__name__}.{module.name}")
     return exercises.defined()
+
+
+def exercise_spec(exercise_id: str):
+    """The spec of any unit's exercise by its id, defining every unit's exercises first when this
+    process has not imported that unit (KeyError for an id no unit defines)."""
+    from svcworkbook.learning import exercises
+
+    try:
+        return exercises.exercise(exercise_id)
+    except KeyError:
+        all_exercises()
+        return exercises.exercise(exercise_id)
