@@ -44,6 +44,12 @@ GRADEBOOK_COLUMNS = [
 PROBE_TAG = "svc-marking"
 #: The gradebook note of every exercise of a unit the learner did not hand in.
 NOT_RETURNED = "no notebook returned for this unit"
+#: The note of an exercise whose cell the learner deleted.
+DELETED = "the exercise cell was deleted from the notebook"
+#: How the note of an exercise cell that stopped with an error begins (error_in_words).
+COULD_NOT_READ, STOPPED_WITH = "Python could not read the answer", "the cell stopped with an error"
+#: The notes the class overview lists for the tutor: a cell deleted, or one that could not run.
+CELL_TROUBLE = (DELETED, COULD_NOT_READ, STOPPED_WITH)
 DEFAULT_TIME_LIMIT = 300
 
 
@@ -219,9 +225,9 @@ def error_in_words(source: str, error: str) -> tuple[str, str]:
         else:
             fix = "type a number, or text in quotes, as the cell shows"
         quoted = f" ({typed})" if typed else ""
-        return f"Python could not read the answer as typed{quoted}: {fix}", typed
+        return f"{COULD_NOT_READ} as typed{quoted}: {fix}", typed
     detail = re.sub(r"\s*\([^()]*\.py, line \d+\)", "", detail)
-    return f"the cell stopped with an error: {name}: {detail}", typed
+    return f"{STOPPED_WITH}: {name}: {detail}", typed
 
 
 def read_marks(
@@ -301,7 +307,7 @@ def judged(
              "result": "not attempted", "slip": "", "expected": "", "expected_text": "",
              "message": "", "hint": "", "note": "", "reason": ""}  # fmt: skip
     if deleted:
-        entry["note"] = "the exercise cell was deleted from the notebook"
+        entry["note"] = DELETED
         entry["message"] = (
             "This exercise's cell is not in the notebook, so it could not be marked. Copy the "
             "cell back from the handout, answer it and hand the notebook in again."

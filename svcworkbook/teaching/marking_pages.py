@@ -17,7 +17,7 @@ from typing import Any
 
 from svcworkbook.learning.exercises import is_reason_slip, is_working_slip
 from svcworkbook.learning.solutions import strip_magic
-from svcworkbook.teaching.marking import MARKS, NOT_RETURNED, counted
+from svcworkbook.teaching.marking import CELL_TROUBLE, MARKS, NOT_RETURNED, counted
 
 #: The unit misconception each exercise's slips come from (the belief that leads to the slip).
 #: Ids are checked against the unit content by tests/test_marking_pages.py.
@@ -196,14 +196,6 @@ def common_slips(book) -> list[tuple[str, str, int]]:
     slips = book[book["slip"] != ""]
     counts = Counter(zip(slips["exercise"], slips["slip"], strict=True))
     return [(ex, slip, n) for (ex, slip), n in sorted(counts.items(), key=lambda i: -i[1])]
-
-
-#: How marking's notes begin for an exercise cell that was deleted or stopped with an error.
-CELL_TROUBLE = (
-    "the exercise cell was deleted",
-    "Python could not read the answer",
-    "the cell stopped with an error",
-)
 
 
 def overview_page(names, units, exercises, book, report, titles) -> str:
