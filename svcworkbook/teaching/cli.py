@@ -270,6 +270,14 @@ def check_data_folder(params: dict[str, Any], change_date_needed: bool = False) 
     change_date against the contacts' dates: also when it is missing, if change_date_needed,
     since unit 5 cannot evaluate your own contacts without one); summaries."""
     from svcworkbook.data import loading
+
+    frames = checked_frames(params, change_date_needed)
+    return [loading.summary(name, frame) for name, frame in frames.items()]
+
+
+def checked_frames(params: dict[str, Any], change_date_needed: bool = False) -> dict[str, Any]:
+    """Every dataset of the data folder, loaded and validated (see check_data_folder)."""
+    from svcworkbook.data import loading
     from svcworkbook.data.generators import DATASETS
 
     folder = Path(params["data_dir"])
@@ -284,7 +292,7 @@ def check_data_folder(params: dict[str, Any], change_date_needed: bool = False) 
         from svcworkbook.units.unit5_improvement.evaluation import resolve_change_date
 
         resolve_change_date(params.get("change_date"), params, frames["contacts"])  # in the data
-    return [loading.summary(name, frame) for name, frame in frames.items()]
+    return frames
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -331,10 +339,15 @@ def cmd_edition(args: argparse.Namespace) -> int:
     out = Path(args.out)
     there = None
     if "data_dir" in params:  # their own data: leave out the sections it cannot run
-        from svcworkbook.teaching.sections import available
+        from svcworkbook.data import loading
+        from svcworkbook.teaching.sections import columns_there
 
-        _print(f"Data in {params['data_dir']} is valid:", *check_data_folder(params))
-        there = available(params["data_dir"], params.get("mapping"))
+        frames = checked_frames(params)  # read once: for the summary and for what is there
+        _print(
+            f"Data in {params['data_dir']} is valid:",
+            *(loading.summary(name, frame) for name, frame in frames.items()),
+        )
+        there = columns_there(frames)
     for path in paths:
         declared = runner.notebook_parameters(path)
         own = {k: v for k, v in params.items() if k in declared}

@@ -59,10 +59,16 @@ def available(data_dir: str | Path, mapping: Any = None) -> dict[str, set[str]]:
     loader: DataError for a bad file)."""
     from svcworkbook.data import loading
     from svcworkbook.data.schemas import DATASETS
-    from svcworkbook.report.contact_figures import has_column
 
     files = loading.folder_files(data_dir, mapping=mapping, datasets=DATASETS)
-    frames = loading.load_folder(data_dir, mapping=mapping, datasets=tuple(files))
+    return columns_there(loading.load_folder(data_dir, mapping=mapping, datasets=tuple(files)))
+
+
+def columns_there(frames: Mapping[str, Any]) -> dict[str, set[str]]:
+    """The datasets loaded from a data folder, each with the columns it really has and how many
+    different values each holds (what the needs: tags are checked against)."""
+    from svcworkbook.report.contact_figures import has_column
+
     there = {}
     for name, frame in frames.items():
         columns = [c for c in frame.columns if has_column(frame, c)]
